@@ -1,0 +1,165 @@
+"""Scaling, the K sweep, the final model, algorithm comparison and stability (scikit-learn)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.metrics import adjusted_rand_score
+from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, RobustScaler, StandardScaler
+
+from . import metrics
+from .config import Clustering
+from .progress import SILENT, Progress
+from .results import AlgorithmRun, Stability, SweepRow
+
+
+def make_scaler(name: str):
+    return {
+        "standard": StandardScaler,
+        "minmax": MinMaxScaler,
+        "robust": RobustScaler,
+        "none": lambda: FunctionTransformer(validate=False),
+    }[name]()
+
+
+def make_model(k: int, opts: Clustering, algorithm: str | None = None, random_state: int | None = None):
+    algorithm = algorithm or opts.algorithm
+    seed = opts.random_state if random_state is None else random_state
+    if algorithm == "minibatch":
+        return MiniBatchKMeans(
+            n_clusters=k, init=opts.init, n_init=opts.n_init, random_state=seed,
+            max_iter=opts.max_iter, batch_size=opts.minibatch_batch_size,
+        )
+    return KMeans(
+        n_clusters=k, init=opts.init, n_init=opts.n_init, random_state=seed,
+        max_iter=opts.max_iter, algorithm="lloyd",
+    )
+
+
+@dataclass
+class SweepOutcome:
+    rows: list[SweepRow]
+    models: dict[int, object]  # fitted models, labels_ dropped to keep memory flat
+    silhouette_index: np.ndarray | None  # rows the silhouette was computed on (None = all)
+
+
+def sweep(X: np.ndarray, opts: Clustering, progress: Progress = SILENT) -> SweepOutcome:
+    """Fit one model per K and score it, as the notebook's loop does (plus CH, DB, timing)."""
+    sample_index = metrics.silhouette_sample_index(
+        len(X), opts.silhouette.exact_max_rows, opts.silhouette.sample_size, opts.random_state
+    )
+    rows, models = [], {}
+    for k in progress.iter(opts.k_values, "K sweep", total=len(opts.k_values)):
+        model = make_model(k, opts)
+        start = time.perf_counter()
+        labels = model.fit_predict(X)
+        seconds = time.perf_counter() - start
+        sil = metrics.silhouette(X, labels, sample_index)
+        rows.append(
+            SweepRow(
+                k=k,
+                inertia=float(model.inertia_),
+                silhouette=sil.mean,
+                silhouette_se=sil.se,
+                silhouette_sample_size=sil.sample_size,
+                calinski_harabasz=metrics.calinski_harabasz(X, labels),
+                davies_bouldin=metrics.davies_bouldin(X, labels),
+                n_iter=int(model.n_iter_),
+                fit_seconds=round(seconds, 4),
+            )
+        )
+        del model.labels_  # predict() recomputes them for the chosen K only
+        models[k] = model
+    return SweepOutcome(rows, models, sample_index)
+
+
+def compare_algorithms(
+    X: np.ndarray, k: int, final_labels: np.ndarray, opts: Clustering, final_seconds: float
+) -> list[AlgorithmRun]:
+    """Lloyd vs Mini-Batch K-Means at the chosen K on the same rows: time and inertia."""
+    runs = []
+    for algorithm in ("lloyd", "minibatch"):
+        if algorithm == opts.algorithm:
+            model, seconds, labels = None, final_seconds, final_labels
+        else:
+            model = make_model(k, opts, algorithm=algorithm)
+            start = time.perf_counter()
+            labels = model.fit_predict(X)
+            seconds = time.perf_counter() - start
+        inertia = _inertia(X, labels)
+        runs.append(
+            AlgorithmRun(
+                algorithm=algorithm,
+                k=k,
+                fit_seconds=round(seconds, 4),
+                inertia=inertia,
+                ari_vs_final=float(adjusted_rand_score(final_labels, labels)),
+            )
+        )
+    return runs
+
+
+def _inertia(X: np.ndarray, labels: np.ndarray) -> float:
+    """Sum of squared distances to each cluster's mean, computed the same way for any model."""
+    total = 0.0
+    for c in np.unique(labels):
+        members = X[labels == c]
+        total += float(((members - members.mean(axis=0)) ** 2).sum())
+    return total
+
+
+def stability(
+    X: np.ndarray,
+    k: int,
+    final_labels: np.ndarray,
+    opts: Clustering,
+    true_labels: np.ndarray | None = None,
+    progress: Progress = SILENT,
+) -> Stability:
+    """Adjusted Rand index of the chosen clustering against re-seeded and bootstrap refits.
+
+    Refits run on at most `stability.max_rows` rows (a fixed uniform sample) so the cost is
+    bounded at any data size; agreement is measured on those rows.
+    """
+    s = opts.stability
+    rng = np.random.default_rng(opts.random_state)
+    if len(X) > s.max_rows:
+        subset = np.sort(rng.choice(len(X), size=s.max_rows, replace=False))
+        X_sub, reference = X[subset], final_labels[subset]
+    else:
+        X_sub, reference = X, final_labels
+
+    reseed = []
+    for i in progress.iter(range(1, s.n_reseeds + 1), "stability: re-seeded fits", s.n_reseeds):
+        labels = make_model(k, opts, random_state=opts.random_state + i).fit_predict(X_sub)
+        reseed.append(adjusted_rand_score(reference, labels))
+
+    boot = []
+    size = max(k, int(round(s.bootstrap_fraction * len(X_sub))))
+    for i in progress.iter(range(s.n_bootstrap), "stability: bootstrap refits", s.n_bootstrap):
+        rows = rng.choice(len(X_sub), size=size, replace=True)
+        model = make_model(k, opts, random_state=opts.random_state + 1000 + i).fit(X_sub[rows])
+        boot.append(adjusted_rand_score(reference, model.predict(X_sub)))
+
+    def mean(values):
+        return float(np.mean(values)) if values else None
+
+    def low(values):
+        return float(np.min(values)) if values else None
+
+    return Stability(
+        n_rows_used=len(X_sub),
+        n_reseeds=s.n_reseeds,
+        reseed_ari_mean=mean(reseed),
+        reseed_ari_min=low(reseed),
+        n_bootstrap=s.n_bootstrap,
+        bootstrap_fraction=s.bootstrap_fraction,
+        bootstrap_ari_mean=mean(boot),
+        bootstrap_ari_min=low(boot),
+        planted_ari=(
+            float(adjusted_rand_score(true_labels, final_labels)) if true_labels is not None else None
+        ),
+    )

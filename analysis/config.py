@@ -1,0 +1,346 @@
+"""Typed, validated settings: the one source of every number the seed notebook hard-codes.
+
+`load_config(path)` reads YAML, validates it once and reports *all* problems together, each
+with its key path (e.g. ``clustering.k_max``) and a "did you mean" hint for misspelled keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "report.yml"
+
+PositiveInt = Annotated[int, Field(gt=0)]
+Fraction = Annotated[float, Field(gt=0, le=1)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a typo must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CsvOptions(_Strict):
+    delimiter: Literal["auto", ",", ";", "\t", "|"] = "auto"
+    encoding: str = "utf-8"
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError as exc:
+            raise ValueError(f"unknown text encoding {value!r}") from exc
+        return value
+
+
+class SyntheticOptions(_Strict):
+    n_customers: PositiveInt = 1000
+    seed: int = Field(42, ge=0)
+    planted_segments: Annotated[int, Field(ge=2, le=12)] | None = None
+
+
+class DataConfig(_Strict):
+    source: Literal["synthetic", "file"] = "synthetic"
+    path: Path | None = None
+    format: Literal["auto", "csv", "parquet"] = "auto"
+    id_column: str | None = None
+    missing: Literal["fail", "drop"] = "fail"
+    csv: CsvOptions = CsvOptions()
+    synthetic: SyntheticOptions = SyntheticOptions()
+
+    @model_validator(mode="after")
+    def _path_matches_source(self) -> DataConfig:
+        if self.source == "file" and self.path is None:
+            raise ValueError("data.path is required when data.source is 'file'")
+        return self
+
+
+class Feature(_Strict):
+    column: Annotated[str, Field(min_length=1)]
+    label: str | None = None
+    unit: str = ""
+
+    @property
+    def display(self) -> str:
+        return self.label or self.column
+
+
+class Roles(_Strict):
+    """Which feature plays which business role in segment rules, insights and ROI."""
+
+    spending: str
+    frequency: str
+    transaction: str | None = None
+    loyalty: str | None = None
+
+
+class Preprocessing(_Strict):
+    scaler: Literal["standard", "minmax", "robust", "none"] = "standard"
+
+
+class SilhouetteOptions(_Strict):
+    exact_max_rows: PositiveInt = 10_000
+    sample_size: Annotated[int, Field(ge=100)] = 10_000
+
+
+class StabilityOptions(_Strict):
+    n_reseeds: Annotated[int, Field(ge=0, le=100)] = 10
+    n_bootstrap: Annotated[int, Field(ge=0, le=200)] = 20
+    bootstrap_fraction: Fraction = 0.8
+    max_rows: Annotated[int, Field(ge=100)] = 20_000
+
+
+class Clustering(_Strict):
+    k_min: Annotated[int, Field(ge=2)] = 2
+    k_max: Annotated[int, Field(ge=2, le=50)] = 10
+    chosen_k: int | Literal["auto"] = 3
+    auto_method: Literal["silhouette", "elbow"] = "silhouette"
+    algorithm: Literal["lloyd", "minibatch"] = "lloyd"
+    init: Literal["k-means++", "random"] = "k-means++"
+    n_init: Annotated[int, Field(ge=1, le=100)] = 10
+    random_state: Annotated[int, Field(ge=0)] = 42
+    max_iter: Annotated[int, Field(ge=1)] = 300
+    minibatch_batch_size: Annotated[int, Field(ge=16)] = 1024
+    silhouette: SilhouetteOptions = SilhouetteOptions()
+    stability: StabilityOptions = StabilityOptions()
+
+    @model_validator(mode="after")
+    def _k_range(self) -> Clustering:
+        if self.k_min > self.k_max:
+            raise ValueError(
+                f"clustering.k_min ({self.k_min}) is greater than clustering.k_max "
+                f"({self.k_max}): the K range is empty"
+            )
+        if isinstance(self.chosen_k, int) and not self.k_min <= self.chosen_k <= self.k_max:
+            raise ValueError(
+                f"clustering.chosen_k ({self.chosen_k}) is outside the K range "
+                f"{self.k_min}..{self.k_max}; widen the range or use 'auto'"
+            )
+        return self
+
+    @property
+    def k_values(self) -> list[int]:
+        return list(range(self.k_min, self.k_max + 1))
+
+
+class SegmentRules(_Strict):
+    """The notebook's naming rules, checked in this order (first match wins)."""
+
+    vip_min_spending: float = 40_000
+    vip_min_frequency: float = 15
+    high_value_min_spending: float = 25_000
+    frequent_min_frequency: float = 10
+
+
+class Sensitivity(_Strict):
+    efficiencies: Annotated[list[Fraction], Field(min_length=1)] = [
+        0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40, 0.50,
+    ]
+    impact_shares: Annotated[list[Fraction], Field(min_length=1)] = [
+        0.02, 0.05, 0.10, 0.15, 0.20,
+    ]
+
+
+class RoiConfig(_Strict):
+    targeting_efficiency: Fraction = 0.25
+    impact_share: Fraction = 0.10
+    implementation_cost: Annotated[float, Field(gt=0)] = 75_000
+    currency: str = "$"
+    sensitivity: Sensitivity = Sensitivity()
+
+
+class ReportMeta(_Strict):
+    title: Annotated[str, Field(min_length=1)] = "Tier 4: K-Means Clustering"
+    subtitle: str = "Customer segmentation report"
+    author: Annotated[str, Field(min_length=1)] = "Brandon Deloatch"
+    affiliation: str = "Quipu Research Labs, LLC"
+    version: Annotated[str, Field(min_length=1)] = "1.3"
+    date: dt.date = dt.date(2025, 10, 2)
+    license: str = "MIT"
+    notebook_id: str = "3f3d3bb9-6068-4d6e-82de-72776edb6955"
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # YAML reads `version: 1.3` as a float; the report wants the text the user wrote.
+        return str(value) if isinstance(value, int | float) else value
+
+
+class Config(_Strict):
+    data: DataConfig = DataConfig()
+    features: Annotated[list[Feature], Field(min_length=1)] = [
+        Feature(column="annual_spending", label="Annual Spending", unit="$"),
+        Feature(column="visit_frequency", label="Visit Frequency", unit="visits/year"),
+        Feature(column="avg_transaction", label="Avg Transaction", unit="$"),
+        Feature(column="loyalty_years", label="Loyalty Years", unit="years"),
+    ]
+    roles: Roles = Roles(
+        spending="annual_spending",
+        frequency="visit_frequency",
+        transaction="avg_transaction",
+        loyalty="loyalty_years",
+    )
+    preprocessing: Preprocessing = Preprocessing()
+    clustering: Clustering = Clustering()
+    segments: SegmentRules = SegmentRules()
+    roi: RoiConfig = RoiConfig()
+    report: ReportMeta = ReportMeta()
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Config:
+        columns = [f.column for f in self.features]
+        duplicates = sorted({c for c in columns if columns.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"features: column(s) listed twice: {', '.join(duplicates)}")
+        for role, column in self.roles.model_dump().items():
+            if column is not None and column not in columns:
+                hint = _did_you_mean(column, columns)
+                raise ValueError(
+                    f"roles.{role} names column {column!r}, which is not one of the "
+                    f"configured features ({', '.join(columns)}){hint}"
+                )
+        if self.data.id_column is not None and self.data.id_column in columns:
+            raise ValueError(
+                f"data.id_column {self.data.id_column!r} is also listed as a feature"
+            )
+        if self.data.source == "synthetic" and columns != list(SYNTHETIC_COLUMNS):
+            raise ValueError(
+                "features: the synthetic data set has exactly the columns "
+                f"{', '.join(SYNTHETIC_COLUMNS)}; use data.source: file for other columns"
+            )
+        return self
+
+    @property
+    def feature_columns(self) -> list[str]:
+        return [f.column for f in self.features]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def fingerprint(self, *, sections: tuple[str, ...] | None = None) -> str:
+        """SHA-256 of the effective config (or some sections), stable across key order."""
+        data = self.to_dict()
+        if sections is not None:
+            data = {k: data[k] for k in sections}
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+SYNTHETIC_COLUMNS = ("annual_spending", "visit_frequency", "avg_transaction", "loyalty_years")
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """Names of the keys allowed at a location, for "did you mean" hints on unknown keys."""
+    model: Any = Config
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        candidates = [annotation, *args]
+        model = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _format_error(err: dict[str, Any]) -> str:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    # pydantic reports union members as separate loc parts ("int", "literal[...]"); drop them.
+    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"int", "str"})))
+    path = ".".join(str(p) for p in loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        hint = _did_you_mean(str(loc[-1]), _fields_at(loc[:-1]))
+        return f"{path}: unknown key{hint}"
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+        # Cross-field messages already name their keys.
+        if loc == () or message.startswith(path):
+            return message
+    given = err.get("input")
+    shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
+    return f"{path}: {message}{shown}"
+
+
+def _merge_alternatives(problems: list[str]) -> list[str]:
+    """One line per key: a union type (e.g. int or 'auto') yields one error per member."""
+    merged: dict[str, list[str]] = {}
+    for problem in problems:
+        path, _, message = problem.partition(": ")
+        merged.setdefault(path, []).append(message)
+    return [f"{path}: {' — or — '.join(msgs)}" if msgs[0] else path for path, msgs in merged.items()]
+
+
+def validate_config(raw: Any, source: str = "<config>") -> Config:
+    """Validate a parsed YAML mapping; raise ConfigError listing every problem."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(source, [f"the top level must be a mapping of sections, not {type(raw).__name__}"])
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        problems = _merge_alternatives(list(dict.fromkeys(_format_error(e) for e in exc.errors())))
+        raise ConfigError(source, problems) from None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate a YAML config. `None` means ./report.yml, or the defaults if absent."""
+    if path is None:
+        default = Path(DEFAULT_CONFIG_NAME)
+        if not default.exists():
+            return Config()
+        path = default
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), ["the file does not exist"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), [f"cannot be read: {exc}"]) from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(str(path), [f"malformed YAML{where}: {problem}"]) from None
+    config = validate_config(raw, str(path))
+    # A relative data path is relative to the config file, not to the working directory.
+    if config.data.path is not None and not config.data.path.is_absolute():
+        resolved = (path.parent / config.data.path).resolve()
+        config = config.model_copy(
+            update={"data": config.data.model_copy(update={"path": resolved})}
+        )
+    return config

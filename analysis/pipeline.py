@@ -1,0 +1,221 @@
+"""`run_analysis(config) -> AnalysisOutput`: the one entry point the report uses.
+
+Reads top to bottom like the notebook: data, scaling, K sweep, choice of K, final model,
+profiles and segments, stability, algorithm comparison, ROI, provenance.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import PCA
+
+from . import cluster, metrics, provenance
+from .config import Config
+from .data import Dataset, load_dataset
+from .progress import SILENT, Progress
+from .results import (
+    SCHEMA_VERSION,
+    DataSummary,
+    FeatureSummary,
+    Histogram,
+    Points,
+    Quality,
+    Results,
+    RunInfo,
+    Selection,
+    SweepRow,
+)
+from .roi import roi_model
+from .segments import assign_segment_names, build_segments, cluster_profiles
+
+MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
+HISTOGRAM_BINS = 30
+
+
+@dataclass
+class AnalysisOutput:
+    results: Results
+    assignments: pd.DataFrame  # customer_id, cluster, segment — one row per customer
+
+
+def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
+    with progress.stage("load", "Loading customer data"):
+        dataset = load_dataset(config)
+    progress.note(f"  {dataset.n_rows:,} customers × {len(config.features)} features")
+
+    with progress.stage("scale", f"Scaling features ({config.preprocessing.scaler})"):
+        scaler = cluster.make_scaler(config.preprocessing.scaler)
+        X = np.ascontiguousarray(scaler.fit_transform(dataset.frame.to_numpy(np.float64)))
+
+    opts = config.clustering
+    with progress.stage("sweep", f"Fitting K-Means for K = {opts.k_min}..{opts.k_max}"):
+        outcome = cluster.sweep(X, opts, progress)
+    selection = choose_k(outcome.rows, config)
+    k = selection.chosen_k
+    progress.note(f"  chosen K = {k} ({selection.reason})")
+
+    with progress.stage("final", f"Final model, profiles and segments for K = {k}"):
+        model = outcome.models[k]
+        start = time.perf_counter()
+        labels = model.predict(X).astype(np.int32)
+        predict_seconds = time.perf_counter() - start
+        sil = metrics.silhouette(X, labels, outcome.silhouette_index)
+        per_cluster = {
+            int(c): float(sil.values[labels[sil.sample_index] == c].mean())
+            for c in np.unique(labels[sil.sample_index])
+        }
+        centres = scaler.inverse_transform(model.cluster_centers_)
+        profiles = cluster_profiles(dataset.frame, labels, centres, per_cluster)
+        segments = build_segments(profiles, dataset.frame, config)
+        band, band_label = metrics.quality_band(sil.mean)
+
+    with progress.stage("stability", "Stability (re-seeded and bootstrap refits)"):
+        stability = cluster.stability(X, k, labels, opts, dataset.true_labels, progress)
+
+    with progress.stage("algorithms", "Comparing Lloyd and Mini-Batch K-Means"):
+        final_seconds = outcome.rows[opts.k_values.index(k)].fit_seconds + predict_seconds
+        algorithms = cluster.compare_algorithms(X, k, labels, opts, final_seconds)
+
+    with progress.stage("roi", "Business insights and ROI"):
+        spending = config.roles.spending
+        roi = roi_model(float(dataset.frame[spending].sum()), config.roi)
+
+    with progress.stage("points", "Projection and sample for charts"):
+        points = chart_points(dataset, X, labels, sil, config.clustering.random_state)
+
+    results = Results(
+        schema_version=SCHEMA_VERSION,
+        metadata=config.report.model_dump(mode="json"),
+        config=config.to_dict(),
+        data=summarise_data(dataset, config),
+        run=RunInfo(
+            scaler=config.preprocessing.scaler,
+            init=opts.init,
+            n_init=opts.n_init,
+            max_iter=opts.max_iter,
+            random_state=opts.random_state,
+            algorithm=opts.algorithm,
+            k_values=opts.k_values,
+            silhouette_exact_max_rows=opts.silhouette.exact_max_rows,
+            silhouette_sample_size=opts.silhouette.sample_size,
+            minibatch_batch_size=opts.minibatch_batch_size,
+            sweep_rows=len(X),
+            seconds=dict(progress.seconds),
+        ),
+        sweep=outcome.rows,
+        selection=selection,
+        final_inertia=float(model.inertia_),
+        quality=Quality(
+            silhouette=sil.mean, band=band, label=band_label,
+            message=quality_message(sil.mean, band_label, k),
+        ),
+        profiles=profiles,
+        segments=segments,
+        stability=stability,
+        algorithms=algorithms,
+        roi=roi,
+        points=points,
+        provenance=provenance.collect(config, dataset.sha256),
+    )
+    ids = dataset.ids if dataset.ids is not None else pd.RangeIndex(len(labels)).to_series()
+    assignments = pd.DataFrame(
+        {
+            "customer_id": ids.to_numpy(),
+            "cluster": labels,
+            "segment": assign_segment_names(labels, segments),
+        }
+    )
+    return AnalysisOutput(results, assignments)
+
+
+def choose_k(rows: list[SweepRow], config: Config) -> Selection:
+    ks = [r.k for r in rows]
+    elbow = metrics.find_elbow(ks, [r.inertia for r in rows])
+    best = max(rows, key=lambda r: r.silhouette).k
+    wanted = config.clustering.chosen_k
+    if wanted != "auto":
+        reason, k = "config", int(wanted)
+        text = f"K = {k} was set in the configuration (clustering.chosen_k), as in the notebook."
+    elif config.clustering.auto_method == "elbow" and elbow is not None:
+        reason, k = "elbow", elbow
+        text = f"K = {k} is the elbow of the inertia curve (kneedle algorithm)."
+    else:
+        reason, k = "silhouette", best
+        text = f"K = {k} has the highest average silhouette of the K values tried."
+        if config.clustering.auto_method == "elbow":
+            text = "The inertia curve has no clear elbow, so " + text[0].lower() + text[1:]
+    return Selection(chosen_k=k, reason=reason, explanation=text, elbow_k=elbow, best_silhouette_k=best)
+
+
+def quality_message(value: float, label: str, k: int) -> str:
+    return (
+        f"The average silhouette of the {k}-cluster solution is {value:.3f}: "
+        f"{label.lower()} by the usual reading (above 0.70 strong, 0.51–0.70 reasonable, "
+        "0.26–0.50 weak, 0.25 or less no substantial structure)."
+    )
+
+
+def summarise_data(dataset: Dataset, config: Config) -> DataSummary:
+    roles = {v: k for k, v in config.roles.model_dump().items() if v is not None}
+    features = []
+    for feature in config.features:
+        values = dataset.frame[feature.column].to_numpy()
+        counts, edges = np.histogram(values, bins=HISTOGRAM_BINS)
+        features.append(
+            FeatureSummary(
+                column=feature.column,
+                label=feature.display,
+                unit=feature.unit,
+                role=roles.get(feature.column),
+                min=float(values.min()),
+                max=float(values.max()),
+                mean=float(values.mean()),
+                std=float(values.std(ddof=1)),
+                median=float(np.median(values)),
+                histogram=Histogram(edges=edges.tolist(), counts=counts.tolist()),
+            )
+        )
+    synthetic = config.data.synthetic
+    return DataSummary(
+        source=dataset.source,
+        format=dataset.format,
+        sha256=dataset.sha256,
+        n_input_rows=dataset.n_input_rows,
+        n_rows=dataset.n_rows,
+        n_dropped=dataset.n_dropped,
+        id_column=config.data.id_column,
+        features=features,
+        planted_segments=synthetic.planted_segments if config.data.source == "synthetic" else None,
+        notes=list(dataset.notes),
+    )
+
+
+def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed: int) -> Points:
+    """A bounded, stated sample of customers with their PCA coordinates and silhouettes."""
+    pool = sil.sample_index  # rows whose silhouette is known (all rows when exact)
+    if len(pool) > MAX_POINTS:
+        rng = np.random.default_rng(seed + 7)
+        chosen = np.sort(rng.choice(len(pool), size=MAX_POINTS, replace=False))
+        method = (
+            f"uniform random sample of {MAX_POINTS:,} of {dataset.n_rows:,} customers "
+            f"(seed {seed + 7})"
+        )
+    else:
+        chosen = np.arange(len(pool))
+        method = "all customers"
+    rows = pool[chosen]
+    pca = PCA(n_components=min(2, X.shape[1]), random_state=seed).fit(X)
+    coords = pca.transform(X[rows])
+    return Points(
+        method=method,
+        n_total=dataset.n_rows,
+        features={c: dataset.frame[c].to_numpy()[rows].round(6).tolist() for c in dataset.frame.columns},
+        cluster=labels[rows].tolist(),
+        pca=coords.round(6).tolist(),
+        pca_explained=pca.explained_variance_ratio_.round(6).tolist(),
+        silhouette=sil.values[chosen].round(6).tolist(),
+    )

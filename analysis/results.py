@@ -1,0 +1,269 @@
+"""The results model: plain dataclasses, serialised to `results.json` with a schema version.
+
+Pages, the PDF, figures and downloads are all views of one `Results`. Everything in it is
+bounded in size whatever the number of customers: per-customer data appears only as a
+capped, stated sample (`points`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class Histogram:
+    edges: list[float]
+    counts: list[int]
+
+
+@dataclass
+class FeatureSummary:
+    column: str
+    label: str
+    unit: str
+    role: str | None  # spending | frequency | transaction | loyalty | None
+    min: float
+    max: float
+    mean: float
+    std: float
+    median: float
+    histogram: Histogram
+
+
+@dataclass
+class DataSummary:
+    source: str  # "synthetic" or the file path
+    format: str  # synthetic | csv | parquet
+    sha256: str
+    n_input_rows: int
+    n_rows: int
+    n_dropped: int
+    id_column: str | None
+    features: list[FeatureSummary]
+    planted_segments: int | None
+    notes: list[str]
+
+
+@dataclass
+class SweepRow:
+    k: int
+    inertia: float
+    silhouette: float
+    silhouette_se: float | None  # standard error when sampled, None when exact
+    silhouette_sample_size: int | None  # None when exact on all rows
+    calinski_harabasz: float
+    davies_bouldin: float
+    n_iter: int
+    fit_seconds: float
+
+
+@dataclass
+class Selection:
+    chosen_k: int
+    reason: str  # config | elbow | silhouette
+    explanation: str
+    elbow_k: int | None  # None: no clear elbow
+    best_silhouette_k: int
+
+
+@dataclass
+class Quality:
+    silhouette: float
+    band: str  # strong | reasonable | weak | none
+    label: str  # human label of the band
+    message: str
+
+
+@dataclass
+class ClusterProfile:
+    cluster: int
+    size: int
+    share: float  # 0..1
+    mean: dict[str, float]
+    std: dict[str, float]
+    centre: dict[str, float]  # K-Means centre, back in original units
+    silhouette: float  # mean silhouette of the cluster's (sampled) members
+
+
+@dataclass
+class Segment:
+    cluster: int
+    type: str  # the notebook's rule-based type, e.g. "High-Value Customers"
+    name: str  # unique display name, says how it differs
+    distinguishing: str  # short phrase: what sets it apart
+    size: int
+    share: float
+    avg_spending: float
+    avg_frequency: float
+    avg_transaction: float | None
+    avg_loyalty: float | None
+    total_revenue: float
+
+
+@dataclass
+class Stability:
+    n_rows_used: int
+    n_reseeds: int
+    reseed_ari_mean: float | None
+    reseed_ari_min: float | None
+    n_bootstrap: int
+    bootstrap_fraction: float
+    bootstrap_ari_mean: float | None
+    bootstrap_ari_min: float | None
+    planted_ari: float | None  # against the planted segments, when known
+
+
+@dataclass
+class AlgorithmRun:
+    algorithm: str  # lloyd | minibatch
+    k: int
+    fit_seconds: float
+    inertia: float  # on all rows
+    ari_vs_final: float
+
+
+@dataclass
+class RoiGrid:
+    efficiencies: list[float]
+    impact_shares: list[float]
+    annual_roi: list[list[float]]  # [impact_share][efficiency]
+    net_roi_pct: list[list[float]]
+
+
+@dataclass
+class Roi:
+    currency: str
+    total_revenue: float
+    targeting_efficiency: float
+    impact_share: float
+    implementation_cost: float
+    estimated_annual_roi: float
+    net_roi_pct: float
+    break_even_efficiency: float | None  # efficiency at which annual ROI equals the cost
+    grid: RoiGrid
+
+
+@dataclass
+class Points:
+    """A bounded sample of customers for scatter plots (all of them when few)."""
+
+    method: str  # "all rows" or how the sample was drawn
+    n_total: int
+    features: dict[str, list[float]]
+    cluster: list[int]
+    pca: list[list[float]]  # [[pc1, pc2], ...]
+    pca_explained: list[float]
+    silhouette: list[float]  # per-point silhouette value
+
+
+@dataclass
+class RunInfo:
+    """How the analysis was run: the parameters actually used (for the Methods page)."""
+
+    scaler: str
+    init: str
+    n_init: int
+    max_iter: int
+    random_state: int
+    algorithm: str
+    k_values: list[int]
+    silhouette_exact_max_rows: int
+    silhouette_sample_size: int
+    minibatch_batch_size: int
+    sweep_rows: int  # rows the sweep was fitted on
+    seconds: dict[str, float]  # wall time per step
+
+
+@dataclass
+class Provenance:
+    data_sha256: str
+    config_sha256: str
+    random_seeds: dict[str, int]
+    python: str
+    platform: str
+    packages: dict[str, str]
+    git_commit: str | None
+    git_dirty: bool | None
+    build_time: str  # ISO 8601, UTC; honours SOURCE_DATE_EPOCH
+    tool_version: str
+
+
+@dataclass
+class Results:
+    schema_version: str
+    metadata: dict[str, Any]  # report metadata: title, author, affiliation, version, date, ...
+    config: dict[str, Any]  # the effective configuration
+    data: DataSummary
+    run: RunInfo
+    sweep: list[SweepRow]
+    selection: Selection
+    final_inertia: float
+    quality: Quality
+    profiles: list[ClusterProfile]
+    segments: list[Segment]
+    stability: Stability
+    algorithms: list[AlgorithmRun]
+    roi: Roi
+    points: Points
+    provenance: Provenance
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def sweep_row(self, k: int) -> SweepRow:
+        return next(r for r in self.sweep if r.k == k)
+
+    @property
+    def final(self) -> SweepRow:
+        return self.sweep_row(self.selection.chosen_k)
+
+    # ------------------------------------------------------------------ (de)serialisation
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False)
+
+    def save(self, path: Path) -> None:
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Results:
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(
+                f"results schema version {version!r} is not supported (expected {SCHEMA_VERSION})"
+            )
+        return _build(cls, data)
+
+    @classmethod
+    def load(cls, path: Path) -> Results:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _build(tp: Any, value: Any) -> Any:
+    """Rebuild nested dataclasses from JSON-decoded data, guided by the type hints."""
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(inner[0], value) if len(inner) == 1 else value
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        return tp(**{f.name: _build(hints[f.name], value[f.name])
+                     for f in dataclasses.fields(tp) if f.name in value})
+    if origin is list:
+        (item,) = typing.get_args(tp) or (Any,)
+        return [_build(item, v) for v in value]
+    if origin is dict:
+        _, item = typing.get_args(tp) or (Any, Any)
+        return {k: _build(item, v) for k, v in value.items()}
+    return value
