@@ -25,17 +25,27 @@ def make_scaler(name: str):
     }[name]()
 
 
-def make_model(k: int, opts: Clustering, algorithm: str | None = None, random_state: int | None = None):
+def make_model(
+    k: int, opts: Clustering, algorithm: str | None = None, random_state: int | None = None
+):
     algorithm = algorithm or opts.algorithm
     seed = opts.random_state if random_state is None else random_state
     if algorithm == "minibatch":
         return MiniBatchKMeans(
-            n_clusters=k, init=opts.init, n_init=opts.n_init, random_state=seed,
-            max_iter=opts.max_iter, batch_size=opts.minibatch_batch_size,
+            n_clusters=k,
+            init=opts.init,
+            n_init=opts.n_init,
+            random_state=seed,
+            max_iter=opts.max_iter,
+            batch_size=opts.minibatch_batch_size,
         )
     return KMeans(
-        n_clusters=k, init=opts.init, n_init=opts.n_init, random_state=seed,
-        max_iter=opts.max_iter, algorithm="lloyd",
+        n_clusters=k,
+        init=opts.init,
+        n_init=opts.n_init,
+        random_state=seed,
+        max_iter=opts.max_iter,
+        algorithm="lloyd",
     )
 
 
@@ -160,6 +170,8 @@ def stability(
         bootstrap_ari_mean=mean(boot),
         bootstrap_ari_min=low(boot),
         planted_ari=(
-            float(adjusted_rand_score(true_labels, final_labels)) if true_labels is not None else None
+            float(adjusted_rand_score(true_labels, final_labels))
+            if true_labels is not None
+            else None
         ),
     )

@@ -154,10 +154,21 @@ class SegmentRules(_Strict):
 
 class Sensitivity(_Strict):
     efficiencies: Annotated[list[Fraction], Field(min_length=1)] = [
-        0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40, 0.50,
+        0.05,
+        0.10,
+        0.15,
+        0.20,
+        0.25,
+        0.30,
+        0.40,
+        0.50,
     ]
     impact_shares: Annotated[list[Fraction], Field(min_length=1)] = [
-        0.02, 0.05, 0.10, 0.15, 0.20,
+        0.02,
+        0.05,
+        0.10,
+        0.15,
+        0.20,
     ]
 
 
@@ -220,9 +231,7 @@ class Config(_Strict):
                     f"configured features ({', '.join(columns)}){hint}"
                 )
         if self.data.id_column is not None and self.data.id_column in columns:
-            raise ValueError(
-                f"data.id_column {self.data.id_column!r} is also listed as a feature"
-            )
+            raise ValueError(f"data.id_column {self.data.id_column!r} is also listed as a feature")
         if self.data.source == "synthetic" and columns != list(SYNTHETIC_COLUMNS):
             raise ValueError(
                 "features: the synthetic data set has exactly the columns "
@@ -284,7 +293,7 @@ def _format_error(err: dict[str, Any]) -> str:
         return f"{path}: unknown key{hint}"
     message = err["msg"]
     if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
         # Cross-field messages already name their keys.
         if loc == () or message.startswith(path):
             return message
@@ -299,7 +308,9 @@ def _merge_alternatives(problems: list[str]) -> list[str]:
     for problem in problems:
         path, _, message = problem.partition(": ")
         merged.setdefault(path, []).append(message)
-    return [f"{path}: {' — or — '.join(msgs)}" if msgs[0] else path for path, msgs in merged.items()]
+    return [
+        f"{path}: {' — or — '.join(msgs)}" if msgs[0] else path for path, msgs in merged.items()
+    ]
 
 
 def validate_config(raw: Any, source: str = "<config>") -> Config:
@@ -307,7 +318,9 @@ def validate_config(raw: Any, source: str = "<config>") -> Config:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(source, [f"the top level must be a mapping of sections, not {type(raw).__name__}"])
+        raise ConfigError(
+            source, [f"the top level must be a mapping of sections, not {type(raw).__name__}"]
+        )
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:

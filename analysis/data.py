@@ -60,33 +60,44 @@ def notebook_customers(n_customers: int = 1000, seed: int = 42) -> pd.DataFrame:
     )
 
 
+def segment_codes(n_segments: int) -> np.ndarray:
+    """Low/high level (0/1) of each feature for each segment, as far apart as possible.
+
+    Greedy max-min Hamming distance over the 16 corners of the 4-feature level cube: every
+    pair of segments differs fully in at least one feature (two when n_segments <= 8).
+    """
+    corners = np.array([[(c >> b) & 1 for b in range(len(SYNTHETIC_COLUMNS))] for c in range(16)])
+    chosen = [0]
+    while len(chosen) < n_segments:
+        rest = [c for c in range(16) if c not in chosen]
+        distance = [min(int(np.abs(corners[c] - corners[o]).sum()) for o in chosen) for c in rest]
+        chosen.append(rest[int(np.argmax(distance))])
+    return corners[chosen].astype(float)
+
+
 def planted_customers(
     n_customers: int, n_segments: int, seed: int = 42
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Customers drawn around `n_segments` real segment centres; returns (frame, true labels).
 
-    Each segment sits at a level (0 = low .. 1 = high) per feature; levels are shuffled per
-    feature so segments differ in several features, not along one line. Spreads suit each
-    feature: spending is gamma with a 10% coefficient of variation, visits are Poisson counts,
-    transaction values lognormal (sigma 0.12), loyalty gamma (20% CV) — all positive.
+    Each segment is low or high on each feature (see `segment_codes`). Spreads suit each
+    feature and keep values positive: spending is gamma (CV 1/6), visits are Poisson counts,
+    the average transaction is lognormal (sigma 0.2), loyalty is gamma (CV 1/4).
     """
     rng = np.random.RandomState(seed)
-    levels = np.linspace(0.0, 1.0, n_segments)
-    per_feature = np.stack([rng.permutation(levels) for _ in SYNTHETIC_COLUMNS], axis=1)
-    weights = 1.0 + (np.arange(n_segments) % 3) * 0.5
+    weights = 1.0 + (np.arange(n_segments) % 3) * 0.5  # unequal sizes, as real segments are
     labels = rng.choice(n_segments, size=n_customers, p=weights / weights.sum())
-
-    t = per_feature[labels]  # (n, 4) level of each customer's segment per feature
-    spending_mean = 8000.0 * 12.0 ** t[:, 0]
-    visits_mean = 2.0 + 28.0 * t[:, 1]
-    transaction_median = 25.0 * 8.0 ** t[:, 2]
-    loyalty_mean = 0.5 + 7.5 * t[:, 3]
+    t = segment_codes(n_segments)[labels]  # (n, 4): 0 = low, 1 = high
+    spending_mean = 15_000.0 + 45_000.0 * t[:, 0]
+    visits_mean = 4.0 + 16.0 * t[:, 1]
+    transaction_median = 35.0 + 115.0 * t[:, 2]
+    loyalty_mean = 1.0 + 5.0 * t[:, 3]
     frame = pd.DataFrame(
         {
-            "annual_spending": rng.gamma(100.0, spending_mean / 100.0),
+            "annual_spending": rng.gamma(36.0, spending_mean / 36.0),
             "visit_frequency": rng.poisson(visits_mean),
-            "avg_transaction": rng.lognormal(np.log(transaction_median), 0.12),
-            "loyalty_years": rng.gamma(25.0, loyalty_mean / 25.0),
+            "avg_transaction": rng.lognormal(np.log(transaction_median), 0.2),
+            "loyalty_years": rng.gamma(16.0, loyalty_mean / 16.0),
         }
     )
     return frame, labels.astype(np.int32)
@@ -247,9 +258,7 @@ def _to_numeric(path: Path, frame: pd.DataFrame, column: str, file_format: str) 
         or pd.api.types.is_object_dtype(series)
         or pd.api.types.is_string_dtype(series)
     ):
-        raise DataError(
-            f"{path}: column {column!r} has type {series.dtype}, not numbers"
-        )
+        raise DataError(f"{path}: column {column!r} has type {series.dtype}, not numbers")
     if pd.api.types.is_numeric_dtype(series):
         return series.astype(np.float64)
     numeric = pd.to_numeric(series, errors="coerce")
@@ -282,7 +291,10 @@ def _clean_missing(
             f"({summary}) at {_row_numbers(bad_rows, file_format)}; clean the data or set "
             "data.missing: drop"
         )
-    return ~bad_rows, f"{int(bad_rows.sum())} row(s) dropped for missing or infinite values ({summary})"
+    return (
+        ~bad_rows,
+        f"{int(bad_rows.sum())} row(s) dropped for missing or infinite values ({summary})",
+    )
 
 
 def file_dataset(config: Config) -> Dataset:
@@ -345,7 +357,8 @@ def check_clusterable(dataset: Dataset, config: Config) -> None:
         )
     values = dataset.frame.to_numpy()
     constant = [
-        c for c, lo, hi in zip(dataset.frame.columns, values.min(0), values.max(0), strict=True)
+        c
+        for c, lo, hi in zip(dataset.frame.columns, values.min(0), values.max(0), strict=True)
         if lo == hi
     ]
     if constant:
@@ -356,6 +369,8 @@ def check_clusterable(dataset: Dataset, config: Config) -> None:
 
 
 def load_dataset(config: Config) -> Dataset:
-    dataset = synthetic_dataset(config) if config.data.source == "synthetic" else file_dataset(config)
+    dataset = (
+        synthetic_dataset(config) if config.data.source == "synthetic" else file_dataset(config)
+    )
     check_clusterable(dataset, config)
     return dataset

@@ -42,7 +42,9 @@ def silhouette_sample_index(n_rows: int, exact_max_rows: int, sample_size: int, 
     return np.sort(rng.choice(n_rows, size=min(sample_size, n_rows), replace=False))
 
 
-def silhouette(X: np.ndarray, labels: np.ndarray, sample_index: np.ndarray | None) -> SilhouetteEstimate:
+def silhouette(
+    X: np.ndarray, labels: np.ndarray, sample_index: np.ndarray | None
+) -> SilhouetteEstimate:
     if sample_index is None:
         values = silhouette_samples(X, labels)
         return SilhouetteEstimate(float(values.mean()), None, None, np.arange(len(X)), values)

@@ -110,7 +110,9 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
         selection=selection,
         final_inertia=float(model.inertia_),
         quality=Quality(
-            silhouette=sil.mean, band=band, label=band_label,
+            silhouette=sil.mean,
+            band=band,
+            label=band_label,
             message=quality_message(sil.mean, band_label, k),
         ),
         profiles=profiles,
@@ -148,7 +150,9 @@ def choose_k(rows: list[SweepRow], config: Config) -> Selection:
         text = f"K = {k} has the highest average silhouette of the K values tried."
         if config.clustering.auto_method == "elbow":
             text = "The inertia curve has no clear elbow, so " + text[0].lower() + text[1:]
-    return Selection(chosen_k=k, reason=reason, explanation=text, elbow_k=elbow, best_silhouette_k=best)
+    return Selection(
+        chosen_k=k, reason=reason, explanation=text, elbow_k=elbow, best_silhouette_k=best
+    )
 
 
 def quality_message(value: float, label: str, k: int) -> str:
@@ -213,7 +217,9 @@ def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed:
     return Points(
         method=method,
         n_total=dataset.n_rows,
-        features={c: dataset.frame[c].to_numpy()[rows].round(6).tolist() for c in dataset.frame.columns},
+        features={
+            c: dataset.frame[c].to_numpy()[rows].round(6).tolist() for c in dataset.frame.columns
+        },
         cluster=labels[rows].tolist(),
         pca=coords.round(6).tolist(),
         pca_explained=pca.explained_variance_ratio_.round(6).tolist(),

@@ -37,8 +37,15 @@ class Progress:
             return items
         from tqdm.auto import tqdm
 
-        return tqdm(items, desc=f"  {desc}", total=total, file=self.stream, leave=False,
-                    disable=None, dynamic_ncols=True)
+        return tqdm(
+            items,
+            desc=f"  {desc}",
+            total=total,
+            file=self.stream,
+            leave=False,
+            disable=None,
+            dynamic_ncols=True,
+        )
 
 
 SILENT = Progress(enabled=False)

@@ -15,8 +15,17 @@ from .config import Config
 from .results import Provenance
 
 PACKAGES = (
-    "numpy", "pandas", "scipy", "scikit-learn", "kneed", "pyarrow", "plotly", "kaleido",
-    "Jinja2", "pydantic", "PyYAML",
+    "numpy",
+    "pandas",
+    "scipy",
+    "scikit-learn",
+    "kneed",
+    "pyarrow",
+    "plotly",
+    "kaleido",
+    "Jinja2",
+    "pydantic",
+    "PyYAML",
 )
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +52,7 @@ def package_versions(names=PACKAGES) -> dict[str, str]:
 
 def git_state(root: Path = REPO_ROOT) -> tuple[str | None, bool | None]:
     """(commit, dirty) of the checkout the code runs from; (None, None) outside git."""
+
     def git(*args: str) -> str:
         return subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, timeout=10

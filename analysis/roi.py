@@ -31,7 +31,8 @@ def roi_model(total_revenue: float, opts: RoiConfig) -> Roi:
         # No efficiency pays back the cost when the data shows no positive revenue.
         break_even_efficiency=(
             opts.implementation_cost / (total_revenue * opts.impact_share)
-            if total_revenue > 0 else None
+            if total_revenue > 0
+            else None
         ),
         grid=RoiGrid(
             efficiencies=efficiencies,

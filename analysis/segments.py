@@ -48,7 +48,10 @@ def cluster_profiles(
                 share=float(sizes.get(cluster, 0) / n),
                 mean={c: float(means.at[cluster, c]) for c in frame.columns},
                 std={c: _float_or_zero(stds.at[cluster, c]) for c in frame.columns},
-                centre={c: float(v) for c, v in zip(frame.columns, centres_original[cluster], strict=True)},
+                centre={
+                    c: float(v)
+                    for c, v in zip(frame.columns, centres_original[cluster], strict=True)
+                },
                 silhouette=float(cluster_silhouette.get(cluster, float("nan"))),
             )
         )
@@ -72,7 +75,9 @@ def segment_type(avg_spending: float, avg_frequency: float, config: Config) -> s
     return CASUAL
 
 
-def _distinguishing(profile: ClusterProfile, overall_mean: dict, overall_std: dict, roles: dict) -> tuple[str, str]:
+def _distinguishing(
+    profile: ClusterProfile, overall_mean: dict, overall_std: dict, roles: dict
+) -> tuple[str, str]:
     """The feature whose cluster mean stands furthest from the overall mean (in std units)."""
     best_col, best_z = None, 0.0
     for col, mean in profile.mean.items():
@@ -89,7 +94,9 @@ def _distinguishing(profile: ClusterProfile, overall_mean: dict, overall_std: di
     return best_col, f"{'high' if best_z > 0 else 'low'} {best_col.replace('_', ' ')}"
 
 
-def build_segments(profiles: list[ClusterProfile], frame: pd.DataFrame, config: Config) -> list[Segment]:
+def build_segments(
+    profiles: list[ClusterProfile], frame: pd.DataFrame, config: Config
+) -> list[Segment]:
     roles = {k: v for k, v in config.roles.model_dump().items() if v is not None}
     overall_mean = frame.mean().to_dict()
     overall_std = frame.std().to_dict()
@@ -117,7 +124,9 @@ def build_segments(profiles: list[ClusterProfile], frame: pd.DataFrame, config: 
                 cluster=p.cluster,
                 type=kind,
                 name=name,
-                distinguishing=(f"{trait}: {labels.get(column, column)} stands out most" if trait else ""),
+                distinguishing=(
+                    f"{trait}: {labels.get(column, column)} stands out most" if trait else ""
+                ),
                 size=p.size,
                 share=p.share,
                 avg_spending=spending,

@@ -1,0 +1,42 @@
+"""Number formatting shared by the CLI summary and the Jinja filters (one copy of each rule).
+
+The notebook prints money with no decimals and thousands separators, silhouettes with three
+decimals and shares with one; the report follows it so the numbers read the same.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def money(value: float | None, currency: str = "$", decimals: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    sign = "-" if value < 0 else ""
+    return f"{sign}{currency}{abs(value):,.{decimals}f}"
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:,.{decimals}f}"
+
+
+def percent(fraction: float | None, decimals: int = 1) -> str:
+    """0.604 -> '60.4%'."""
+    if fraction is None:
+        return "—"
+    return f"{fraction * 100:,.{decimals}f}%"
+
+
+def pct_value(value: float | None, decimals: int = 0) -> str:
+    """929.97 (already a percentage) -> '930%'."""
+    if value is None:
+        return "—"
+    return f"{value:,.{decimals}f}%"
+
+
+def score(value: float | None, decimals: int = 3) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{decimals}f}"

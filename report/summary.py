@@ -1,0 +1,62 @@
+"""A short plain-text summary of the results, in the notebook's own print format."""
+
+from __future__ import annotations
+
+from analysis.results import Results
+
+from .formatting import money, pct_value, percent, score
+
+
+def text_summary(r: Results) -> str:
+    cur = r.roi.currency
+    lines = [
+        f"{r.data.n_rows:,} customers × {len(r.data.features)} features ({r.data.source})",
+        "",
+        "K sweep:",
+    ]
+    for row in r.sweep:
+        sampled = (
+            f" (sample of {row.silhouette_sample_size:,})" if row.silhouette_sample_size else ""
+        )
+        lines.append(
+            f"  K={row.k}: Inertia={row.inertia:.0f}, Silhouette={row.silhouette:.3f}{sampled}"
+        )
+    sel = r.selection
+    elbow = f"elbow at K={sel.elbow_k}" if sel.elbow_k else "no clear elbow"
+    lines += [
+        "",
+        f"Chosen K: {sel.chosen_k} ({sel.reason}; {elbow}; best silhouette at K={sel.best_silhouette_k})",
+        f"Final silhouette score: {score(r.quality.silhouette)} — {r.quality.label}",
+        "",
+        "Segments:",
+    ]
+    for s in r.segments:
+        lines.append(
+            f"  Cluster {s.cluster}: {s.name} — {s.size:,} customers ({percent(s.share)}), "
+            f"avg spending {money(s.avg_spending, cur)}, revenue {money(s.total_revenue, cur)}"
+        )
+    st = r.stability
+    if st.reseed_ari_mean is not None:
+        lines.append(
+            f"\nStability: ARI {score(st.reseed_ari_mean)} across {st.n_reseeds} re-seeded fits"
+            + (
+                f", {score(st.bootstrap_ari_mean)} across {st.n_bootstrap} bootstrap refits"
+                if st.bootstrap_ari_mean is not None
+                else ""
+            )
+        )
+    if st.planted_ari is not None:
+        lines.append(f"Recovery of planted segments: ARI {score(st.planted_ari)}")
+    roi = r.roi
+    lines += [
+        "",
+        "ROI:",
+        f"  Total customer revenue: {money(roi.total_revenue, cur)}",
+        f"  Estimated annual ROI: {money(roi.estimated_annual_roi, cur)}",
+        f"  Implementation cost: {money(roi.implementation_cost, cur)}",
+        f"  Net ROI: {pct_value(roi.net_roi_pct)}",
+        f"  Break-even targeting efficiency: {percent(roi.break_even_efficiency)}"
+        if roi.break_even_efficiency is not None
+        else "  Break-even: not reachable",
+    ]
+    return "\n".join(lines)

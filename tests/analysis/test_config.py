@@ -1,0 +1,100 @@
+"""Config validation: every problem reported at once, each naming its key."""
+
+import datetime as dt
+
+import pytest
+
+from analysis.config import Config, ConfigError, load_config, validate_config
+
+
+def problems(raw):
+    with pytest.raises(ConfigError) as info:
+        validate_config(raw, "test.yml")
+    return info.value.problems
+
+
+def test_default_file_matches_builtin_defaults(default_config):
+    assert default_config == Config()
+    assert default_config.clustering.k_values == list(range(2, 11))
+    assert default_config.report.date == dt.date(2025, 10, 2)
+    assert default_config.report.version == "1.3"
+
+
+def test_unknown_key_suggests_the_right_one():
+    assert problems({"clustering": {"n_inti": 5}}) == [
+        "clustering.n_inti: unknown key; did you mean 'n_init'?"
+    ]
+    assert problems({"clusterin": {}}) == ["clusterin: unknown key; did you mean 'clustering'?"]
+
+
+def test_all_errors_are_reported_together():
+    found = problems(
+        {
+            "roi": {"implementation_cost": -1, "targeting_efficiency": 1.5},
+            "clustering": {"n_init": "ten"},
+        }
+    )
+    joined = "\n".join(found)
+    assert len(found) == 3
+    assert "roi.implementation_cost" in joined
+    assert "roi.targeting_efficiency" in joined
+    assert "clustering.n_init" in joined
+
+
+@pytest.mark.parametrize(
+    "clustering, expected",
+    [
+        ({"k_min": 6, "k_max": 3}, "the K range is empty"),
+        ({"k_min": 1}, "clustering.k_min"),
+        ({"chosen_k": 12}, "clustering.chosen_k (12) is outside the K range 2..10"),
+        ({"chosen_k": "best"}, "clustering.chosen_k"),
+    ],
+)
+def test_k_range_checks(clustering, expected):
+    assert expected in "\n".join(problems({"clustering": clustering}))
+
+
+def test_roles_must_name_configured_features():
+    found = problems({"roles": {"spending": "anual_spending", "frequency": "visit_frequency"}})
+    assert "roles.spending" in found[0] and "did you mean 'annual_spending'" in found[0]
+
+
+def test_file_source_needs_a_path():
+    assert "data.path is required" in problems({"data": {"source": "file"}})[0]
+
+
+def test_synthetic_source_has_fixed_columns():
+    found = problems({"features": [{"column": "x"}], "roles": {"spending": "x", "frequency": "x"}})
+    assert "synthetic data set has exactly the columns" in found[0]
+
+
+def test_top_level_must_be_a_mapping():
+    assert "must be a mapping" in problems([1, 2])[0]
+
+
+def test_malformed_yaml_names_line(write_config):
+    path = write_config(raw="clustering:\n  k_min: [2\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(path) in str(info.value) and "malformed YAML at line" in str(info.value)
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.yml")
+
+
+def test_relative_data_path_is_relative_to_config(write_config, tmp_path):
+    path = write_config(
+        {
+            "data": {"source": "file", "path": "data/customers.csv"},
+        }
+    )
+    assert load_config(path).data.path == (tmp_path / "data" / "customers.csv").resolve()
+
+
+def test_fingerprint_is_stable_and_sensitive():
+    a, b = Config(), Config()
+    assert a.fingerprint() == b.fingerprint()
+    changed = validate_config({"roi": {"implementation_cost": 80000}})
+    assert changed.fingerprint() != a.fingerprint()

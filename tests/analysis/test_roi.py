@@ -1,0 +1,28 @@
+"""The notebook's ROI formula, its sensitivity grid and break-even."""
+
+import pytest
+
+from analysis.config import RoiConfig
+from analysis.roi import roi_model
+
+
+def test_formula_and_break_even():
+    roi = roi_model(
+        1_000_000, RoiConfig(targeting_efficiency=0.2, impact_share=0.1, implementation_cost=10_000)
+    )
+    assert roi.estimated_annual_roi == pytest.approx(20_000)
+    assert roi.net_roi_pct == pytest.approx(100.0)
+    assert roi.break_even_efficiency == pytest.approx(0.1)
+
+
+def test_grid_covers_every_combination(default_results):
+    grid = default_results.roi.grid
+    assert len(grid.net_roi_pct) == len(grid.impact_shares)
+    assert all(len(row) == len(grid.efficiencies) for row in grid.net_roi_pct)
+    i = grid.impact_shares.index(0.10)
+    j = grid.efficiencies.index(0.25)
+    assert grid.net_roi_pct[i][j] == pytest.approx(default_results.roi.net_roi_pct)
+
+
+def test_no_break_even_without_revenue():
+    assert roi_model(0.0, RoiConfig()).break_even_efficiency is None

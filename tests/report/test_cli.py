@@ -1,0 +1,42 @@
+"""The command line: a summary on success, exit 2 with one clear paragraph on bad input."""
+
+import json
+
+from report.cli import main
+
+
+def test_analyze_writes_results_and_summary(tmp_path, capsys, write_config):
+    out = tmp_path / "results"
+    assert main(["-q", "analyze", "--config", str(write_config()), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "K=3: Inertia=2732, Silhouette=0.239" in printed
+    assert "Net ROI: 930%" in printed
+    assert json.loads((out / "results.json").read_text())["selection"]["chosen_k"] == 3
+
+
+def test_bad_config_exits_2_without_traceback(tmp_path, capsys, write_config):
+    out = tmp_path / "results"
+    path = write_config({"clustering": {"k_mx": 4}})
+    assert main(["analyze", "--config", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "clustering.k_mx: unknown key; did you mean 'k_max'?" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_bad_data_exits_2_and_writes_nothing(tmp_path, capsys, write_config):
+    out = tmp_path / "results"
+    path = write_config({"data": {"source": "file", "path": "missing.csv"}})
+    assert main(["analyze", "--config", str(path), "--out", str(out)]) == 2
+    assert "missing.csv: data file not found" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_debug_shows_the_traceback(tmp_path, write_config):
+    import pytest
+
+    from analysis.errors import ConfigError
+
+    path = write_config({"clustering": {"k_mx": 4}})
+    with pytest.raises(ConfigError):
+        main(["--debug", "analyze", "--config", str(path), "--out", str(tmp_path / "r")])
