@@ -195,6 +195,7 @@ def write_project(root: Path) -> Path:
 # ---- checks both engines' output must pass (used by the pandoc and the real-quarto tests) ----
 
 _REF = re.compile(r'<(script|link|img|iframe|source)\b[^>]*?\b(?:src|href)="([^"]*)"', re.I)
+SRC_ATTR = re.compile(r'\bsrc="([^"]+)"')
 _HREF = re.compile(r'<a\b[^>]*?\bhref="([^"#]*)(?:#[^"]*)?"', re.I)
 
 
@@ -255,3 +256,4 @@ def check_site(project_dir: Path, site_dir: Path, result) -> None:
     assert all(RAW_TYPST_MARK not in (site_dir / p).read_text(encoding="utf-8") for p in pages)
     text = "\n".join(pdf_text(result.pdf))
     assert RAW_TYPST_MARK in text and RAW_HTML_MARK not in text
+
