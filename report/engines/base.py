@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -23,8 +23,8 @@ class RenderResult:
 
     engine: str
     version: str
-    pages: list[str] = field(default_factory=list)  # site-relative HTML paths, in navbar order
-    pdf: Path | None = None
+    pages: list[str]  # site-relative HTML paths, in project.render order
+    pdf: Path  # site_dir / "downloads" / "report.pdf"
 
 
 class Engine(Protocol):

@@ -22,7 +22,7 @@ from report.engines.base import (
     prepare_site_dir,
     report_progress,
 )
-from report.engines.siteconfig import PDF_HREF, html_href, load_site_config, read_yaml
+from report.engines.siteconfig import PDF_HREF, html_href, load_site_config
 from report.engines.sitefiles import build_search_index, plotly_js_path
 from report.errors import RenderError
 
@@ -98,10 +98,7 @@ class QuartoEngine:
         check_project_dir(project_dir)
         version = self.version()
         site = load_site_config(project_dir)
-        output_dir = project_dir / str(
-            (read_yaml(project_dir / "_quarto.yml").get("project") or {}).get("output-dir")
-            or "_site"
-        )
+        output_dir = project_dir / site.output_dir
         prepare_site_dir(site_dir)
         stage_support_files(project_dir)
         stale_pdf = project_dir / "report.pdf"

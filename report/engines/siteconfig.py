@@ -38,6 +38,7 @@ class SiteConfig:
     typst: dict[str, Any]
     metadata: dict[str, Any] = field(default_factory=dict)  # site-wide document metadata
     site_url: str | None = None
+    output_dir: str = "_site"  # where `quarto render` writes the website
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -113,6 +114,7 @@ def load_site_config(project_dir: Path) -> SiteConfig:
         typst=_format_options(cfg.get("format"), "typst"),
         metadata={k: v for k, v in cfg.items() if k not in _NON_METADATA_KEYS},
         site_url=website.get("site-url"),
+        output_dir=str(project.get("output-dir") or "_site"),
     )
 
 
