@@ -12,7 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from report.engines import RenderResult, get_engine, pandoc_run, typst_pdf
+from report.engines.html_pages import PageWriter
 from report.engines.pandoc import PandocEngine
+from report.engines.siteconfig import load_site_config
 from report.errors import RenderError, ReportError
 
 
@@ -183,3 +185,16 @@ def test_get_engine(monkeypatch, tmp_path):
     with pytest.raises(RenderError, match="unknown render engine"):
         get_engine("latex")
     assert issubclass(RenderError, ReportError) and issubclass(ReportError, Exception)
+
+
+def test_page_options_follow_quarto_yml(tmp_path):
+    """toc: false drops the contents sidebar; site-url makes citation_pdf_url absolute."""
+    project = fx.write_project(tmp_path / "project")
+    config = (project / "_quarto.yml").read_text()
+    config = config.replace("    toc: true\n    toc-depth: 3\n", "    toc: false\n", 1)
+    config = config.replace("website:\n", "website:\n  site-url: https://example.org/report\n", 1)
+    (project / "_quarto.yml").write_text(config)
+    writer = PageWriter(project, load_site_config(project))
+    page, _ = writer.render("index.qmd")
+    assert '<aside class="toc"' not in page and 'class="page-wrap no-toc"' in page
+    assert 'content="https://example.org/report/downloads/report.pdf"' in page
