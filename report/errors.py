@@ -7,3 +7,7 @@ class ReportError(Exception):
 
 class RenderError(ReportError):
     """A page, figure or the PDF could not be rendered (names the tool and how to fix it)."""
+
+
+class PublishError(ReportError):
+    """A built site could not be installed as a version of the published tree."""

@@ -1,0 +1,63 @@
+"""The pure-pip render engine: pandoc (pypandoc-binary) for pages, typst (PyPI) for the PDF.
+
+Reads the same generated Quarto project Quarto would, and builds the same page set, links,
+downloads and PDF, inside our own layout (templates/layout/page.html.j2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from report.engines.base import (
+    Progress,
+    RenderResult,
+    check_project_dir,
+    prepare_site_dir,
+    report_progress,
+)
+from report.engines.html_pages import PageWriter
+from report.engines.pandoc_run import pandoc_version
+from report.engines.siteconfig import PDF_HREF, html_href, load_site_config
+from report.engines.sitefiles import build_search_index, copy_resources, install_site_assets
+from report.engines.typst_pdf import compile_pdf, report_to_typst, typst_version
+
+
+class PandocEngine:
+    name = "pandoc"
+
+    def version(self) -> str:
+        return f"pandoc {pandoc_version()} + typst {typst_version()}"
+
+    def render(
+        self, project_dir: Path, site_dir: Path, *, progress: Progress | None = None
+    ) -> RenderResult:
+        project_dir, site_dir = Path(project_dir).resolve(), Path(site_dir).resolve()
+        check_project_dir(project_dir)
+        version = self.version()  # fails early, naming the fix, if pandoc or typst is missing
+        site = load_site_config(project_dir)
+        prepare_site_dir(site_dir)
+
+        report_progress(progress, "copying resources")
+        copy_resources(project_dir, site_dir, site.resources)
+
+        writer = PageWriter(project_dir, site)
+        pages, highlight_css, uses_plotly = [], "", False
+        for i, page in enumerate(site.pages, 1):
+            report_progress(progress, f"page {i}/{len(site.pages)}: {page}")
+            html, fragment = writer.render(page)
+            out = html_href(page)
+            (site_dir / out).write_text(html, encoding="utf-8")
+            pages.append(out)
+            highlight_css = highlight_css or fragment.css
+            uses_plotly = uses_plotly or "assets/plotly.min.js" in html
+        install_site_assets(site_dir, with_plotly=uses_plotly)
+        if highlight_css:
+            (site_dir / "assets" / "highlight.css").write_text(highlight_css, encoding="utf-8")
+
+        report_progress(progress, "PDF report (typst)")
+        pdf = site_dir / PDF_HREF
+        compile_pdf(report_to_typst(project_dir, site.typst), project_dir, pdf)
+
+        report_progress(progress, "search index (pagefind)")
+        build_search_index(site_dir)
+        return RenderResult(engine=self.name, version=version, pages=pages, pdf=pdf)

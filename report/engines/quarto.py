@@ -1,0 +1,141 @@
+"""The Quarto render engine: `quarto render` for the website, `--to typst` for the PDF.
+
+Quarto is the renderer the project is written for; it reads _quarto.yml itself. This module
+only stages the support files _quarto.yml refers to, runs Quarto twice, and moves the output
+into the caller's site folder in the layout the pandoc engine produces.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from report.engines.base import (
+    ASSETS_DIR,
+    TEMPLATES_DIR,
+    Progress,
+    RenderResult,
+    check_project_dir,
+    prepare_site_dir,
+    report_progress,
+)
+from report.engines.siteconfig import PDF_HREF, html_href, load_site_config
+from report.engines.sitefiles import build_search_index, plotly_js_path
+from report.errors import RenderError
+
+MIN_QUARTO = (1, 5)
+QUARTO_FIX = (
+    "python3 -m pip install 'quarto-cli>=1.5' (or install Quarto from quarto.org), "
+    "or render with the pandoc engine"
+)
+# Template folders _quarto.yml points at (typst template-partials, the offline theme layer).
+SUPPORT_DIRS = ("typst", "quarto")
+
+
+def _copy_missing(src: Path, dst: Path) -> None:
+    """Copy src (file or tree) to dst without overwriting what the project already has."""
+    if src.is_dir():
+        for child in sorted(src.rglob("*")):
+            if child.is_file():
+                _copy_missing(child, dst / child.relative_to(src))
+    elif not dst.exists():
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dst)
+
+
+def stage_support_files(project_dir: Path) -> None:
+    """Put what _quarto.yml references into the project, so Quarto finds it there:
+    our site assets (components.css, version-switcher.js ...), plotly.min.js, and the typst
+    partials and theme layer under templates/."""
+    _copy_missing(ASSETS_DIR, project_dir / "assets")
+    _copy_missing(plotly_js_path(), project_dir / "assets" / "plotly.min.js")
+    for name in SUPPORT_DIRS:
+        _copy_missing(TEMPLATES_DIR / name, project_dir / "templates" / name)
+
+
+class QuartoEngine:
+    name = "quarto"
+
+    def __init__(self, executable: str | None = None) -> None:
+        self.executable = executable
+
+    def _quarto(self) -> str:
+        exe = self.executable or shutil.which("quarto")
+        if not exe:
+            raise RenderError(f"quarto is not on PATH; fix: {QUARTO_FIX}")
+        return exe
+
+    def _run(self, args: list[str], cwd: Path) -> str:
+        cmd = [self._quarto(), *args]
+        env = {**os.environ, "QUARTO_LOG_LEVEL": os.environ.get("QUARTO_LOG_LEVEL", "WARNING")}
+        try:
+            out = subprocess.run(
+                cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=3600, check=False
+            )
+        except OSError as exc:
+            raise RenderError(f"could not run quarto ({exc}); fix: {QUARTO_FIX}") from exc
+        if out.returncode != 0:
+            detail = (out.stderr or out.stdout).strip()[-3000:]
+            raise RenderError(f"`quarto {' '.join(args)}` failed:\n{detail}")
+        return out.stdout
+
+    def version(self) -> str:
+        text = self._run(["--version"], cwd=Path.cwd()).strip()
+        m = re.match(r"(\d+)\.(\d+)", text)
+        if not m:
+            raise RenderError(f"could not read the quarto version from {text!r}")
+        if (int(m[1]), int(m[2])) < MIN_QUARTO:
+            raise RenderError(f"quarto {text} is too old (need 1.5 or newer); fix: {QUARTO_FIX}")
+        return text
+
+    def render(
+        self, project_dir: Path, site_dir: Path, *, progress: Progress | None = None
+    ) -> RenderResult:
+        project_dir, site_dir = Path(project_dir).resolve(), Path(site_dir).resolve()
+        check_project_dir(project_dir)
+        version = self.version()
+        site = load_site_config(project_dir)
+        output_dir = project_dir / site.output_dir
+        prepare_site_dir(site_dir)
+        stage_support_files(project_dir)
+        stale_pdf = project_dir / "report.pdf"
+        stale_pdf.unlink(missing_ok=True)
+
+        # `--to html`: _quarto.yml also configures typst, and a bare `quarto render` would
+        # render every page to PDF too. The website is rendered first because a full project
+        # render cleans the output folder.
+        report_progress(progress, "website (quarto render --to html)")
+        self._run(["render", "--to", "html"], cwd=project_dir)
+        report_progress(progress, "PDF report (quarto render report.qmd --to typst)")
+        self._run(["render", "report.qmd", "--to", "typst"], cwd=project_dir)
+
+        # report.qmd is not in project.render, and Quarto writes such a file's output next to
+        # its source rather than into output-dir; accept either place.
+        pdf_src = next(
+            (p for p in (output_dir / "report.pdf", stale_pdf) if p.is_file()), None
+        )
+        if pdf_src is None:
+            raise RenderError("quarto finished but wrote no report.pdf")
+        if not output_dir.is_dir():
+            raise RenderError(f"quarto finished but wrote no website into {output_dir}")
+
+        report_progress(progress, "moving the output into the site folder")
+        for child in sorted(output_dir.iterdir()):
+            if child != pdf_src:
+                shutil.move(str(child), str(site_dir / child.name))
+        pdf = site_dir / PDF_HREF
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(pdf_src), str(pdf))
+        shutil.rmtree(output_dir, ignore_errors=True)
+
+        pages = [html_href(p) for p in site.pages]
+        missing = [p for p in pages if not (site_dir / p).is_file()]
+        if missing:
+            raise RenderError(f"quarto did not produce these pages: {', '.join(missing)}")
+
+        report_progress(progress, "search index (pagefind)")
+        build_search_index(site_dir)
+        return RenderResult(engine=self.name, version=version, pages=pages, pdf=pdf)

@@ -1,0 +1,79 @@
+"""Site steps both engines share: static files in, search index out."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from report.engines.base import ASSETS_DIR
+from report.errors import RenderError
+
+PAGEFIND_FIX = "python3 -m pip install 'pagefind[extended]'"
+PLOTLY_FIX = "python3 -m pip install plotly"
+
+
+def plotly_js_path() -> Path:
+    """plotly.min.js as shipped inside the plotly package: the site never loads it from a CDN."""
+    try:
+        import plotly
+    except ImportError as exc:
+        raise RenderError(f"plotly is not installed; fix: {PLOTLY_FIX}") from exc
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise RenderError(f"plotly.min.js is missing from the plotly package; fix: {PLOTLY_FIX}")
+    return path
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    if src.is_dir():
+        shutil.copytree(src, dst, dirs_exist_ok=True)
+    elif src.is_file():
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dst)
+
+
+def copy_resources(project_dir: Path, site_dir: Path, resources: list[str]) -> None:
+    """Copy `project.resources` (downloads/, figures/, assets/ ...) as-is into the site."""
+    for res in resources:
+        name = res.rstrip("/")
+        if any(ch in name for ch in "*?["):
+            for match in sorted(project_dir.glob(name)):
+                copy_tree(match, site_dir / match.relative_to(project_dir))
+        else:
+            copy_tree(project_dir / name, site_dir / name)
+
+
+def install_site_assets(site_dir: Path, *, with_plotly: bool) -> None:
+    """Our stylesheet and scripts (report/assets/) plus, when a page needs it, plotly.min.js.
+
+    The project's own assets/ were copied first; files of the same name there win, because
+    the generated project is the more specific source.
+    """
+    dst = site_dir / "assets"
+    dst.mkdir(parents=True, exist_ok=True)
+    for src in sorted(ASSETS_DIR.glob("*")):
+        if src.is_file() and not (dst / src.name).exists():
+            shutil.copy2(src, dst / src.name)
+    if with_plotly and not (dst / "plotly.min.js").exists():
+        shutil.copy2(plotly_js_path(), dst / "plotly.min.js")
+
+
+def build_search_index(site_dir: Path) -> Path:
+    """Run pagefind over the finished site; its index and UI land in site_dir/pagefind/."""
+    # Run through this interpreter so the pagefind wheel installed next to us is the one used.
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir)]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    except OSError as exc:
+        raise RenderError(f"could not run pagefind ({exc}); fix: {PAGEFIND_FIX}") from exc
+    if out.returncode != 0:
+        detail = (out.stderr or out.stdout).strip()
+        if "No module named pagefind" in detail:
+            raise RenderError(f"pagefind is not installed; fix: {PAGEFIND_FIX}")
+        raise RenderError(f"pagefind failed to index {site_dir}:\n{detail[-2000:]}")
+    index = site_dir / "pagefind"
+    if not (index / "pagefind.js").is_file():
+        raise RenderError(f"pagefind ran but wrote no index into {index}")
+    return index

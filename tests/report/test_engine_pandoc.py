@@ -1,0 +1,200 @@
+"""The pure-pip engine renders the generated project into a site and an A4 PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import engine_fixture as fx
+import pytest
+from pypdf import PdfReader
+
+from report.engines import RenderResult, get_engine, pandoc_run, typst_pdf
+from report.engines.html_pages import PageWriter
+from report.engines.pandoc import PandocEngine
+from report.engines.siteconfig import load_site_config
+from report.errors import RenderError, ReportError
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path, RenderResult]:
+    root = tmp_path_factory.mktemp("pandoc-engine")
+    project = fx.write_project(root / "project")
+    site = root / "site"
+    steps: list[str] = []
+    result = PandocEngine().render(project, site, progress=steps.append)
+    assert steps[0] == "copying resources" and steps[-1].startswith("search index")
+    return project, site, result
+
+
+def html(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def test_site_meets_the_engine_contract(built):
+    project, site, result = built
+    fx.check_site(project, site, result)
+    assert result.engine == "pandoc"
+    assert re.fullmatch(r"pandoc 3\.\d+(\.\d+)* \+ typst \S+", result.version)
+
+
+def test_navbar_lists_every_page_marks_the_current_one_and_offers_the_pdf(built):
+    project, site, result = built
+    for page in result.pages:
+        text = html(site, page)
+        nav = text.split('<ul class="nav-left">', 1)[1].split("</ul>", 1)[0]
+        assert re.findall(r'href="([^"]+)"', nav) == result.pages
+        assert re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', nav) == [page]
+        assert 'href="downloads/report.pdf"' in text and "Download PDF" in text
+        assert '<div id="version-switcher"></div>' in text
+        assert '<script src="assets/version-switcher.js" defer></script>' in text
+        assert "Version 1.3.0 · MIT license" in text  # page-footer, placeholders filled
+        assert "<title>" in text and "K-Means Segmentation Report" in text
+
+
+def test_page_links_to_qmd_files_point_at_html(built):
+    _, site, _ = built
+    text = html(site, "index.html")
+    assert 'href="methods.html"' in text and 'href="clusters.html#segment-profiles"' in text
+    assert ".qmd" not in text
+
+
+def test_table_of_contents_comes_from_the_headings(built):
+    _, site, _ = built
+    text = html(site, "data.html")
+    toc = text.split('<aside class="toc"', 1)[1].split("</aside>", 1)[0]
+    assert 'href="#features"' in toc and 'href="#quality"' in toc
+
+
+def test_callouts_render_with_their_kind_and_title(built):
+    _, site, _ = built
+    index, data = html(site, "index.html"), html(site, "data.html")
+    assert re.search(r'class="callout callout-note".*?How to read this report', index, re.S)
+    assert re.search(r'class="callout callout-warning".*?>\s*Warning\s*<', index, re.S)
+    for kind, title in [("tip", "Tip"), ("important", "Important"), ("caution", "Caution")]:
+        found = re.search(rf'class="callout callout-{kind}".*?>\s*{title}\s*<', data, re.S)
+        assert found, kind
+    assert "callout-title" in index and "callout-body" in index
+
+
+def test_tables_and_segment_cards_reach_the_page(built):
+    _, site, _ = built
+    assert "<table>" in html(site, "data.html")
+    # pandoc writes a div that starts with a heading as <section>; the class is what counts
+    assert html(site, "index.html").count('class="segment-card"') == 2
+
+
+def test_plotly_js_is_local_and_only_on_pages_with_figures(built):
+    _, site, _ = built
+    assert (site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    tag = '<script src="assets/plotly.min.js" charset="utf-8"></script>'
+    assert tag in html(site, "index.html")
+    assert tag not in html(site, "data.html")
+
+
+def test_google_scholar_meta_tags(built):
+    _, site, _ = built
+    text = html(site, "index.html")
+    assert '<meta name="citation_title" content="Executive summary">' in text
+    assert '<meta name="citation_author" content="Brandon Deloatch">' in text
+    assert '<meta name="citation_publication_date" content="2025/10/02">' in text
+    assert '<meta name="citation_pdf_url" content="downloads/report.pdf">' in text
+
+
+def test_our_assets_and_the_local_search_ui_are_in_the_site(built):
+    _, site, _ = built
+    for name in ("site.css", "components.css", "site.js"):
+        assert (site / "assets" / name).is_file(), name
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == 12
+    assert 'data-pagefind-body' in html(site, "index.html")
+
+
+def test_pdf_is_a4_with_title_page_contents_and_numbered_sections(built):
+    _, _, result = built
+    reader = PdfReader(result.pdf)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    pages = fx.pdf_text(result.pdf)
+    title_page = pages[0]
+    for value in ("Tier 4: K-Means Clustering", "Customer segmentation report",
+                  "Brandon Deloatch", "Quipu Research Labs, LLC", "1.3", "2025-10-02"):
+        assert value in title_page, value
+    assert "Contents" in pages[1]
+    body = "\n".join(pages[1:])
+    for heading in ("1. Executive summary", "2. Data", "3. Model selection", "4. Clusters",
+                    "4.1. Segment profiles"):
+        assert heading in body, heading
+    assert "Reading guide" in body  # the callout title
+    assert "Annual Spending" in body  # the table
+    assert reader.metadata.title == "Tier 4: K-Means Clustering"
+
+
+def test_site_dir_must_be_empty(tmp_path):
+    project = fx.write_project(tmp_path / "project")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.html").write_text("old")
+    with pytest.raises(RenderError, match="not empty"):
+        PandocEngine().render(project, site)
+    assert [p.name for p in site.iterdir()] == ["old.html"]
+
+
+def test_a_missing_listed_page_is_reported(tmp_path):
+    project = fx.write_project(tmp_path / "project")
+    (project / "roi.qmd").unlink()
+    with pytest.raises(RenderError, match="roi.qmd"):
+        PandocEngine().render(project, tmp_path / "site")
+
+
+def test_typst_package_imports_are_refused(tmp_path):
+    project = fx.write_project(tmp_path / "project")
+    report = project / "report.qmd"
+    report.write_text(
+        report.read_text() + '\n```{=typst}\n#import "@preview/cetz:0.3.0": canvas\n```\n'
+    )
+    with pytest.raises(RenderError, match="typst package"):
+        PandocEngine().render(project, tmp_path / "site")
+
+
+def test_missing_pandoc_names_the_fix(monkeypatch):
+    pandoc_run.pandoc_path.cache_clear()
+    pandoc_run.pandoc_version.cache_clear()
+    monkeypatch.setitem(sys.modules, "pypandoc", None)
+    try:
+        with pytest.raises(RenderError, match="pip install pypandoc-binary"):
+            PandocEngine().version()
+    finally:
+        pandoc_run.pandoc_path.cache_clear()
+        pandoc_run.pandoc_version.cache_clear()
+
+
+def test_missing_typst_names_the_fix(monkeypatch):
+    monkeypatch.setitem(sys.modules, "typst", None)
+    with pytest.raises(RenderError, match="pip install typst"):
+        typst_pdf.typst_version()
+
+
+def test_get_engine(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no quarto here
+    assert get_engine("auto").name == "pandoc"
+    assert get_engine("pandoc").name == "pandoc"
+    with pytest.raises(RenderError, match="unknown render engine"):
+        get_engine("latex")
+    assert issubclass(RenderError, ReportError) and issubclass(ReportError, Exception)
+
+
+def test_page_options_follow_quarto_yml(tmp_path):
+    """toc: false drops the contents sidebar; site-url makes citation_pdf_url absolute."""
+    project = fx.write_project(tmp_path / "project")
+    config = (project / "_quarto.yml").read_text()
+    config = config.replace("    toc: true\n    toc-depth: 3\n", "    toc: false\n", 1)
+    config = config.replace("website:\n", "website:\n  site-url: https://example.org/report\n", 1)
+    (project / "_quarto.yml").write_text(config)
+    writer = PageWriter(project, load_site_config(project))
+    page, _ = writer.render("index.qmd")
+    assert '<aside class="toc"' not in page and 'class="page-wrap no-toc"' in page
+    assert 'content="https://example.org/report/downloads/report.pdf"' in page
