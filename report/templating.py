@@ -54,6 +54,21 @@ def yaml_text(value: object) -> Markup:
     return Markup(json.dumps(md_escape(value), ensure_ascii=False))
 
 
+def code_block(text: object, language: str = "") -> Markup:
+    """A fenced code block that no content can close early (fence longer than any run)."""
+    body = str(text).rstrip("\n")
+    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markup(f"{fence}{language}\n{body}\n{fence}")
+
+
+def md_link(text: object, href: str) -> Markup:
+    """A markdown link with escaped text; href must be a relative path we generated."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) or href.startswith("/"):
+        raise ValueError(f"md_link only takes relative paths, got {href!r}")
+    return Markup(f"[{md_escape(text)}]({href})")
+
+
 def _finalize(value: object) -> object:
     if isinstance(value, Markup):
         return value
@@ -88,6 +103,8 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         percent=formatting.percent,
         pct_value=formatting.pct_value,
         score=formatting.score,
+        code_block=code_block,
+        md_link=md_link,
         raw=Markup,  # for fragments we generated ourselves (figure HTML, tables)
     )
     return env

@@ -1,0 +1,98 @@
+"""Citation metadata from CITATION.cff (its one source): citation text, BibTeX, license."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ReportError
+
+LICENSE_NOTES = {
+    "MIT": "Reuse, adaptation and commercial use are permitted with attribution.",
+    "CC-BY-4.0": "Reuse and adaptation are permitted with attribution.",
+    "Apache-2.0": "Reuse is permitted under the terms of the Apache License 2.0.",
+}
+
+
+def load_cff(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReportError(f"{path}: CITATION.cff not found; it holds the citation metadata") from None
+    except yaml.YAMLError as exc:
+        raise ReportError(f"{path}: malformed YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ReportError(f"{path}: expected a mapping of CITATION.cff fields")
+    missing = [k for k in ("cff-version", "message", "title", "authors") if k not in data]
+    if missing:
+        raise ReportError(f"{path}: missing required CITATION.cff field(s): {', '.join(missing)}")
+    if not isinstance(data["authors"], list) or not data["authors"]:
+        raise ReportError(f"{path}: authors must be a non-empty list")
+    return data
+
+
+def author_name(author: dict[str, Any]) -> str:
+    if "name" in author:  # an entity (organisation)
+        return str(author["name"])
+    return " ".join(str(author[k]) for k in ("given-names", "family-names") if author.get(k))
+
+
+def _bibtex_value(value: str) -> str:
+    # Braces and backslashes would change the BibTeX structure; drop them from user text.
+    return re.sub(r"[{}\\]", "", str(value))
+
+
+def bibtex(cff: dict[str, Any]) -> str:
+    first = cff["authors"][0]
+    family = first.get("family-names") or first.get("name") or "anonymous"
+    year = str(cff.get("date-released", ""))[:4]
+    key = re.sub(r"[^a-z0-9]", "", f"{family}{year}".lower()) or "report"
+    authors = " and ".join(
+        (f"{a['family-names']}, {a.get('given-names', '')}".strip(", ") if "family-names" in a
+         else "{" + _bibtex_value(author_name(a)) + "}")
+        for a in cff["authors"]
+    )
+    fields = {
+        "author": authors,
+        "title": cff["title"],
+        "year": year,
+        "version": cff.get("version", ""),
+        "publisher": cff["authors"][0].get("affiliation", ""),
+        "license": cff.get("license", ""),
+        "url": cff.get("url", ""),
+    }
+    body = ",\n".join(
+        f"  {name} = {{{_bibtex_value(value)}}}" for name, value in fields.items() if value
+    )
+    return f"@software{{{key},\n{body}\n}}\n"
+
+
+def citation_text(cff: dict[str, Any]) -> str:
+    """The notebook's style: Author, "Title," Affiliation, vVersion, Date."""
+    parts = [", ".join(author_name(a) for a in cff["authors"]), f'"{cff["title"]},"']
+    tail = [
+        str(cff["authors"][0].get("affiliation") or ""),
+        f"v{cff['version']}" if cff.get("version") else "",
+        str(cff.get("date-released") or ""),
+    ]
+    text = parts[0] + ", " + parts[1]
+    tail = [t for t in tail if t]
+    return text + (" " + ", ".join(tail) if tail else "") + "."
+
+
+def citation_context(cff: dict[str, Any], contributors: list[dict[str, str]]) -> dict[str, Any]:
+    license_id = str(cff.get("license", "unspecified"))
+    return {
+        "text": citation_text(cff),
+        "message": str(cff["message"]),
+        "bibtex": bibtex(cff),
+        "license": license_id,
+        "license_note": LICENSE_NOTES.get(license_id, "See the license text for the terms of reuse."),
+        "contributors": contributors,
+        "title": str(cff["title"]),
+        "authors": [author_name(a) for a in cff["authors"]],
+        "date": str(cff.get("date-released", "")),
+    }
