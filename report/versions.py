@@ -222,6 +222,20 @@ class VersionList:
     def newest(self) -> Version | None:
         return self._items[0] if self._items else None
 
+    def format_table(self) -> str:
+        """A plain-text listing for the CLI's `versions` command, newest first."""
+        if not self._items:
+            return "No versions published yet."
+        rows = [
+            (v.version, v.date, ", ".join(v.aliases) or "-", v.title) for v in self._items
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        return "\n".join(
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+            + "  " + row[3]
+            for row in rows
+        )
+
     def copy(self) -> VersionList:
         new = VersionList()
         new._items = list(self._items)

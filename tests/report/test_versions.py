@@ -187,3 +187,12 @@ def test_any_publish_order_gives_one_sorted_list_with_one_latest(releases, rnd):
     if added:
         assert versions.aliases()["latest"] == added[-1]
     assert VersionList.from_json(versions.to_json()) == versions
+
+
+def test_format_table_lists_versions_newest_first():
+    assert VersionList().format_table() == "No versions published yet."
+    versions = VersionList([v("1.2.0"), v("1.10.0", ["latest"])])
+    assert versions.format_table().splitlines() == [
+        "1.10.0  2025-10-02  latest  Release 1.10.0",
+        "1.2.0   2025-10-02  -       Release 1.2.0",
+    ]
