@@ -149,7 +149,9 @@
       go(latestFolder);
     });
     banner.appendChild(link);
-    document.body.insertBefore(banner, document.body.firstChild);
+    // Top of <main>, not of <body>: Quarto's navbar is fixed-top and would cover it there.
+    var host = document.querySelector("main") || document.body;
+    host.insertBefore(banner, host.firstChild);
 
     // Search engines should index the current release, not each old copy of it.
     var canonical = document.querySelector('link[rel="canonical"]');

@@ -72,7 +72,7 @@ def test_old_version_lists_newer_releases_and_shows_the_banner(page, published):
     assert select.locator("option").all_text_contents() == ["2.0.0 (latest)", "1.1.0", "1.0.0"]
     assert select.input_value() == "1.0.0"
 
-    banner = page.locator(".vs-banner")
+    banner = page.locator("main > .vs-banner:first-child")
     assert banner.is_visible()
     assert "version 1.0.0" in banner.inner_text()
     assert banner.locator("a").get_attribute("href") == published + "latest/data.html"
