@@ -1,8 +1,14 @@
-"""Errors of the report side that the user can act on (CLI exit code 2, no traceback)."""
+"""Errors of the report side that the user can act on.
+
+The CLI catches `ReportError`, prints its message as one paragraph and exits with code 2;
+anything else is a bug and keeps its traceback.
+"""
 
 
 class ReportError(Exception):
     """Base class for every expected, user-facing failure while building or publishing."""
+
+    exit_code = 2
 
 
 class RenderError(ReportError):
@@ -10,4 +16,8 @@ class RenderError(ReportError):
 
 
 class PublishError(ReportError):
-    """A built site could not be installed as a version of the published tree."""
+    """Publishing, listing or removing a version of the published site cannot go ahead.
+
+    The message names the offending value or path and what to do about it. When it is raised,
+    the published tree is as it was before the call.
+    """

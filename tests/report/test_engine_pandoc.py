@@ -7,7 +7,6 @@ import re
 import sys
 from pathlib import Path
 
-import engine_fixture as fx
 import pytest
 from pypdf import PdfReader
 
@@ -16,6 +15,7 @@ from report.engines.html_pages import PageWriter
 from report.engines.pandoc import PandocEngine
 from report.engines.siteconfig import load_site_config
 from report.errors import RenderError, ReportError
+from tests.report import engine_fixture as fx
 
 
 @pytest.fixture(scope="module")

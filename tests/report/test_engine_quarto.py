@@ -9,13 +9,13 @@ import shutil
 import sys
 from pathlib import Path
 
-import engine_fixture as fx
 import pytest
 import yaml
 
 from report.engines import get_engine
 from report.engines.quarto import QuartoEngine, stage_support_files
 from report.errors import RenderError
+from tests.report import engine_fixture as fx
 
 REPO = Path(__file__).resolve().parents[2]
 

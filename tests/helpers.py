@@ -1,0 +1,72 @@
+"""Helpers shared by the test suites: tree hashing, a local HTTP server, browser launch.
+
+Fixtures built on these live in tests/conftest.py; import the plain functions from here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def hash_tree(root: str | Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file (and a marker for every folder) under root.
+
+    Two equal results mean the trees are byte-for-byte the same, empty folders included.
+    Symlinks are recorded by their target, not followed.
+    """
+    root = Path(root)
+    result: dict[str, str] = {}
+    if not root.exists():
+        return result
+    if root.is_file():
+        return {".": hashlib.sha256(root.read_bytes()).hexdigest()}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            result[rel] = "symlink:" + str(path.readlink())
+        elif path.is_dir():
+            result[rel] = "dir"
+        else:
+            result[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return result
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass  # keep test output clean; requests are checked in the browser instead
+
+
+@contextlib.contextmanager
+def serve(directory: str | Path) -> Iterator[str]:
+    """Serve `directory` over HTTP on 127.0.0.1 (a free port) in a thread; yields the base URL
+    (ending in '/'). Only the loopback address is bound, so nothing leaves the machine."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def chromium_path() -> str | None:
+    """The Debian chromium Playwright drives here (Playwright's own browsers are not installed)."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
