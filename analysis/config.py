@@ -180,6 +180,22 @@ class RoiConfig(_Strict):
     sensitivity: Sensitivity = Sensitivity()
 
 
+class Contributor(_Strict):
+    role: Annotated[str, Field(min_length=1)]
+    name: Annotated[str, Field(min_length=1)]
+
+
+NOTEBOOK_CONTRIBUTORS = [
+    Contributor(role="Primary Author", name="Brandon Deloatch (Quipu Research Labs, LLC)"),
+    Contributor(role="Institutional Support",
+                name="Quipu Research Labs, LLC - Advanced Analytics Division"),
+    Contributor(role="Technical Framework",
+                name="Built on scikit-learn, pandas, numpy, and plotly ecosystems"),
+    Contributor(role="Methodological Foundation",
+                name="Statistical learning principles and modern data science best practices"),
+]
+
+
 class ReportMeta(_Strict):
     title: Annotated[str, Field(min_length=1)] = "Tier 4: K-Means Clustering"
     subtitle: str = "Customer segmentation report"
@@ -189,6 +205,7 @@ class ReportMeta(_Strict):
     date: dt.date = dt.date(2025, 10, 2)
     license: str = "MIT"
     notebook_id: str = "3f3d3bb9-6068-4d6e-82de-72776edb6955"
+    contributors: list[Contributor] = NOTEBOOK_CONTRIBUTORS
 
     @field_validator("version", mode="before")
     @classmethod

@@ -42,7 +42,55 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder, replaced as a whole (default: results/)",
     )
     analyze.set_defaults(func=cmd_analyze)
+
+    build = sub.add_parser("build", help="run the analysis and render the site and PDF")
+    _add_config(build)
+    _add_build_options(build)
+    build.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR",
+                       help="site folder, replaced as a whole when the build succeeds (default: _site/)")
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="preview a built site on http://127.0.0.1:PORT/")
+    serve.add_argument("--dir", type=Path, default=Path("_site"), help="folder to serve (default: _site/)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.set_defaults(func=cmd_serve)
+
+    publish = sub.add_parser("publish", help="build (or take --from) and publish as one version")
+    _add_config(publish)
+    _add_build_options(publish)
+    publish.add_argument("--version", default=None,
+                         help="version to publish (PEP 440; default: the project version)")
+    publish.add_argument("--alias", action="append", default=None, metavar="NAME",
+                         help="alias to point at this version (repeatable; default: latest)")
+    publish.add_argument("--no-alias", action="store_true", help="publish without moving any alias")
+    publish.add_argument("--title", default=None, help="title shown in the version menu")
+    publish.add_argument("--site-root", type=Path, default=Path("public"), metavar="DIR",
+                         help="published tree (default: public/)")
+    publish.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
+                         help="publish this already built site instead of building")
+    publish.add_argument("--force", action="store_true", help="replace an existing version")
+    publish.set_defaults(func=cmd_publish)
+
+    versions = sub.add_parser("versions", help="list the published versions")
+    versions.add_argument("--site-root", type=Path, default=Path("public"), metavar="DIR")
+    versions.set_defaults(func=cmd_versions)
+
+    unpublish = sub.add_parser("unpublish", help="remove one published version")
+    unpublish.add_argument("version")
+    unpublish.add_argument("--site-root", type=Path, default=Path("public"), metavar="DIR")
+    unpublish.add_argument("--force", action="store_true",
+                           help="also remove the only version an alias points to")
+    unpublish.set_defaults(func=cmd_unpublish)
     return parser
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=("auto", "quarto", "pandoc"), default="auto",
+                        help="renderer: quarto when on PATH (auto), or the built-in pandoc engine")
+    parser.add_argument("--cache-dir", type=Path, default=Path(".kmeans-cache"), metavar="DIR",
+                        help="cache of analysis results, figures and the executed notebook")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="render again even when no input changed")
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -58,6 +106,78 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     out_dir = write_analysis(output, args.out)
     print(text_summary(output.results))
     print(f"\nWrote {out_dir}/: results.json, assignments.csv, assignments.parquet, profiles.csv")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from analysis.progress import Progress
+
+    from .build import build_site
+
+    result = build_site(args.config, args.out, args.engine, cache_dir=args.cache_dir,
+                        progress=Progress(enabled=not args.quiet), force=args.rebuild)
+    if not result.up_to_date:
+        print(f"Built {args.out}/ with {result.engine} ({result.engine_version}): "
+              f"{len(result.pages)} pages, PDF at {result.pdf}")
+    else:
+        print(f"{args.out}/ is up to date (use --rebuild to render again)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve_forever
+
+    serve_forever(args.dir, args.port)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from analysis import __version__
+    from analysis.progress import Progress
+
+    from .build import build_site
+    from .errors import PublishError
+    from .publish import list_versions, publish_site
+    from .versions import validate_version
+
+    version = validate_version(args.version or __version__)  # before any work or file
+    if args.site_root.is_dir() and not args.force and version in list_versions(args.site_root):
+        raise PublishError(f"version {version} is already published in {args.site_root}/; "
+                           "pass --force to replace it")
+    aliases = () if args.no_alias else tuple(args.alias or ("latest",))
+    if args.from_dir is not None:
+        site = args.from_dir
+        result = publish_site(site, args.site_root, version, title=args.title, aliases=aliases, force=args.force)
+    else:
+        published = list_versions(args.site_root) if args.site_root.exists() else None
+        with tempfile.TemporaryDirectory(prefix="kmeans-report-publish-") as tmp:
+            site = Path(tmp) / "site"
+            build_site(args.config, site, args.engine, cache_dir=args.cache_dir,
+                       progress=Progress(enabled=not args.quiet), force=True,
+                       versions=list(published or []))
+            result = publish_site(site, args.site_root, version, title=args.title, aliases=aliases, force=args.force)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Published {version} to {result.version_dir}"
+          + (f" (aliases: {', '.join(result.aliases)})" if result.aliases else ""))
+    return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    from .publish import list_versions
+
+    versions = list_versions(args.site_root)
+    print(versions.format_table() if len(versions) else f"nothing published in {args.site_root}/")
+    return 0
+
+
+def cmd_unpublish(args: argparse.Namespace) -> int:
+    from .publish import unpublish
+
+    unpublish(args.site_root, args.version, force=args.force)
+    print(f"Removed {args.version} from {args.site_root}/")
     return 0
 
 

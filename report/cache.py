@@ -1,0 +1,74 @@
+"""Content-addressed caches that make rebuilds cheap.
+
+- analysis: keyed by the data's SHA-256, the analysis settings (every config section but
+  `report`) and the analysis code; holds the outputs folder (results.json + tables).
+- notebook: the executed Reproduce notebook, keyed by the analysis key and the notebook code.
+- figures: SVGs keyed by the figure's own content hash (see report.figure_export).
+- build stamp: a digest of every input of a build; an unchanged stamp means nothing to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from analysis import __version__ as TOOL_VERSION
+from analysis.config import Config
+
+REPO = Path(__file__).resolve().parent.parent
+ANALYSIS_SECTIONS = ("data", "features", "roles", "preprocessing", "clustering", "segments", "roi")
+
+
+def tree_digest(*paths: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """SHA-256 over the names and bytes of files (folders walked in sorted order)."""
+    digest = hashlib.sha256()
+    for root in paths:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            if "__pycache__" in path.parts or (suffixes and path.suffix not in suffixes):
+                continue
+            if not path.exists():
+                continue
+            digest.update(str(path.relative_to(REPO) if path.is_relative_to(REPO) else path).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def data_fingerprint(config: Config) -> str:
+    """The input data's identity without loading it: file bytes, or the generator settings."""
+    if config.data.source == "file":
+        from analysis.data import file_sha256
+
+        path = Path(config.data.path)
+        return file_sha256(path) if path.is_file() else f"missing:{path}"
+    return "synthetic:" + json.dumps(config.data.synthetic.model_dump(), sort_keys=True)
+
+
+def analysis_key(config: Config, data_id: str) -> str:
+    parts = [
+        TOOL_VERSION,
+        data_id,
+        config.fingerprint(sections=ANALYSIS_SECTIONS),
+        tree_digest(REPO / "analysis", suffixes=(".py",)),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def notebook_key(analysis: str) -> str:
+    code = tree_digest(REPO / "report" / "notebook.py")
+    return hashlib.sha256(f"{analysis}\n{code}".encode()).hexdigest()[:32]
+
+
+def build_stamp(config: Config, data_id: str, engine: str, extra: dict[str, str]) -> str:
+    parts = {
+        "tool": TOOL_VERSION,
+        "config": config.fingerprint(),
+        "data": data_id,
+        "engine": engine,
+        "code": tree_digest(REPO / "analysis", REPO / "report", suffixes=(".py", ".js", ".css", ".lua")),
+        "templates": tree_digest(REPO / "templates"),
+        "site": tree_digest(REPO / "_quarto.yml", REPO / "CITATION.cff", REPO / "CHANGELOG.md"),
+        **extra,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
