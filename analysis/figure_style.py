@@ -1,0 +1,203 @@
+"""The look shared by every figure: palette, layout template, safe text and number formats.
+
+No I/O and no knowledge of where a figure ends up: the same `go.Figure` is shown
+interactively on the site and exported as a static SVG for the A4 PDF.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import plotly.graph_objects as go
+
+from analysis.results import FeatureSummary, Results
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with the common forms of
+# colour-vision deficiency. Yellow (#F0E442) is left last: it is hard to see on white.
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow
+)
+# Marker symbols used once the palette wraps round (K > 8), so clusters stay distinct.
+SYMBOLS = ("circle", "square", "diamond", "triangle-up")
+
+INK = "#1F2933"  # text and metric lines
+MUTED = "#616E7C"  # secondary text, reference lines
+GRID = "#E4E7EB"
+NEUTRAL_FILL = "#7B8794"  # bars that do not stand for a cluster
+HIGHLIGHT = "#D55E00"  # the chosen K
+
+FONT_FAMILY = (
+    "'Source Sans 3', 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+)
+FONT_SIZE = 14
+
+# Static export size in CSS pixels. 760 px across maps onto the ~16 cm text width of an
+# A4 page, so 14 px text prints at roughly 8-9 pt; on the site the width is responsive.
+WIDTH = 760
+HEIGHT = 440
+
+
+def escape_text(value: object) -> str:
+    """Text from the data or the config, made safe to show in a plotly label.
+
+    Plotly interprets a subset of HTML (`<b>`, `<br>`, `<a href=...>`, entities) in titles,
+    axis labels, legends, annotations and hover text. Escaping `&`, `<` and `>` makes the
+    text show literally instead of being parsed as markup.
+    """
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cluster_colour(cluster: int) -> str:
+    return OKABE_ITO[cluster % len(OKABE_ITO)]
+
+
+def text_colour_on(fill: str) -> str:
+    """Black or white, whichever reads better on the `fill` colour (#RRGGBB)."""
+    r, g, b = (int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    channel = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    luminance = 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2]
+    return INK if luminance > 0.22 else "white"
+
+
+def cluster_symbol(cluster: int) -> str:
+    return SYMBOLS[(cluster // len(OKABE_ITO)) % len(SYMBOLS)]
+
+
+def segment_label(results: Results, cluster: int) -> str:
+    """'Cluster N — name', escaped, as used in every legend."""
+    name = next((s.name for s in results.segments if s.cluster == cluster), None)
+    text = f"Cluster {cluster} — {name}" if name else f"Cluster {cluster}"
+    return escape_text(text)
+
+
+def clusters(results: Results) -> list[int]:
+    return sorted(p.cluster for p in results.profiles)
+
+
+def feature_by_role(results: Results, role: str, fallback: int) -> FeatureSummary:
+    """The feature playing `role`; the `fallback`-th feature when no feature has it."""
+    features = results.data.features
+    return next((f for f in features if f.role == role), features[min(fallback, len(features) - 1)])
+
+
+def axis_title(feature: FeatureSummary) -> str:
+    unit = f" ({feature.unit})" if feature.unit else ""
+    return escape_text(f"{feature.label}{unit}")
+
+
+def value_axis(feature: FeatureSummary) -> dict:
+    """Axis options for a feature: thousands as 20k for large values, plain numbers otherwise."""
+    large = max(abs(feature.min), abs(feature.max)) >= 10_000
+    return {"title": {"text": axis_title(feature)}, "tickformat": "~s" if large else None}
+
+
+def fmt_number(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def fmt_value(value: float) -> str:
+    """A feature value with sensible precision: 20,923 · 61.7 · 1.18."""
+    size = abs(value)
+    return f"{value:,.0f}" if size >= 1000 else f"{value:.1f}" if size >= 10 else f"{value:.2f}"
+
+
+def fmt_money(value: float, currency: str) -> str:
+    """Compact money: $12.6M, $75k, $772k, $950."""
+    sign = "−" if value < 0 else ""
+    value = abs(value)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            scaled = value / size
+            text = f"{scaled:.1f}".removesuffix(".0") if scaled < 100 else f"{scaled:.0f}"
+            return f"{sign}{currency}{text}{suffix}"
+    return f"{sign}{currency}{value:,.0f}"
+
+
+def fmt_pct(share: float, digits: int = 1) -> str:
+    """A 0..1 share as a percentage."""
+    return f"{share * 100:.{digits}f}%"
+
+
+def finite(values: Iterable[float]) -> list[float]:
+    return [v for v in values if v is not None and math.isfinite(v)]
+
+
+def base_layout(height: int = HEIGHT, **extra) -> dict:
+    """Layout shared by every figure: white, readable, margins that fit legends and labels."""
+    axis = {
+        "showgrid": True,
+        "gridcolor": GRID,
+        "zeroline": False,
+        "showline": True,
+        "linecolor": "#9AA5B1",
+        "ticks": "outside",
+        "tickcolor": "#9AA5B1",
+        "title": {"standoff": 8},
+        "automargin": True,
+    }
+    layout = {
+        "template": "none",
+        "height": height,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK},
+        "margin": {"l": 70, "r": 24, "t": 36, "b": 60, "pad": 2},
+        "xaxis": axis,
+        "yaxis": axis,
+        "legend": {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+            "font": {"size": FONT_SIZE - 1},
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": FONT_SIZE - 1}},
+        "colorway": list(OKABE_ITO),
+    }
+    return _merge(layout, extra)
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    """`base` updated by `extra`, nested dicts merged (so `xaxis={...}` keeps the shared look)."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def new_figure(height: int = HEIGHT, **layout) -> go.Figure:
+    return go.Figure(layout=base_layout(height, **layout))
+
+
+def style_axes(fig: go.Figure) -> None:
+    """Apply the shared axis look to every axis (needed for subplots)."""
+    axis = base_layout()["xaxis"]
+    fig.update_xaxes(**{k: v for k, v in axis.items() if k != "title"})
+    fig.update_yaxes(**{k: v for k, v in axis.items() if k != "title"})
+    fig.update_annotations(font={"family": FONT_FAMILY})
+
+
+def mark_chosen_k(fig: go.Figure, k: int, *, row: int | None = None, col: int | None = None,
+                  label: bool = True) -> None:
+    """A dashed vertical line at the chosen K, labelled at the top."""
+    kwargs = {"row": row, "col": col} if row else {}
+    fig.add_vline(
+        x=k, line={"color": HIGHLIGHT, "dash": "dash", "width": 2}, layer="below",
+        annotation={"text": f"chosen K = {k}", "font": {"color": HIGHLIGHT, "size": FONT_SIZE - 1},
+                    "bgcolor": "rgba(255,255,255,0.85)"} if label else None,
+        annotation_position="top right",
+        **kwargs,
+    )

@@ -1,0 +1,178 @@
+"""Write figures to disk: an HTML fragment for the site and a static SVG for the PDF.
+
+The fragments never load plotly.js themselves (the site layout ships it once, as a local
+asset). SVGs are drawn by kaleido 1.x in headless Chromium; all figures of a build share one
+browser session, because starting Chromium costs far more than drawing a figure. Each
+figure has a content hash, so an SVG drawn before for the same figure is reused from a
+cache folder instead of being drawn again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+
+from analysis.figures import FigureSpec
+from report.errors import RenderError
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+INSTALL_HINT = "install it with `apt-get install chromium` (Debian/Ubuntu)"
+# a script loaded from the network: never allowed in a fragment (the site must work offline)
+_REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FigureFiles:
+    """What `write_figures` wrote for one figure."""
+
+    name: str
+    html: Path  # fragment for the site: a <div> and the inline script that draws it
+    svg: Path  # static image for the PDF
+    hash: str  # content hash of the figure (JSON + export size + renderer versions)
+    cached: bool  # True when the SVG was copied from the cache instead of drawn
+
+
+def _renderer_versions() -> str:
+    versions = []
+    for package in ("plotly", "kaleido"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} ?")
+    return "; ".join(versions)
+
+
+def figure_hash(fig: go.Figure, width: int | None = None, height: int | None = None) -> str:
+    """SHA-256 of everything that decides what the static image looks like."""
+    digest = hashlib.sha256()
+    digest.update(f"{_renderer_versions()}; {width}x{height}\n".encode())
+    digest.update(fig.to_json(validate=False, pretty=False, remove_uids=True).encode())
+    return digest.hexdigest()
+
+
+def html_fragment(spec: FigureSpec) -> str:
+    """The site's HTML for one figure: no plotly.js, no network access."""
+    html = spec.figure.to_html(
+        full_html=False, include_plotlyjs=False, div_id=f"fig-{spec.name}",
+        config=dict(PLOTLY_CONFIG), default_width="100%", default_height=f"{spec.height}px",
+    )
+    if _REMOTE_SCRIPT.search(html):  # a plotly change we do not expect: fail loudly
+        raise RenderError(f"figure {spec.name!r}: the HTML fragment loads a remote script")
+    return html
+
+
+def find_chromium() -> str:
+    """Path of the Chromium kaleido drives, or a RenderError saying how to install it."""
+    for candidate in (os.environ.get("BROWSER_PATH"), "chromium", "chromium-browser"):
+        if candidate and (path := shutil.which(candidate)):
+            return path
+    raise RenderError(
+        "Static figures for the PDF need the Chromium browser, which was not found on PATH: "
+        f"{INSTALL_HINT}, or set BROWSER_PATH to a Chrome/Chromium executable."
+    )
+
+
+def _run_in_thread(coro_factory) -> Any:
+    """Run a coroutine on its own event loop, also when the caller already runs one."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(coro_factory())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="kaleido-export")
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def render_svgs(jobs: list[tuple[go.Figure, Path, int, int]], browser_path: str | None = None,
+                timeout: float = 90) -> None:
+    """Draw every (figure, path, width, height) job as SVG in ONE Chromium session."""
+    if not jobs:
+        return
+    import kaleido  # imported late: only builds that draw SVGs need it
+
+    browser = browser_path or find_chromium()
+    figure_dicts = [
+        {"fig": fig, "path": str(path),
+         "opts": {"format": "svg", "width": width, "height": height, "scale": 1}}
+        for fig, path, width, height in jobs
+    ]
+
+    async def draw() -> None:
+        # mathjax=False: the figures use no LaTeX, and its default is a CDN URL (no network)
+        async with kaleido.Kaleido(n=1, timeout=timeout, mathjax=False, path=browser) as k:
+            await k.write_fig_from_object(figure_dicts, cancel_on_error=True)
+
+    try:
+        _run_in_thread(draw)
+    except RenderError:
+        raise
+    except Exception as exc:  # kaleido/choreographer raise many kinds; name the step
+        raise RenderError(
+            f"drawing the static figures with Chromium ({browser}) failed: "
+            f"{type(exc).__name__}: {exc}. If Chromium is missing or broken, {INSTALL_HINT}."
+        ) from exc
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
+                  cache_dir: Path | None = None,
+                  browser_path: str | None = None) -> dict[str, FigureFiles]:
+    """Write `<name>.html` (fragment) and `<name>.svg` for every figure into `out_dir`.
+
+    SVGs whose hash is found in `cache_dir` are copied from there; the rest are drawn in
+    one browser session and then stored in `cache_dir` for next time. Chromium is only
+    needed (and only looked for) when at least one SVG has to be drawn.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache = Path(cache_dir) if cache_dir is not None else None
+    files: dict[str, FigureFiles] = {}
+    jobs: list[tuple[go.Figure, Path, int, int]] = []
+    for name, spec in specs.items():
+        digest = figure_hash(spec.figure, spec.width, spec.height)
+        html_path, svg_path = out_dir / f"{name}.html", out_dir / f"{name}.svg"
+        html_path.write_text(html_fragment(spec) + "\n", encoding="utf-8")
+        cached = cache is not None and (cache / f"{digest}.svg").is_file()
+        if cached:
+            _copy_atomic(cache / f"{digest}.svg", svg_path)
+        else:
+            jobs.append((spec.figure, svg_path, spec.width, spec.height))
+        files[name] = FigureFiles(name, html_path, svg_path, digest, cached)
+
+    render_svgs(jobs, browser_path)
+
+    if cache is not None:
+        for item in files.values():
+            if not item.cached:
+                _copy_atomic(item.svg, cache / f"{item.hash}.svg")
+    return files
