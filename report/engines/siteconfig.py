@@ -7,6 +7,7 @@ Quarto unchanged. Anything else in `_quarto.yml` is ignored here, as Quarto woul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,23 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _unescape(value: Any) -> Any:
+    """Metadata strings are markdown (Quarto and pandoc parse them so): undo backslash
+    escapes so the layout shows the text itself; the layout then escapes it for HTML."""
+    if isinstance(value, str):
+        return _MD_ESCAPE.sub(r"\1", value)
+    if isinstance(value, list):
+        return [_unescape(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unescape(v) for k, v in value.items()}
+    return value
+
+
 def front_matter(path: Path) -> dict[str, Any]:
-    """The YAML block at the top of a .qmd page ({} when there is none)."""
+    """The YAML block at the top of a .qmd page ({} when there is none), as plain text."""
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---"):
         return {}
@@ -63,7 +79,7 @@ def front_matter(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(text[3:end]) or {}
     except yaml.YAMLError as exc:
         raise RenderError(f"{path.name}: front matter is not valid YAML: {exc}") from exc
-    return data if isinstance(data, dict) else {}
+    return _unescape(data) if isinstance(data, dict) else {}
 
 
 def _format_options(fmt: Any, name: str) -> dict[str, Any]:
