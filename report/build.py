@@ -13,6 +13,7 @@ only when the site and PDF are complete, so a failed build leaves the previous s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -162,6 +163,17 @@ DOWNLOADS = [
 ]
 
 
+@contextlib.contextmanager
+def _project_folder(keep: Path | None):
+    """A temporary project folder, or `keep` (replaced as a whole) when the user wants it."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="kmeans-report-project-") as tmp:
+            yield Path(tmp)
+        return
+    with staged_dir(Path(keep)) as staging:
+        yield staging
+
+
 def build_site(
     config_path: Path | None,
     out_dir: Path,
@@ -171,7 +183,10 @@ def build_site(
     progress: Progress | None = None,
     versions=None,
     force: bool = False,
+    project_dir: Path | None = None,
 ) -> BuildResult:
+    """Build the site into out_dir. `project_dir`, when given, keeps the generated Quarto
+    project there (replaced as a whole) for inspection or for running `quarto` by hand."""
     progress = progress or Progress()
     config = load_config(config_path)
     out = check_output_dir(out_dir, config)
@@ -197,8 +212,7 @@ def build_site(
     results = _load_results(tables, config)
     key = tables.name
 
-    with tempfile.TemporaryDirectory(prefix="kmeans-report-project-") as tmp:
-        project = Path(tmp)
+    with _project_folder(project_dir) as project:
         downloads = project / "downloads"
         downloads.mkdir()
         for name in OUTPUT_TABLES[1:]:

@@ -91,6 +91,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
                         help="cache of analysis results, figures and the executed notebook")
     parser.add_argument("--rebuild", action="store_true",
                         help="render again even when no input changed")
+    parser.add_argument("--keep-project", type=Path, default=None, metavar="DIR",
+                        help="keep the generated Quarto project in DIR (for `quarto render` by hand)")
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -115,7 +117,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_site
 
     result = build_site(args.config, args.out, args.engine, cache_dir=args.cache_dir,
-                        progress=Progress(enabled=not args.quiet), force=args.rebuild)
+                        progress=Progress(enabled=not args.quiet), force=args.rebuild,
+                        project_dir=args.keep_project)
     if not result.up_to_date:
         print(f"Built {args.out}/ with {result.engine} ({result.engine_version}): "
               f"{len(result.pages)} pages, PDF at {result.pdf}")
@@ -156,7 +159,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             site = Path(tmp) / "site"
             build_site(args.config, site, args.engine, cache_dir=args.cache_dir,
                        progress=Progress(enabled=not args.quiet), force=True,
-                       versions=list(published or []))
+                       versions=list(published or []), project_dir=args.keep_project)
             result = publish_site(site, args.site_root, version, title=args.title, aliases=aliases, force=args.force)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -112,3 +112,17 @@ def page(browser):
         yield new_page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The default report built once with the pandoc engine: (site folder, project folder)."""
+    from analysis.progress import Progress
+    from report.build import build_site
+
+    root = tmp_path_factory.mktemp("built")
+    result = build_site(
+        REPO / "report.yml", root / "_site", "pandoc",
+        cache_dir=root / "cache", progress=Progress(enabled=False), project_dir=root / "project",
+    )
+    return result.out_dir, root / "project"

@@ -6,8 +6,8 @@ Quarto unchanged. Anything else in `_quarto.yml` is ignored here, as Quarto woul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 

@@ -1,0 +1,90 @@
+"""The default site in real headless Chromium, served on 127.0.0.1 (pandoc engine)."""
+
+import re
+
+import pytest
+
+from report.context import PAGES
+from tests.helpers import serve
+
+pytestmark = pytest.mark.e2e
+
+PAGE_URLS = [f"{slug}.html" for slug, _, _ in PAGES]
+FIGURES_ON = {
+    "data.html": 1, "model-selection.html": 3, "clusters.html": 4, "insights.html": 2, "roi.html": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    site, _ = built_site
+    with serve(site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", PAGE_URLS)
+def test_page_loads_cleanly(page, site_url, name):
+    response = page.goto(site_url + name)
+    assert response.ok
+    page.wait_for_load_state("networkidle")
+    assert page.watch.page_errors == []
+    # versions.json only exists on a published tree; everything else must load.
+    errors = [e for e in page.watch.console_errors if "versions.json" not in e]
+    assert errors == [], errors
+    assert page.watch.external_requests == []
+    nav = page.locator("header nav a")
+    assert nav.count() >= len(PAGE_URLS)
+    assert page.get_by_role("link", name=re.compile("Download PDF")).count() >= 1
+
+
+@pytest.mark.parametrize("name, count", sorted(FIGURES_ON.items()))
+def test_plotly_figures_render(page, site_url, name, count):
+    page.goto(site_url + name)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15000)
+    plots = page.locator(".kr-figure .js-plotly-plot")
+    assert plots.count() == count
+    for i in range(count):
+        box = plots.nth(i).bounding_box()
+        assert box["width"] > 300 and box["height"] > 200
+        # each figure carries alt text for screen readers
+        label = page.locator(".kr-figure .kr-plot").nth(i).get_attribute("aria-label")
+        assert label and len(label) > 20
+
+
+def test_navbar_links_reach_every_page(page, site_url):
+    page.goto(site_url + "index.html")
+    hrefs = page.locator("header nav a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    for name in PAGE_URLS:
+        assert name in hrefs
+
+
+def test_search_finds_silhouette(page, site_url):
+    page.goto(site_url + "index.html")
+    box = page.locator("#search input")
+    box.wait_for(timeout=10000)
+    box.fill("silhouette")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=10000)
+    assert page.locator(".pagefind-ui__result-link").count() >= 2
+    assert page.watch.external_requests == []
+
+
+def test_pdf_link_downloads_a_valid_pdf(page, site_url, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(site_url + "clusters.html")
+    href = page.get_by_role("link", name=re.compile("Download PDF")).first.get_attribute("href")
+    response = page.request.get(site_url + href)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    body = response.body()
+    assert body.startswith(b"%PDF")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(body)
+    assert len(PdfReader(path).pages) >= 10
+
+
+def test_every_page_stays_light(built_site):
+    site, _ = built_site
+    for name in PAGE_URLS:
+        size = (site / name).stat().st_size
+        assert size <= 150_000, f"{name} is {size:,} bytes"

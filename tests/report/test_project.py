@@ -1,0 +1,84 @@
+"""The generated Quarto project: every page, valid front matter, no leftover Jinja, every
+figure and download it references exists, and every table parses as a table."""
+
+import json
+import re
+import subprocess
+
+import pytest
+import yaml
+
+from report.context import PAGES
+from report.engines.pandoc_run import pandoc_path
+
+PAGE_FILES = [f"{slug}.qmd" for slug, _, _ in PAGES]
+
+
+def front_matter(text):
+    assert text.startswith("---\n")
+    return yaml.safe_load(text[4:text.index("\n---", 4)])
+
+
+def test_every_page_exists_and_is_listed(built_site):
+    _, project = built_site
+    config = yaml.safe_load((project / "_quarto.yml").read_text())
+    assert config["project"]["render"] == PAGE_FILES
+    hrefs = [item["href"] for item in config["website"]["navbar"]["left"]]
+    assert hrefs == PAGE_FILES
+    for name in [*PAGE_FILES, "report.qmd"]:
+        assert (project / name).is_file(), name
+
+
+@pytest.mark.parametrize("name", [*PAGE_FILES, "report.qmd"])
+def test_front_matter_and_no_unrendered_template(built_site, name):
+    _, project = built_site
+    text = (project / name).read_text()
+    meta = front_matter(text)
+    assert meta["title"] and meta["author"] == "Brandon Deloatch"
+    # Plotly's JSON (nested arrays) lives in raw HTML blocks; look everywhere else.
+    markdown = re.sub(r"```\{=html\}.*?```", "", text, flags=re.S)
+    assert not re.search(r"\[\[|\[%|\[#|\{\{|\{%", markdown), name
+
+
+def test_footer_filled_from_config(built_site):
+    _, project = built_site
+    footer = yaml.safe_load((project / "_quarto.yml").read_text())["website"]["page-footer"]
+    assert "{version}" not in footer["left"] and "1\\.3" in footer["left"]
+
+
+def test_every_figure_file_exists(built_site):
+    _, project = built_site
+    for name in PAGE_FILES:
+        text = (project / name).read_text()
+        for svg in re.findall(r'image\("([^"]+)"', text):
+            assert (project / svg).is_file(), (name, svg)
+    svgs = sorted(p.name for p in (project / "figures").glob("*.svg"))
+    assert len(svgs) == 11
+
+
+def test_every_download_link_exists(built_site):
+    site, project = built_site
+    for name in PAGE_FILES:
+        for target in re.findall(r"\]\((downloads/[^)]+)\)", (project / name).read_text()):
+            assert (project / target).is_file() or (site / target).is_file(), (name, target)
+
+
+@pytest.mark.parametrize("name", PAGE_FILES)
+def test_tables_parse_as_tables(built_site, name):
+    """A pipe table glued to a paragraph silently becomes text; count real tables."""
+    _, project = built_site
+    text = (project / name).read_text()
+    expected = len(re.findall(r"^\|[-:|]+\|$", text, flags=re.M))
+    ast = json.loads(subprocess.run(
+        [pandoc_path(), "-f", "markdown", "-t", "json"], input=text, capture_output=True,
+        text=True, check=True,
+    ).stdout)
+    found = json.dumps(ast["blocks"]).count('"t": "Table"')
+    assert found == expected, f"{name}: {found} tables parsed, {expected} written"
+
+
+def test_numbers_on_home_page_come_from_results(built_site):
+    _, project = built_site
+    text = (project / "index.qmd").read_text()
+    for value in (r"1\,000", r"\$30\,898\,954", r"\$772\,474", r"930\%", r"0\.239"):
+        assert value in text
