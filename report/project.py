@@ -77,10 +77,15 @@ def write_project(
     for page in context["pages"]:
         page = {**page, "description": DESCRIPTIONS[page["slug"]]}
         path = project_dir / f"{page['slug']}.qmd"
-        path.write_text(env.get_template("page.qmd.j2").render(page=page, **context), encoding="utf-8")
+        path.write_text(
+            env.get_template("page.qmd.j2").render(page=page, target="html", **context),
+            encoding="utf-8",
+        )
         written.append(path)
     report = project_dir / "report.qmd"
-    report.write_text(env.get_template("report.qmd.j2").render(**context), encoding="utf-8")
+    report.write_text(
+        env.get_template("report.qmd.j2").render(target="pdf", **context), encoding="utf-8"
+    )
     (project_dir / "_quarto.yml").write_text(quarto_config(context["meta"]), encoding="utf-8")
     return [*written, report]
 

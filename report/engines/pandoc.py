@@ -6,6 +6,8 @@ downloads and PDF, inside our own layout (templates/layout/page.html.j2).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from report.engines.base import (
@@ -42,21 +44,26 @@ class PandocEngine:
 
         writer = PageWriter(project_dir, site)
         pages, highlight_css, uses_plotly = [], "", False
-        for i, page in enumerate(site.pages, 1):
-            report_progress(progress, f"page {i}/{len(site.pages)}: {page}")
-            html, fragment = writer.render(page)
-            out = html_href(page)
-            (site_dir / out).write_text(html, encoding="utf-8")
-            pages.append(out)
-            highlight_css = highlight_css or fragment.css
-            uses_plotly = uses_plotly or "assets/plotly.min.js" in html
+        # Each page (and the PDF's typst source) is one pandoc process: run them side by side.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            typst_source = pool.submit(report_to_typst, project_dir, site.typst)
+            rendered = [pool.submit(writer.render, page) for page in site.pages]
+            for i, (page, job) in enumerate(zip(site.pages, rendered, strict=True), 1):
+                report_progress(progress, f"page {i}/{len(site.pages)}: {page}")
+                html, fragment = job.result()
+                out = html_href(page)
+                (site_dir / out).write_text(html, encoding="utf-8")
+                pages.append(out)
+                highlight_css = highlight_css or fragment.css
+                uses_plotly = uses_plotly or "assets/plotly.min.js" in html
+            report_progress(progress, "PDF report (typst)")
+            source = typst_source.result()
         install_site_assets(site_dir, with_plotly=uses_plotly)
         if highlight_css:
             (site_dir / "assets" / "highlight.css").write_text(highlight_css, encoding="utf-8")
 
-        report_progress(progress, "PDF report (typst)")
         pdf = site_dir / PDF_HREF
-        compile_pdf(report_to_typst(project_dir, site.typst), project_dir, pdf)
+        compile_pdf(source, project_dir, pdf)
 
         report_progress(progress, "search index (pagefind)")
         build_search_index(site_dir)

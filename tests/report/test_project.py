@@ -2,6 +2,7 @@
 figure and download it references exists, and every table parses as a table."""
 
 import json
+from pathlib import Path
 import re
 import subprocess
 
@@ -48,12 +49,17 @@ def test_footer_filled_from_config(built_site):
 
 def test_every_figure_file_exists(built_site):
     _, project = built_site
+    report = (project / "report.qmd").read_text()
+    svgs = re.findall(r'image\("([^"]+)"', report)
+    assert len(svgs) == 11
+    for svg in svgs:
+        assert (project / svg).is_file(), svg
+    shown = set()
     for name in PAGE_FILES:
         text = (project / name).read_text()
-        for svg in re.findall(r'image\("([^"]+)"', text):
-            assert (project / svg).is_file(), (name, svg)
-    svgs = sorted(p.name for p in (project / "figures").glob("*.svg"))
-    assert len(svgs) == 11
+        assert "{=typst}" not in text  # pages carry only the interactive figure
+        shown.update(re.findall(r'id="figure-([a-z-]+)"', text))
+    assert {Path(s).stem for s in svgs} == shown
 
 
 def test_every_download_link_exists(built_site):
