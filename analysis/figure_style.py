@@ -78,6 +78,26 @@ def segment_label(results: Results, cluster: int) -> str:
     return escape_text(text)
 
 
+def legend_extra_height(labels: Iterable[str], width: int = WIDTH) -> int:
+    """Pixels to add to a figure so a top legend of `labels` does not squeeze the plot.
+
+    Estimates how many rows plotly's horizontal legend needs (about 7.5 px per character
+    plus the symbol) and returns 30 px per row beyond the first.
+    """
+    rows, used = 1, 0.0
+    for label in labels:
+        item = 50 + 7.5 * len(label)
+        if used and used + item > width - 80:
+            rows, used = rows + 1, 0.0
+        used += item
+    return 30 * (rows - 1)
+
+
+def cluster_legend_height(results: Results, base: int = HEIGHT, extra_items: int = 0) -> int:
+    labels = [segment_label(results, c) for c in clusters(results)]
+    return base + legend_extra_height(labels + ["Cluster centres"] * extra_items)
+
+
 def clusters(results: Results) -> list[int]:
     return sorted(p.cluster for p in results.profiles)
 

@@ -24,7 +24,8 @@ def spending_frequency(results: Results) -> go.Figure:
     fy = st.feature_by_role(results, "frequency", 1)
     xs = np.asarray(results.points.features[fx.column], dtype=float)
     ys = np.asarray(results.points.features[fy.column], dtype=float)
-    fig = st.new_figure(height=st.HEIGHT + 40, xaxis=st.value_axis(fx), yaxis=st.value_axis(fy))
+    fig = st.new_figure(height=st.cluster_legend_height(results, st.HEIGHT + 40, extra_items=1),
+                        xaxis=st.value_axis(fx), yaxis=st.value_axis(fy))
     hover = f"{st.axis_title(fx)}: %{{x:,.4~g}}<br>{st.axis_title(fy)}: %{{y:,.4~g}}"
     for c in st.clusters(results):
         idx = _cluster_points(results, c)
@@ -52,6 +53,7 @@ def cluster_profiles(results: Results) -> go.Figure:
     features = results.data.features
     labels = [st.escape_text(f.label) for f in features]
     fig = st.new_figure(
+        height=st.cluster_legend_height(results),
         xaxis={"title": {"text": "Feature"}, "showgrid": False},
         yaxis={"title": {"text": "Normalised centre (0 = min, 1 = max)"}, "range": [-0.03, 1.03]},
     )
@@ -118,7 +120,7 @@ def silhouette_plot(results: Results) -> go.Figure:
     labels = np.asarray(pts.cluster)
     gap = max(4, len(values) // 60)
     fig = st.new_figure(
-        height=st.HEIGHT + 40,
+        height=st.cluster_legend_height(results, st.HEIGHT + 40),
         xaxis={"title": {"text": "Silhouette value"},
                "range": [min(-0.1, values.min() - 0.05), min(1.0, max(0.6, values.max() + 0.1))]},
         yaxis={"title": {"text": "Customers, sorted within each cluster"}, "showgrid": False,
@@ -156,7 +158,7 @@ def pca_projection(results: Results) -> go.Figure:
     if coords.shape[1] < 2:  # a single feature: PC2 is zero
         coords = np.column_stack([coords[:, 0], np.zeros(len(coords))])
     fig = st.new_figure(
-        height=st.HEIGHT + 40,
+        height=st.cluster_legend_height(results, st.HEIGHT + 40),
         xaxis={"title": {"text": f"PC1 ({st.fmt_pct(explained[0])} of variance)"}},
         yaxis={"title": {"text": f"PC2 ({st.fmt_pct(explained[1])} of variance)"}},
     )

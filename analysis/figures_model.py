@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 from analysis import figure_style as st
 from analysis.results import Results
 
-K_AXIS = {"title": {"text": "Number of clusters (K)"}, "dtick": 1}
+K_AXIS = {"title": {"text": "Number of clusters (K)"}, "dtick": 1, "showgrid": False}
 
 
 def _line(x, y, name: str, **extra) -> go.Scatter:
@@ -109,6 +109,7 @@ def validity_indices(results: Results) -> go.Figure:
         fig.update_xaxes(K_AXIS, row=1, col=col)
     fig.update_yaxes(title_text="Index value", row=1, col=1)
     st.style_axes(fig)
+    fig.update_xaxes(showgrid=False)
     fig.update_layout(margin={"t": 40})
     return fig
 

@@ -102,32 +102,39 @@ def _run_in_thread(coro_factory) -> Any:
     return box.get("value")
 
 
-def render_svgs(jobs: list[tuple[go.Figure, Path, int, int]], browser_path: str | None = None,
-                timeout: float = 90) -> None:
-    """Draw every (figure, path, width, height) job as SVG in ONE Chromium session."""
+def render_svgs(jobs: list[tuple[str, go.Figure, Path, int, int]],
+                browser_path: str | None = None, timeout: float = 90) -> None:
+    """Draw every (name, figure, path, width, height) job as SVG in ONE Chromium session.
+
+    Figures are drawn one after the other in the session's single tab (two cores: parallel
+    tabs do not pay), so a failure names its figure.
+    """
     if not jobs:
         return
     import kaleido  # imported late: only builds that draw SVGs need it
 
     browser = browser_path or find_chromium()
-    figure_dicts = [
-        {"fig": fig, "path": str(path),
-         "opts": {"format": "svg", "width": width, "height": height, "scale": 1}}
-        for fig, path, width, height in jobs
-    ]
+    current = {"name": None}
 
     async def draw() -> None:
         # mathjax=False: the figures use no LaTeX, and its default is a CDN URL (no network)
         async with kaleido.Kaleido(n=1, timeout=timeout, mathjax=False, path=browser) as k:
-            await k.write_fig_from_object(figure_dicts, cancel_on_error=True)
+            for name, fig, path, width, height in jobs:
+                current["name"] = name
+                await k.write_fig_from_object(
+                    {"fig": fig, "path": str(path),
+                     "opts": {"format": "svg", "width": width, "height": height, "scale": 1}},
+                    cancel_on_error=True,
+                )
 
     try:
         _run_in_thread(draw)
     except RenderError:
         raise
     except Exception as exc:  # kaleido/choreographer raise many kinds; name the step
+        where = f"figure {current['name']!r}" if current["name"] else "starting Chromium"
         raise RenderError(
-            f"drawing the static figures with Chromium ({browser}) failed: "
+            f"drawing the static figures with Chromium ({browser}) failed at {where}: "
             f"{type(exc).__name__}: {exc}. If Chromium is missing or broken, {INSTALL_HINT}."
         ) from exc
 
@@ -157,7 +164,7 @@ def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = Path(cache_dir) if cache_dir is not None else None
     files: dict[str, FigureFiles] = {}
-    jobs: list[tuple[go.Figure, Path, int, int]] = []
+    jobs: list[tuple[str, go.Figure, Path, int, int]] = []
     for name, spec in specs.items():
         digest = figure_hash(spec.figure, spec.width, spec.height)
         html_path, svg_path = out_dir / f"{name}.html", out_dir / f"{name}.svg"
@@ -166,7 +173,7 @@ def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
         if cached:
             _copy_atomic(cache / f"{digest}.svg", svg_path)
         else:
-            jobs.append((spec.figure, svg_path, spec.width, spec.height))
+            jobs.append((name, spec.figure, svg_path, spec.width, spec.height))
         files[name] = FigureFiles(name, html_path, svg_path, digest, cached)
 
     render_svgs(jobs, browser_path)
