@@ -2,9 +2,9 @@
 figure and download it references exists, and every table parses as a table."""
 
 import json
-from pathlib import Path
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
