@@ -1,7 +1,9 @@
 """Write a folder all at once: build it beside the target, then swap it into place.
 
 A failure while building leaves the previous folder exactly as it was, and no half-written
-folder behind.
+folder behind. Replacing a folder deletes what was in it, so only folders this tool wrote
+(they carry a marker file) are ever replaced: a mistyped `--out` pointing at a source tree,
+a home folder or a parent of the working directory is refused before any work is done.
 """
 
 from __future__ import annotations
@@ -13,15 +15,45 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import OutputError
+
+MARKER = ".kmeans-report-output"
+MARKER_TEXT = "This folder was written by kmeans-report and is replaced as a whole on each run.\n"
+
+
+def check_replaceable(target: Path, option: str = "output folder") -> Path:
+    """Raise OutputError unless target is absent, empty, or a folder this tool wrote."""
+    target = Path(target).absolute()
+    resolved = target.resolve()
+    cwd = Path.cwd().resolve()
+    if resolved == Path(resolved.anchor) or resolved == cwd or resolved in cwd.parents:
+        raise OutputError(
+            f"{option} {target}: refusing to replace the filesystem root, the working folder "
+            "or one of its parents; choose a new sub-folder such as _site"
+        )
+    if resolved == Path.home().resolve():
+        raise OutputError(f"{option} {target}: refusing to replace the home folder")
+    if not target.exists():
+        return target
+    if not target.is_dir():
+        raise OutputError(f"{option} {target}: exists and is not a folder")
+    if (target / MARKER).is_file() or not any(target.iterdir()):
+        return target
+    raise OutputError(
+        f"{option} {target}: the folder is not empty and was not written by kmeans-report "
+        f"(no {MARKER} file in it), so it will not be replaced; choose a new or empty folder"
+    )
+
 
 @contextmanager
 def staged_dir(target: Path) -> Iterator[Path]:
     """Yield an empty staging folder on the target's filesystem; on success it becomes target."""
-    target = Path(target).absolute()
+    target = check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
     try:
         yield staging
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -30,6 +62,7 @@ def staged_dir(target: Path) -> Iterator[Path]:
 
 def swap_into_place(staging: Path, target: Path) -> None:
     """Replace target with staging using renames only (atomic on one filesystem)."""
+    check_replaceable(target)  # again, right before anything is moved
     if not target.exists():
         os.rename(staging, target)
         return

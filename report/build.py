@@ -22,6 +22,7 @@ from pathlib import Path
 
 from analysis.atomic import staged_dir
 from analysis.config import Config, load_config
+from analysis.paths import check_output_dir
 from analysis.progress import Progress
 from analysis.results import Results
 
@@ -29,12 +30,10 @@ from . import cache
 from .changelog import load_changelog
 from .citation import citation_context, load_cff
 from .context import FigureRef, SiteInfo
-from .errors import ReportError
 from .project import REPO, copy_file, write_project
 
 STAMP_FILE = ".kmeans-report-build.json"
 OUTPUT_TABLES = ("results.json", "assignments.csv", "assignments.parquet", "profiles.csv")
-SOURCE_FOLDERS = ("analysis", "report", "templates", "tests", "benchmarks", ".git", ".ci", ".github")
 
 
 @dataclass
@@ -46,27 +45,6 @@ class BuildResult:
     pdf: Path | None
     up_to_date: bool
     results: Results | None
-
-
-def check_output_dir(out_dir: Path, config: Config, *, option: str = "--out") -> Path:
-    """The output folder is replaced as a whole: it must not hold inputs or source code."""
-    out = Path(out_dir).absolute().resolve()
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"{option} {out_dir}: exists and is not a folder")
-    protected = [(REPO / name).resolve() for name in SOURCE_FOLDERS]
-    if out == REPO.resolve() or out == Path.cwd().resolve() or out == Path(out.anchor):
-        raise ReportError(f"{option} {out_dir}: the output folder would replace {out}; choose a sub-folder such as _site")
-    for folder in protected:
-        if out == folder or out.is_relative_to(folder):
-            raise ReportError(f"{option} {out_dir}: inside the source folder {folder}; choose another output folder")
-    if config.data.source == "file" and config.data.path is not None:
-        data = Path(config.data.path).absolute().resolve()
-        if data == out or data.is_relative_to(out):
-            raise ReportError(
-                f"{option} {out_dir}: the output folder contains the input data {data}; "
-                "replacing it would delete the data"
-            )
-    return out
 
 
 def _releases(versions=None) -> list[dict[str, str]]:

@@ -98,12 +98,14 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from analysis.config import load_config
     from analysis.outputs import write_analysis
+    from analysis.paths import check_output_dir
     from analysis.pipeline import run_analysis
     from analysis.progress import Progress
 
     from .summary import text_summary
 
     config = load_config(args.config)
+    check_output_dir(args.out, config)  # before any work: nothing is written on bad input
     output = run_analysis(config, Progress(enabled=not args.quiet))
     out_dir = write_analysis(output, args.out)
     print(text_summary(output.results))

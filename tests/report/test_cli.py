@@ -40,3 +40,24 @@ def test_debug_shows_the_traceback(tmp_path, write_config):
     path = write_config({"clustering": {"k_mx": 4}})
     with pytest.raises(ConfigError):
         main(["--debug", "analyze", "--config", str(path), "--out", str(tmp_path / "r")])
+
+
+def test_analyze_refuses_a_folder_it_did_not_write(tmp_path, capsys, write_config):
+    from tests.helpers import hash_tree
+
+    config = write_config()
+    victim = tmp_path / "notes"
+    victim.mkdir()
+    (victim / "todo.txt").write_text("keep me")
+    before = hash_tree(tmp_path)
+    assert main(["-q", "analyze", "--config", str(config), "--out", str(victim)]) == 2
+    assert "was not written by kmeans-report" in capsys.readouterr().err
+    assert hash_tree(tmp_path) == before
+
+
+def test_analyze_refuses_the_repository_and_its_parents(capsys, write_config):
+    from analysis.paths import REPO
+
+    for target in (REPO, REPO.parent, REPO / "analysis"):
+        assert main(["-q", "analyze", "--config", str(write_config()), "--out", str(target)]) == 2
+    assert "would replace the repository" in capsys.readouterr().err
