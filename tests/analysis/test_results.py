@@ -42,6 +42,7 @@ def test_outputs_written_all_at_once(default_output, tmp_path):
     out = tmp_path / "out"
     write_analysis(default_output, out)
     assert sorted(p.name for p in out.iterdir()) == [
+        ".kmeans-report-output",
         "assignments.csv",
         "assignments.parquet",
         "profiles.csv",
