@@ -75,7 +75,9 @@ def write_project(
     context["pdf_sections"] = PDF_SECTIONS
     written = []
     for page in context["pages"]:
-        page = {**page, "description": DESCRIPTIONS[page["slug"]]}
+        page = {**page, "description": DESCRIPTIONS[page["slug"]], "subtitle": ""}
+        if page["slug"] == "index":  # the home page carries the report's own title (Scholar)
+            page.update(title=context["meta"]["title"], subtitle=page["title"])
         path = project_dir / f"{page['slug']}.qmd"
         path.write_text(
             env.get_template("page.qmd.j2").render(page=page, target="html", **context),
