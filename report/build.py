@@ -20,7 +20,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.atomic import staged_dir
+from threadpoolctl import threadpool_limits
+
+from analysis.atomic import MARKER, staged_dir
 from analysis.config import Config, load_config
 from analysis.paths import check_output_dir
 from analysis.progress import Progress
@@ -57,10 +59,18 @@ def _releases(versions=None) -> list[dict[str, str]]:
     return entries
 
 
-def _analysis_outputs(config: Config, data_id: str, cache_dir: Path, progress: Progress) -> Path:
+def _analysis_folder(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "analysis" / key
+
+
+def _analysis_cached(cache_dir: Path, key: str) -> bool:
+    return all((_analysis_folder(cache_dir, key) / name).is_file() for name in OUTPUT_TABLES)
+
+
+def _analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progress) -> Path:
     """Folder with results.json and the tables, computed or taken from the cache."""
-    folder = cache_dir / "analysis" / cache.analysis_key(config, data_id)
-    if all((folder / name).is_file() for name in OUTPUT_TABLES):
+    folder = _analysis_folder(cache_dir, key)
+    if _analysis_cached(cache_dir, key):
         progress.note("• Analysis unchanged: using cached results")
         return folder
     from analysis.outputs import write_analysis
@@ -82,37 +92,67 @@ def _load_results(folder: Path, config: Config) -> Results:
     return results
 
 
-def _figures(results: Results, project: Path, cache_dir: Path, progress: Progress) -> dict[str, FigureRef]:
-    from analysis.figures import build_all
+def _figures(results: Results, key: str, project: Path, cache_dir: Path, progress: Progress,
+             session=None) -> dict[str, FigureRef]:
+    """Figure files in project/figures. They depend only on the analysis and the figure code,
+    so a build whose analysis is cached copies the whole set (no plotly, no browser)."""
+    folder = cache_dir / "figure-sets" / cache.figure_set_key(key)
+    index = folder / "figures.json"
+    if not index.is_file():
+        from analysis.figures import build_all
 
-    from .figure_export import write_figures
+        from .figure_export import write_figures
 
-    with progress.stage("figures", "Figures (interactive HTML + static SVG)"):
-        specs = build_all(results)
-        files = write_figures(specs, project / "figures", cache_dir=cache_dir / "figures")
+        with progress.stage("figures", "Figures (interactive HTML + static SVG)"):
+            specs = build_all(results)
+            with staged_dir(folder) as staging:
+                files = write_figures(specs, staging, cache_dir=cache_dir / "figures", session=session)
+                refs = [{"name": n, "title": sp.title, "caption": sp.caption, "alt": sp.alt,
+                         "html": files[n].html.name, "svg": files[n].svg.name}
+                        for n, sp in specs.items()]
+                (staging / "figures.json").write_text(json.dumps(refs, indent=1), encoding="utf-8")
+    else:
+        progress.note("• Figures unchanged: using the cached set")
+    shutil.copytree(folder, project / "figures", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(MARKER, "figures.json"))
+    refs = json.loads(index.read_text(encoding="utf-8"))
     return {
-        name: FigureRef(
-            name=name, title=spec.title, caption=spec.caption, alt=spec.alt,
-            html=files[name].html.read_text(encoding="utf-8"),
-            svg=f"figures/{files[name].svg.name}",
+        ref["name"]: FigureRef(
+            name=ref["name"], title=ref["title"], caption=ref["caption"], alt=ref["alt"],
+            html=(folder / ref["html"]).read_text(encoding="utf-8"), svg=f"figures/{ref['svg']}",
         )
-        for name, spec in specs.items()
+        for ref in refs
     }
 
 
-def _notebook(results: Results, key: str, project: Path, cache_dir: Path, progress: Progress):
-    """The executed Reproduce notebook (cached by analysis and notebook code)."""
+def _start_notebook(config: Config, key: str, project: Path, cache_dir: Path, progress: Progress):
+    """Start executing the Reproduce notebook now (it needs only the config), unless a run
+    for the same analysis is cached. Returns the running NotebookRun, or None."""
+    from .notebook import NotebookRun, build_notebook
+
+    if _notebook_cache(cache_dir, key).is_file():
+        return None
+    progress.note("• Executing the Reproduce notebook (in the background)")
+    return NotebookRun(build_notebook(config.to_dict(), config.report.title), project).start()
+
+
+def _notebook_cache(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "notebooks" / f"{cache.notebook_key(key)}.ipynb"
+
+
+def _finish_notebook(run, results: Results, key: str, project: Path, cache_dir: Path, progress: Progress):
+    """The executed notebook: wait for the background run (or read the cached one)."""
     import nbformat
 
-    from .notebook import build_notebook, execute_notebook
+    from .notebook import expected_numbers
 
-    cached = cache_dir / "notebooks" / f"{cache.notebook_key(key)}.ipynb"
-    if cached.is_file():
+    cached = _notebook_cache(cache_dir, key)
+    if run is None:
         progress.note("• Reproduce notebook unchanged: using the cached run")
         notebook = nbformat.read(cached, as_version=4)
     else:
-        with progress.stage("notebook", "Executing the Reproduce notebook"):
-            notebook = execute_notebook(build_notebook(results), project)
+        with progress.stage("notebook", "Waiting for the Reproduce notebook to finish"):
+            notebook = run.finish(expected_numbers(results))
         cached.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, cached)
     nbformat.write(notebook, project / "downloads" / "reproduce.ipynb")
@@ -186,13 +226,27 @@ def build_site(
             return BuildResult(out, engine.name, engine_version, [], out / "downloads" / "report.pdf", True, None)
 
     cache_dir = Path(cache_dir).absolute()
-    tables = _analysis_outputs(config, data_id, cache_dir, progress)
-    results = _load_results(tables, config)
-    key = tables.name
+    key = cache.analysis_key(config, data_id)
 
-    with _project_folder(project_dir) as project:
+    with _project_folder(project_dir) as project, contextlib.ExitStack() as background:
+        (project / "downloads").mkdir()
+        # Slow, independent steps start first and run beside the analysis: the notebook's
+        # kernel (a process of its own) and, when figures will be drawn, Chromium.
+        notebook_run = _start_notebook(config, key, project, cache_dir, progress)
+        if notebook_run is not None:
+            background.callback(notebook_run.cancel)  # no-op once it has finished
+        session = None
+        if not _analysis_cached(cache_dir, key):
+            from .figure_export import SvgSession
+
+            session = background.enter_context(SvgSession())
+
+        # With the notebook's kernel busy on the other core, one thread each beats two each:
+        # OpenMP threads that outnumber the cores slow K-Means down many times over.
+        with threadpool_limits(1 if notebook_run is not None else None):
+            tables = _analysis_outputs(config, key, cache_dir, progress)
+        results = _load_results(tables, config)
         downloads = project / "downloads"
-        downloads.mkdir()
         for name in OUTPUT_TABLES[1:]:
             copy_file(tables / name, downloads / name)
         results.save(downloads / "results.json")  # with this build's metadata and provenance
@@ -200,8 +254,10 @@ def build_site(
         citation = citation_context(cff, [c.model_dump() for c in config.report.contributors])
         (downloads / "citation.bib").write_text(citation["bibtex"], encoding="utf-8")
 
-        figures = _figures(results, project, cache_dir, progress)
-        notebook = _notebook(results, key, project, cache_dir, progress)
+        figures = _figures(results, key, project, cache_dir, progress, session)
+        if session is not None:
+            session.close()  # free the browser before rendering
+        notebook = _finish_notebook(notebook_run, results, key, project, cache_dir, progress)
         from .notebook import notebook_cells
 
         site = SiteInfo(

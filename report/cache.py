@@ -60,6 +60,14 @@ def notebook_key(analysis: str) -> str:
     return hashlib.sha256(f"{analysis}\n{code}".encode()).hexdigest()[:32]
 
 
+def figure_set_key(analysis: str) -> str:
+    """Figures are a function of the analysis results and the figure code only."""
+    code = tree_digest(
+        *sorted((REPO / "analysis").glob("figure*.py")), REPO / "report" / "figure_export.py"
+    )
+    return hashlib.sha256(f"{analysis}\n{code}".encode()).hexdigest()[:32]
+
+
 def build_stamp(config: Config, data_id: str, engine: str, extra: dict[str, str]) -> str:
     parts = {
         "tool": TOOL_VERSION,

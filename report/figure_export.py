@@ -10,8 +10,10 @@ cache folder instead of being drawn again.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import os
+import queue
 import re
 import shutil
 import tempfile
@@ -20,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 import plotly.graph_objects as go
 
@@ -84,59 +85,108 @@ def find_chromium() -> str:
     )
 
 
-def _run_in_thread(coro_factory) -> Any:
-    """Run a coroutine on its own event loop, also when the caller already runs one."""
-    box: dict[str, Any] = {}
+class SvgSession:
+    """One kaleido/Chromium session in a background thread, started before it is needed.
 
-    def target() -> None:
+    Starting Chromium costs seconds; a build starts the session while the analysis runs and
+    draws the figures once they exist. Figures are drawn one after the other in the
+    session's single tab (two cores: parallel tabs do not pay), so a failure names its figure.
+    """
+
+    def __init__(self, browser_path: str | None = None, timeout: float = 90):
+        self.browser = browser_path or find_chromium()  # fails early, naming the fix
+        self.timeout = timeout
+        self._requests: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        self._current: str | None = None
+
+    def start(self) -> SvgSession:
+        self._thread = threading.Thread(target=self._run, name="kaleido-session", daemon=True)
+        self._thread.start()
+        return self
+
+    def __enter__(self) -> SvgSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run(self) -> None:
         try:
-            box["value"] = asyncio.run(coro_factory())
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            box["error"] = exc
+            asyncio.run(self._serve())
+        except BaseException as exc:  # noqa: BLE001 - reported by draw() in the caller's thread
+            self._failure = exc
+        # Anyone still waiting learns that the session is gone.
+        while not self._requests.empty():
+            item = self._requests.get_nowait()
+            if item is not None:
+                item[1].set_exception(self._failure or RuntimeError("session closed"))
 
-    worker = threading.Thread(target=target, name="kaleido-export")
-    worker.start()
-    worker.join()
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
+    async def _serve(self) -> None:
+        import kaleido  # imported late: only builds that draw SVGs need it
+
+        # mathjax=False: the figures use no LaTeX, and its default is a CDN URL (no network)
+        async with kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=self.browser) as k:
+            while True:
+                item = await asyncio.to_thread(self._requests.get)
+                if item is None:
+                    return
+                jobs, done = item
+                try:
+                    for name, fig, path, width, height in jobs:
+                        self._current = name
+                        await k.write_fig_from_object(
+                            {"fig": fig, "path": str(path),
+                             "opts": {"format": "svg", "width": width, "height": height, "scale": 1}},
+                            cancel_on_error=True,
+                        )
+                    done.set_result(None)
+                except Exception as exc:  # noqa: BLE001 - handed to the waiting caller
+                    done.set_exception(exc)
+
+    def draw(self, jobs: list[tuple[str, go.Figure, Path, int, int]]) -> None:
+        if not jobs:
+            return
+        if self._thread is None:
+            self.start()
+        done: concurrent.futures.Future = concurrent.futures.Future()
+        self._requests.put((jobs, done))
+        try:
+            while True:
+                try:
+                    done.result(timeout=0.2)
+                    return
+                except concurrent.futures.TimeoutError:
+                    if not self._thread.is_alive() and not done.done():
+                        raise self._failure or RuntimeError("the Chromium session ended") from None
+        except RenderError:
+            raise
+        except Exception as exc:  # kaleido/choreographer raise many kinds; name the step
+            where = f"figure {self._current!r}" if self._current else "starting Chromium"
+            raise RenderError(
+                f"drawing the static figures with Chromium ({self.browser}) failed at {where}: "
+                f"{type(exc).__name__}: {exc}. If Chromium is missing or broken, {INSTALL_HINT}."
+            ) from exc
+
+    def close(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._requests.put(None)
+            self._thread.join(timeout=30)
 
 
 def render_svgs(jobs: list[tuple[str, go.Figure, Path, int, int]],
-                browser_path: str | None = None, timeout: float = 90) -> None:
-    """Draw every (name, figure, path, width, height) job as SVG in ONE Chromium session.
-
-    Figures are drawn one after the other in the session's single tab (two cores: parallel
-    tabs do not pay), so a failure names its figure.
-    """
+                browser_path: str | None = None, timeout: float = 90,
+                session: SvgSession | None = None) -> None:
+    """Draw every (name, figure, path, width, height) job as SVG in ONE Chromium session:
+    `session` when the caller started one early, else a session just for these jobs."""
     if not jobs:
         return
-    import kaleido  # imported late: only builds that draw SVGs need it
-
-    browser = browser_path or find_chromium()
-    current = {"name": None}
-
-    async def draw() -> None:
-        # mathjax=False: the figures use no LaTeX, and its default is a CDN URL (no network)
-        async with kaleido.Kaleido(n=1, timeout=timeout, mathjax=False, path=browser) as k:
-            for name, fig, path, width, height in jobs:
-                current["name"] = name
-                await k.write_fig_from_object(
-                    {"fig": fig, "path": str(path),
-                     "opts": {"format": "svg", "width": width, "height": height, "scale": 1}},
-                    cancel_on_error=True,
-                )
-
-    try:
-        _run_in_thread(draw)
-    except RenderError:
-        raise
-    except Exception as exc:  # kaleido/choreographer raise many kinds; name the step
-        where = f"figure {current['name']!r}" if current["name"] else "starting Chromium"
-        raise RenderError(
-            f"drawing the static figures with Chromium ({browser}) failed at {where}: "
-            f"{type(exc).__name__}: {exc}. If Chromium is missing or broken, {INSTALL_HINT}."
-        ) from exc
+    if session is not None:
+        session.draw(jobs)
+        return
+    with SvgSession(browser_path, timeout) as own:
+        own.draw(jobs)
 
 
 def _copy_atomic(source: Path, target: Path) -> None:
@@ -153,7 +203,8 @@ def _copy_atomic(source: Path, target: Path) -> None:
 
 def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
                   cache_dir: Path | None = None,
-                  browser_path: str | None = None) -> dict[str, FigureFiles]:
+                  browser_path: str | None = None,
+                  session: SvgSession | None = None) -> dict[str, FigureFiles]:
     """Write `<name>.html` (fragment) and `<name>.svg` for every figure into `out_dir`.
 
     SVGs whose hash is found in `cache_dir` are copied from there; the rest are drawn in
@@ -176,7 +227,7 @@ def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
             jobs.append((name, spec.figure, svg_path, spec.width, spec.height))
         files[name] = FigureFiles(name, html_path, svg_path, digest, cached)
 
-    render_svgs(jobs, browser_path)
+    render_svgs(jobs, browser_path, session=session)
 
     if cache is not None:
         for item in files.values():

@@ -6,7 +6,10 @@ checks the headline numbers against the ones this report publishes.
 
 from __future__ import annotations
 
+import os
 import pprint
+import queue
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,8 @@ from .templating import md_escape
 EXECUTION_TIMEOUT = 1800  # seconds per cell; the analysis of a large table takes minutes
 
 
-def _expected(results: Results) -> dict[str, Any]:
+def expected_numbers(results: Results) -> dict[str, Any]:
+    """The headline numbers the notebook's last cell checks against the published report."""
     return {
         "chosen_k": results.selection.chosen_k,
         "silhouette": round(results.quality.silhouette, 6),
@@ -31,13 +35,28 @@ def _expected(results: Results) -> dict[str, Any]:
     }
 
 
-def build_notebook(results: Results) -> nbformat.NotebookNode:
-    config = pprint.pformat(results.config, sort_dicts=False, width=88)
-    expected = pprint.pformat(_expected(results), sort_dicts=False, width=88)
-    title = md_escape(results.metadata.get("title", "K-Means report"))
+def check_cell_source(expected: dict[str, Any]) -> str:
+    published = pprint.pformat(expected, sort_dicts=False, width=88)
+    return (
+        f"PUBLISHED = {published}\n"
+        "reproduced = {\n"
+        "    \"chosen_k\": results.selection.chosen_k,\n"
+        "    \"silhouette\": round(results.quality.silhouette, 6),\n"
+        "    \"sizes\": [s.size for s in results.segments],\n"
+        "    \"total_revenue\": round(results.roi.total_revenue, 2),\n"
+        "    \"net_roi_pct\": round(results.roi.net_roi_pct, 4),\n"
+        "}\n"
+        "assert reproduced == PUBLISHED, (reproduced, PUBLISHED)\n"
+        "print(\"All headline numbers match the published report.\")"
+    )
+
+
+def build_notebook(config: dict[str, Any], title: str) -> nbformat.NotebookNode:
+    """The notebook without its last cell's numbers (known only once our analysis is done)."""
+    literal = pprint.pformat(config, sort_dicts=False, width=88)
     cells = [
         new_markdown_cell(
-            f"# Reproduce: {title}\n\n"
+            f"# Reproduce: {md_escape(title)}\n\n"
             "Re-runs the analysis of this report with the `kmeans-report` package "
             "(`pip install -e .` in its repository) from the same configuration, then checks "
             "the headline numbers against the published ones."
@@ -45,7 +64,7 @@ def build_notebook(results: Results) -> nbformat.NotebookNode:
         new_code_cell(
             "from analysis.config import validate_config\n"
             "from analysis.pipeline import run_analysis\n\n"
-            f"CONFIG = {config}\n"
+            f"CONFIG = {literal}\n"
             "config = validate_config(CONFIG)"
         ),
         new_markdown_cell("## The K sweep"),
@@ -72,18 +91,7 @@ def build_notebook(results: Results) -> nbformat.NotebookNode:
             "print(f\"Net ROI: {roi.net_roi_pct:.0f}%\")"
         ),
         new_markdown_cell("## Check against the published report"),
-        new_code_cell(
-            f"PUBLISHED = {expected}\n"
-            "reproduced = {\n"
-            "    \"chosen_k\": results.selection.chosen_k,\n"
-            "    \"silhouette\": round(results.quality.silhouette, 6),\n"
-            "    \"sizes\": [s.size for s in results.segments],\n"
-            "    \"total_revenue\": round(results.roi.total_revenue, 2),\n"
-            "    \"net_roi_pct\": round(results.roi.net_roi_pct, 4),\n"
-            "}\n"
-            "assert reproduced == PUBLISHED, (reproduced, PUBLISHED)\n"
-            "print(\"All headline numbers match the published report.\")"
-        ),
+        new_code_cell(check_cell_source({})),
     ]
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -91,25 +99,71 @@ def build_notebook(results: Results) -> nbformat.NotebookNode:
     return notebook
 
 
-def execute_notebook(notebook: nbformat.NotebookNode, workdir: Path) -> nbformat.NotebookNode:
-    """Run every cell in a fresh kernel; a failing cell is a RenderError naming it."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+class NotebookRun:
+    """Executes the notebook in a Jupyter kernel in the background, while the build goes on.
 
-    client = NotebookClient(
-        notebook, timeout=EXECUTION_TIMEOUT, kernel_name="python3",
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        raise RenderError(f"the Reproduce notebook failed while running: {str(exc)[:2000]}") from None
-    except Exception as exc:  # kernel could not start: report how to fix it
-        raise RenderError(
-            f"the Reproduce notebook could not be executed ({type(exc).__name__}: {exc}); "
-            "install a Jupyter kernel with `pip install ipykernel`"
-        ) from None
-    return notebook
+    Every cell but the last runs as soon as the run starts (they need only the config); the
+    last one, which checks the published numbers, runs when `finish(expected)` gives them.
+    """
+
+    def __init__(self, notebook: nbformat.NotebookNode, workdir: Path):
+        from nbclient import NotebookClient
+
+        self.notebook = notebook
+        self.client = NotebookClient(
+            notebook, timeout=EXECUTION_TIMEOUT, kernel_name="python3",
+            resources={"metadata": {"path": str(workdir)}},
+        )
+        self._expected: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="reproduce-notebook", daemon=True)
+
+    def start(self) -> NotebookRun:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            # One OpenMP thread in the kernel: the build's own analysis runs on the other core.
+            env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+            with self.client.setup_kernel(env=env):
+                cells = self.notebook.cells
+                for index, cell in enumerate(cells[:-1]):
+                    self.client.execute_cell(cell, index)
+                expected = self._expected.get()
+                if expected is None:  # the build failed: stop quietly
+                    return
+                cells[-1].source = check_cell_source(expected)
+                self.client.execute_cell(cells[-1], len(cells) - 1)
+        except BaseException as exc:  # noqa: BLE001 - reported by finish() in the build thread
+            self._error = exc
+
+    def finish(self, expected: dict[str, Any]) -> nbformat.NotebookNode:
+        self._expected.put(expected)
+        self._thread.join()
+        if self._error is not None:
+            from nbclient.exceptions import CellExecutionError
+
+            if isinstance(self._error, CellExecutionError):
+                raise RenderError(
+                    f"the Reproduce notebook failed while running: {str(self._error)[:2000]}"
+                ) from None
+            raise RenderError(
+                f"the Reproduce notebook could not be executed ({type(self._error).__name__}: "
+                f"{self._error}); install a Jupyter kernel with `pip install ipykernel`"
+            ) from None
+        return self.notebook
+
+    def cancel(self) -> None:
+        """The build failed: interrupt the kernel and let the thread shut it down."""
+        km = getattr(self.client, "km", None)
+        if km is not None and self._thread.is_alive():
+            try:
+                km.interrupt_kernel()
+            except Exception:  # noqa: BLE001 - best effort; the kernel is shut down anyway
+                pass
+        self._expected.put(None)
+        self._thread.join(timeout=30)
 
 
 def notebook_cells(notebook: nbformat.NotebookNode) -> list[dict[str, str]]:

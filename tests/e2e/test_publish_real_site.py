@@ -1,0 +1,73 @@
+"""Publishing the real default site through the CLI: three releases, then the switcher,
+banner and Version history in Chromium."""
+
+import json
+import re
+
+import pytest
+
+from report.cli import main
+from tests.helpers import hash_tree, serve
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def public(built_site, tmp_path_factory):
+    site, project = built_site
+    root = tmp_path_factory.mktemp("pub") / "public"
+    cache = project.parent / "cache"  # the built_site cache: analysis and figures are reused
+    assert main(["-q", "publish", "--version", "1.0.0", "--from", str(site), "--site-root", str(root)]) == 0
+    assert main(["-q", "publish", "--version", "1.1.0", "--from", str(site), "--site-root", str(root)]) == 0
+    # The third release is built by `publish` itself, so its Version history lists the others.
+    assert main(["-q", "publish", "--version", "1.2.0", "--site-root", str(root), "--engine", "pandoc",
+                 "--cache-dir", str(cache)]) == 0
+    return root
+
+
+def test_tree_versions_and_alias(public):
+    versions = json.loads((public / "versions.json").read_text())
+    assert [v["version"] for v in versions] == ["1.2.0", "1.1.0", "1.0.0"]
+    assert versions[0]["aliases"] == ["latest"]
+    for name in ("1.0.0", "1.1.0", "1.2.0", "latest"):
+        assert (public / name / "index.html").is_file()
+        assert (public / name / "downloads" / "report.pdf").is_file()
+    assert "latest/" in (public / "index.html").read_text()
+    assert hash_tree(public / "latest") == hash_tree(public / "1.2.0")
+
+
+def test_version_history_of_a_publish_build_lists_earlier_releases(public):
+    history = (public / "1.2.0" / "versions.html").read_text()
+    for version in ("1.1.0", "1.0.0", "1.3"):
+        assert f">{version}<" in history
+
+
+def test_repeated_version_is_refused_and_nothing_changes(public, built_site, capsys):
+    site, _ = built_site
+    before = hash_tree(public)
+    assert main(["publish", "--version", "1.1.0", "--from", str(site), "--site-root", str(public)]) == 2
+    assert "already published" in capsys.readouterr().err
+    assert hash_tree(public) == before
+
+
+def test_versions_command_lists_them(public, capsys):
+    assert main(["versions", "--site-root", str(public)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("1.2.0") < out.index("1.1.0") < out.index("1.0.0")
+
+
+def test_switcher_and_banner_on_the_real_site(page, public):
+    with serve(public) as url:
+        page.goto(url + "1.0.0/clusters.html")
+        select = page.locator(".vs-switcher select")
+        select.wait_for(timeout=10000)
+        options = select.locator("option").all_text_contents()
+        assert options[0].startswith("1.2.0") and "1.0.0" in options
+        assert page.locator(".vs-banner").is_visible()
+        select.select_option("1.1.0")
+        page.wait_for_url(re.compile(r"/1\.1\.0/clusters\.html$"))
+        page.goto(url + "latest/index.html")
+        page.locator(".vs-switcher select").wait_for(timeout=10000)
+        assert page.locator(".vs-banner").count() == 0
+        assert page.watch.external_requests == []
+        assert page.watch.page_errors == []
