@@ -113,6 +113,9 @@ class NotebookRun:
         self.client = NotebookClient(
             notebook, timeout=EXECUTION_TIMEOUT, kernel_name="python3",
             resources={"metadata": {"path": str(workdir)}},
+            # The kernel's own start-up notices (e.g. about its local TCP transport) are
+            # noise in a build log; real errors still surface as failed cells.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
         self._expected: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
