@@ -147,7 +147,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from .publish import list_versions, publish_site
     from .versions import validate_version
 
-    version = validate_version(args.version or __version__)  # before any work or file
+    version = validate_version(args.version or _default_version(__version__))  # before any work
     if args.site_root.is_dir() and not args.force and version in list_versions(args.site_root):
         raise PublishError(f"version {version} is already published in {args.site_root}/; "
                            "pass --force to replace it")
@@ -168,6 +168,22 @@ def cmd_publish(args: argparse.Namespace) -> int:
     print(f"Published {version} to {result.version_dir}"
           + (f" (aliases: {', '.join(result.aliases)})" if result.aliases else ""))
     return 0
+
+
+def _default_version(package_version: str) -> str:
+    """The release tag on HEAD (`v1.4.0` -> `1.4.0`) when there is one, else the package's."""
+    import subprocess
+
+    from analysis.provenance import REPO_ROOT
+
+    try:
+        tag = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "describe", "--tags", "--exact-match", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return package_version
+    return tag[1:] if tag.startswith("v") else tag or package_version
 
 
 def cmd_versions(args: argparse.Namespace) -> int:

@@ -61,3 +61,22 @@ def test_analyze_refuses_the_repository_and_its_parents(capsys, write_config):
     for target in (REPO, REPO.parent, REPO / "analysis"):
         assert main(["-q", "analyze", "--config", str(write_config()), "--out", str(target)]) == 2
     assert "would replace the repository" in capsys.readouterr().err
+
+
+def test_publish_version_defaults_to_the_release_tag(monkeypatch):
+    import subprocess
+
+    from report import cli
+
+    def fake_run(args, **kwargs):
+        assert args[-3:] == ["describe", "--tags", "--exact-match"] or "describe" in args
+        return subprocess.CompletedProcess(args, 0, stdout="v2.1.0\n", stderr="")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    assert cli._default_version("1.3.0") == "2.1.0"
+
+    def no_tag(args, **kwargs):
+        raise subprocess.CalledProcessError(128, args)
+
+    monkeypatch.setattr(subprocess, "run", no_tag)
+    assert cli._default_version("1.3.0") == "1.3.0"
