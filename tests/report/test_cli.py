@@ -69,7 +69,7 @@ def test_publish_version_defaults_to_the_release_tag(monkeypatch):
     from report import cli
 
     def fake_run(args, **kwargs):
-        assert args[-3:] == ["describe", "--tags", "--exact-match"] or "describe" in args
+        assert args[-4:] == ["describe", "--tags", "--exact-match", "HEAD"]
         return subprocess.CompletedProcess(args, 0, stdout="v2.1.0\n", stderr="")
 
     monkeypatch.setattr(subprocess, "run", fake_run)
