@@ -18,12 +18,22 @@ LICENSE_NOTES = {
 
 
 def load_cff(path: Path) -> dict[str, Any]:
+    """Read and check a CITATION.cff (the repository's, or report.citation_file)."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ReportError(f"{path}: CITATION.cff not found; it holds the citation metadata") from None
+        raise ReportError(
+            f"{path}: CITATION.cff not found; it holds the citation metadata "
+            "(report.citation_file chooses another file)"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"{path}: CITATION.cff is not valid UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise ReportError(f"{path}: CITATION.cff cannot be read ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
         raise ReportError(f"{path}: malformed YAML: {exc}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise ReportError(f"{path}: malformed YAML: a value cannot be read ({exc})") from None
     if not isinstance(data, dict):
         raise ReportError(f"{path}: expected a mapping of CITATION.cff fields")
     missing = [k for k in ("cff-version", "message", "title", "authors") if k not in data]
@@ -31,6 +41,15 @@ def load_cff(path: Path) -> dict[str, Any]:
         raise ReportError(f"{path}: missing required CITATION.cff field(s): {', '.join(missing)}")
     if not isinstance(data["authors"], list) or not data["authors"]:
         raise ReportError(f"{path}: authors must be a non-empty list")
+    for i, author in enumerate(data["authors"], 1):
+        if not isinstance(author, dict) or not author_name(author).strip():
+            raise ReportError(
+                f"{path}: authors item {i} must be a mapping with name, or given-names and "
+                "family-names"
+            )
+    for key in ("message", "title"):
+        if not isinstance(data[key], str | int | float) or not str(data[key]).strip():
+            raise ReportError(f"{path}: {key} must be a non-empty text")
     return data
 
 
