@@ -21,6 +21,7 @@ from analysis.results import Results
 from .errors import RenderError
 from .templating import md_escape
 
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # holds analysis/ and report/
 EXECUTION_TIMEOUT = 1800  # seconds per cell; the analysis of a large table takes minutes
 
 
@@ -126,6 +127,11 @@ class NotebookRun:
         try:
             # One OpenMP thread in the kernel: the build's own analysis runs on the other core.
             env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+            # The kernel imports the very analysis code that built this report (this
+            # checkout first), not whichever copy happens to be installed.
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")) if p
+            )
             with self.client.setup_kernel(env=env):
                 cells = self.notebook.cells
                 for index, cell in enumerate(cells[:-1]):
@@ -145,8 +151,10 @@ class NotebookRun:
             from nbclient.exceptions import CellExecutionError
 
             if isinstance(self._error, CellExecutionError):
+                # The error itself, not the (long) cell source that precedes it in str().
+                what = f"{self._error.ename}: {self._error.evalue}"
                 raise RenderError(
-                    f"the Reproduce notebook failed while running: {str(self._error)[:2000]}"
+                    f"the Reproduce notebook failed while running: {what[:2000]}"
                 ) from None
             raise RenderError(
                 f"the Reproduce notebook could not be executed ({type(self._error).__name__}: "
