@@ -39,6 +39,8 @@ COLUMNS = {
     "loyal": hostile("colL", TYPST_READ, "`"),
 }
 ID_COLUMN = hostile("id", JS_LINK)
+DATA_NAME = "customers <img src=x onerror=alert(1)> $y$ [z](w).csv"
+CURRENCY = "<b>¤</b>"
 
 
 def hostile_frame(n: int = 240, seed: int = 7) -> pd.DataFrame:
@@ -76,12 +78,13 @@ def hostile_config(data: Path, cff: Path) -> dict:
     return {
         "data": {"source": "file", "path": data.name, "id_column": ID_COLUMN},
         "features": [
-            {"column": spend, "label": hostile("labS", IMG, "\nnewline"), "unit": "$"},
+            {"column": spend, "label": hostile("labS", IMG, "\nnewline"), "unit": CURRENCY},
             {"column": visits, "label": hostile("labV", SHORTCODE), "unit": hostile("unitV", SCRIPT)},
             {"column": basket, "label": hostile("labB", TYPST_IMPORT, MARKUP)},
             {"column": loyal, "label": hostile("labL", JS_LINK, TYPST_READ)},
         ],
         "roles": {"spending": spend, "frequency": visits, "transaction": basket, "loyalty": loyal},
+        "roi": {"currency": CURRENCY},
         "clustering": {"k_min": 2, "k_max": 4, "chosen_k": 3,
                        "stability": {"n_reseeds": 2, "n_bootstrap": 2}},
         "report": {
@@ -104,7 +107,7 @@ def hostile_config(data: Path, cff: Path) -> dict:
 def write_hostile_inputs(folder: Path) -> Path:
     """Data, CITATION.cff and config in `folder` (a fresh temporary folder); returns the config."""
     folder.mkdir(parents=True, exist_ok=True)
-    data = folder / "customers.csv"
+    data = folder / DATA_NAME
     hostile_frame().to_csv(data, index=False)
     cff = folder / "CITATION.cff"
     cff.write_text(yaml.safe_dump(hostile_cff(), sort_keys=False, allow_unicode=True), encoding="utf-8")

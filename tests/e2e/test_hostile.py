@@ -116,6 +116,7 @@ def test_data_and_citation_pages_show_every_string_literally(page, site_url, hos
     for feature in config.features:
         assert flat(feature.column) in text and flat(feature.label) in text
     assert flat(config.features[1].unit) in text
+    assert H.DATA_NAME in text and H.CURRENCY in text  # the file name, money in the table
     page.goto(site_url + "citation.html")
     text = flat(page.locator("main").inner_text())
     cff = H.hostile_cff()
