@@ -154,7 +154,9 @@ def _finish_notebook(run, results: Results, key: str, project: Path, cache_dir: 
         with progress.stage("notebook", "Waiting for the Reproduce notebook to finish"):
             notebook = run.finish(expected_numbers(results))
         cached.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(notebook, cached)
+        partial = cached.with_suffix(".partial")  # a killed build never leaves half a file
+        nbformat.write(notebook, partial)
+        partial.replace(cached)
     nbformat.write(notebook, project / "downloads" / "reproduce.ipynb")
     return notebook
 
