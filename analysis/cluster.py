@@ -30,6 +30,7 @@ def make_model(
 ):
     algorithm = algorithm or opts.algorithm
     seed = opts.random_state if random_state is None else random_state
+    seed %= 2**32  # refit seeds are random_state + i; scikit-learn takes 0 .. 2**32 - 1
     if algorithm == "minibatch":
         return MiniBatchKMeans(
             n_clusters=k,

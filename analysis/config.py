@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -27,14 +28,21 @@ from .errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "report.yml"
 
+# Upper bounds keep every number inside what numpy, scikit-learn and memory can take, so a
+# typo such as `n_customers: 10000000000000` is a config error, not a crash half-way.
+MAX_SEED = 2**32 - 1  # numpy RandomState / scikit-learn random_state
+MAX_ROWS = 100_000_000  # rows of generated data, sample and refit sizes
 PositiveInt = Annotated[int, Field(gt=0)]
+RowCount = Annotated[int, Field(gt=0, le=MAX_ROWS)]
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 Fraction = Annotated[float, Field(gt=0, le=1)]
 
 
 class _Strict(BaseModel):
-    """Unknown keys are errors: a typo must never be silently ignored."""
+    """Unknown keys are errors: a typo must never be silently ignored. NaN and infinity are
+    never valid numbers here (results.json could not hold them, comparisons go wrong)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class CsvOptions(_Strict):
@@ -54,8 +62,8 @@ class CsvOptions(_Strict):
 
 
 class SyntheticOptions(_Strict):
-    n_customers: PositiveInt = 1000
-    seed: int = Field(42, ge=0)
+    n_customers: RowCount = 1000
+    seed: Seed = 42
     planted_segments: Annotated[int, Field(ge=2, le=12)] | None = None
 
 
@@ -99,15 +107,15 @@ class Preprocessing(_Strict):
 
 
 class SilhouetteOptions(_Strict):
-    exact_max_rows: PositiveInt = 10_000
-    sample_size: Annotated[int, Field(ge=100)] = 10_000
+    exact_max_rows: RowCount = 10_000
+    sample_size: Annotated[int, Field(ge=100, le=MAX_ROWS)] = 10_000
 
 
 class StabilityOptions(_Strict):
     n_reseeds: Annotated[int, Field(ge=0, le=100)] = 10
     n_bootstrap: Annotated[int, Field(ge=0, le=200)] = 20
     bootstrap_fraction: Fraction = 0.8
-    max_rows: Annotated[int, Field(ge=100)] = 20_000
+    max_rows: Annotated[int, Field(ge=100, le=MAX_ROWS)] = 20_000
 
 
 class Clustering(_Strict):
@@ -118,9 +126,9 @@ class Clustering(_Strict):
     algorithm: Literal["lloyd", "minibatch"] = "lloyd"
     init: Literal["k-means++", "random"] = "k-means++"
     n_init: Annotated[int, Field(ge=1, le=100)] = 10
-    random_state: Annotated[int, Field(ge=0)] = 42
-    max_iter: Annotated[int, Field(ge=1)] = 300
-    minibatch_batch_size: Annotated[int, Field(ge=16)] = 1024
+    random_state: Seed = 42
+    max_iter: Annotated[int, Field(ge=1, le=1_000_000)] = 300
+    minibatch_batch_size: Annotated[int, Field(ge=16, le=MAX_ROWS)] = 1024
     silhouette: SilhouetteOptions = SilhouetteOptions()
     stability: StabilityOptions = StabilityOptions()
 
@@ -206,6 +214,8 @@ class ReportMeta(_Strict):
     license: str = "MIT"
     notebook_id: str = "3f3d3bb9-6068-4d6e-82de-72776edb6955"
     contributors: list[Contributor] = NOTEBOOK_CONTRIBUTORS
+    # The CITATION.cff the report cites (None: the repository's own), relative to the config.
+    citation_file: Path | None = None
 
     @field_validator("version", mode="before")
     @classmethod
@@ -330,6 +340,26 @@ def _merge_alternatives(problems: list[str]) -> list[str]:
     ]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_characters(raw: Any, path: str = "") -> list[str]:
+    """Keys and text values holding NUL or other control characters (tab and newline are
+    fine): no file name, title or column name has them, and tools downstream choke on them."""
+    problems: list[str] = []
+    items = raw.items() if isinstance(raw, dict) else enumerate(raw) if isinstance(raw, list) else ()
+    for key, value in items:
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and _CONTROL.search(key):
+            problems.append(f"{where!r}: a key contains a control character")
+        elif isinstance(value, str) and _CONTROL.search(value):
+            char = _CONTROL.search(value).group(0)
+            problems.append(f"{where}: contains the control character {char!r}")
+        else:
+            problems += _control_characters(value, where)
+    return problems
+
+
 def validate_config(raw: Any, source: str = "<config>") -> Config:
     """Validate a parsed YAML mapping; raise ConfigError listing every problem."""
     if raw is None:
@@ -338,6 +368,9 @@ def validate_config(raw: Any, source: str = "<config>") -> Config:
         raise ConfigError(
             source, [f"the top level must be a mapping of sections, not {type(raw).__name__}"]
         )
+    control = _control_characters(raw)
+    if control:
+        raise ConfigError(source, control)
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
@@ -366,11 +399,20 @@ def load_config(path: str | Path | None = None) -> Config:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(str(path), [f"malformed YAML{where}: {problem}"]) from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # PyYAML's constructors raise plain errors, e.g. for a date such as 2025-13-45.
+        raise ConfigError(str(path), [f"malformed YAML: a value cannot be read ({exc})"]) from None
     config = validate_config(raw, str(path))
-    # A relative data path is relative to the config file, not to the working directory.
+    # Relative file paths are relative to the config file, not to the working directory.
     if config.data.path is not None and not config.data.path.is_absolute():
         resolved = (path.parent / config.data.path).resolve()
         config = config.model_copy(
             update={"data": config.data.model_copy(update={"path": resolved})}
+        )
+    cff = config.report.citation_file
+    if cff is not None and not cff.is_absolute():
+        resolved = (path.parent / cff).resolve()
+        config = config.model_copy(
+            update={"report": config.report.model_copy(update={"citation_file": resolved})}
         )
     return config

@@ -160,22 +160,70 @@ def _csv_encoding(encoding: str) -> str:
     return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
 
 
-def _read_header(path: Path, encoding: str, delimiter: str) -> tuple[list[str], str]:
+def _decode_error(path: Path, encoding: str, configured: str) -> DataError:
+    """A DataError naming the line (and byte) where the file stops being `encoding` text."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line, offset = 1, 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                start = max(exc.start, 0)
+                line += block[:start].count(b"\n")
+                bad = exc.object[exc.start : exc.end]
+                byte = f"byte 0x{bad[0]:02x} " if bad else ""
+                return DataError(
+                    f"{path}: line {line} is not valid {configured} text ({byte}at offset "
+                    f"{offset + start}: {exc.reason}); set data.csv.encoding to the file's "
+                    "encoding (for example latin-1 or cp1252)"
+                )
+            line += block.count(b"\n")
+            offset += len(block)
+    return DataError(
+        f"{path}: the file ends in the middle of a {configured} character; set "
+        "data.csv.encoding to the file's encoding (for example latin-1 or cp1252)"
+    )
+
+
+def _read_header(path: Path, encoding: str, delimiter: str, configured: str) -> tuple[list[str], str]:
+    with path.open("rb") as handle:
+        raw = handle.readline()
     try:
-        with path.open(encoding=encoding, newline="") as handle:
-            first = handle.readline()
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{path}: the header is not valid {encoding} text ({exc.reason}); "
-            "set data.csv.encoding (for example latin-1)"
-        ) from None
+        first = raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise _decode_error(path, encoding, configured) from None
     if not first.strip():
         raise DataError(f"{path}: the file is empty (no header row)")
     if delimiter == "auto":
         counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
         delimiter = max(counts, key=counts.get)
-    header = next(csv.reader([first], delimiter=delimiter))
+    header = next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter))
     return [h.strip() for h in header], delimiter
+
+
+def _check_structure(
+    path: Path, encoding: str, delimiter: str, n_fields: int, configured: str
+) -> None:
+    """Every data line has as many fields as the header. pandas checks this only when it reads
+    every column; reading just the configured ones (usecols) it would silently shift or drop
+    values of a line with a stray delimiter."""
+    shown = {"\t": "tab"}.get(delimiter, repr(delimiter))
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter, skipinitialspace=True)
+            next(reader, None)  # the header, already checked
+            for row in reader:
+                if row and len(row) != n_fields:
+                    raise DataError(
+                        f"{path}: line {reader.line_num} has {len(row)} fields but the header "
+                        f"has {n_fields} (delimiter {shown}); a value may contain an unquoted "
+                        "delimiter, or data.csv.delimiter is wrong"
+                    )
+    except UnicodeDecodeError:
+        raise _decode_error(path, encoding, configured) from None
+    except csv.Error as exc:
+        raise DataError(f"{path}: cannot be parsed as CSV near line {reader.line_num}: {exc}") from None
 
 
 def _check_header(path: Path, header: list[str], wanted: list[str]) -> None:
@@ -200,9 +248,11 @@ def _check_header(path: Path, header: list[str], wanted: list[str]) -> None:
 def _read_csv(path: Path, config: Config, wanted: list[str]) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty (0 bytes)")
-    encoding = _csv_encoding(config.data.csv.encoding)
-    header, delimiter = _read_header(path, encoding, config.data.csv.delimiter)
+    configured = config.data.csv.encoding
+    encoding = _csv_encoding(configured)
+    header, delimiter = _read_header(path, encoding, config.data.csv.delimiter, configured)
     _check_header(path, header, wanted)
+    _check_structure(path, encoding, delimiter, len(header), configured)
     id_column = config.data.id_column
     try:
         return pd.read_csv(
@@ -215,12 +265,9 @@ def _read_csv(path: Path, config: Config, wanted: list[str]) -> pd.DataFrame:
             dtype={id_column: str} if id_column else None,
             low_memory=False,
         )
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{path}: not valid {config.data.csv.encoding} text ({exc.reason}); "
-            "set data.csv.encoding (for example latin-1)"
-        ) from None
-    except (pd.errors.ParserError, ValueError) as exc:
+    except UnicodeDecodeError:
+        raise _decode_error(path, encoding, configured) from None
+    except (pd.errors.ParserError, ValueError, OverflowError) as exc:
         raise DataError(f"{path}: cannot be parsed as CSV: {exc}") from None
 
 

@@ -154,7 +154,9 @@ def _finish_notebook(run, results: Results, key: str, project: Path, cache_dir: 
         with progress.stage("notebook", "Waiting for the Reproduce notebook to finish"):
             notebook = run.finish(expected_numbers(results))
         cached.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(notebook, cached)
+        partial = cached.with_suffix(".partial")  # a killed build never leaves half a file
+        nbformat.write(notebook, partial)
+        partial.replace(cached)
     nbformat.write(notebook, project / "downloads" / "reproduce.ipynb")
     return notebook
 
@@ -212,12 +214,14 @@ def build_site(
 
     engine = get_engine(engine_name)
     engine_version = engine.version()
-    cff = load_cff(REPO / "CITATION.cff")
+    cff_path = config.report.citation_file or REPO / "CITATION.cff"
+    cff = load_cff(cff_path)
 
     data_id = cache.data_fingerprint(config)
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
-        {"versions": json.dumps([v.to_dict() for v in versions or []], sort_keys=True)},
+        {"versions": json.dumps([v.to_dict() for v in versions or []], sort_keys=True),
+         "citation": cache.tree_digest(cff_path)},
     )
     stamp_path = out / STAMP_FILE
     if not force and stamp_path.is_file() and (out / "index.html").is_file():
@@ -250,7 +254,7 @@ def build_site(
         for name in OUTPUT_TABLES[1:]:
             copy_file(tables / name, downloads / name)
         results.save(downloads / "results.json")  # with this build's metadata and provenance
-        shutil.copyfile(REPO / "CITATION.cff", downloads / "CITATION.cff")
+        shutil.copyfile(cff_path, downloads / "CITATION.cff")
         citation = citation_context(cff, [c.model_dump() for c in config.report.contributors])
         (downloads / "citation.bib").write_text(citation["bibtex"], encoding="utf-8")
 

@@ -18,12 +18,22 @@ LICENSE_NOTES = {
 
 
 def load_cff(path: Path) -> dict[str, Any]:
+    """Read and check a CITATION.cff (the repository's, or report.citation_file)."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ReportError(f"{path}: CITATION.cff not found; it holds the citation metadata") from None
+        raise ReportError(
+            f"{path}: CITATION.cff not found; it holds the citation metadata "
+            "(report.citation_file chooses another file)"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"{path}: CITATION.cff is not valid UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise ReportError(f"{path}: CITATION.cff cannot be read ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
         raise ReportError(f"{path}: malformed YAML: {exc}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise ReportError(f"{path}: malformed YAML: a value cannot be read ({exc})") from None
     if not isinstance(data, dict):
         raise ReportError(f"{path}: expected a mapping of CITATION.cff fields")
     missing = [k for k in ("cff-version", "message", "title", "authors") if k not in data]
@@ -31,6 +41,15 @@ def load_cff(path: Path) -> dict[str, Any]:
         raise ReportError(f"{path}: missing required CITATION.cff field(s): {', '.join(missing)}")
     if not isinstance(data["authors"], list) or not data["authors"]:
         raise ReportError(f"{path}: authors must be a non-empty list")
+    for i, author in enumerate(data["authors"], 1):
+        if not isinstance(author, dict) or not author_name(author).strip():
+            raise ReportError(
+                f"{path}: authors item {i} must be a mapping with name, or given-names and "
+                "family-names"
+            )
+    for key in ("message", "title"):
+        if not isinstance(data[key], str | int | float) or not str(data[key]).strip():
+            raise ReportError(f"{path}: {key} must be a non-empty text")
     return data
 
 
@@ -40,9 +59,10 @@ def author_name(author: dict[str, Any]) -> str:
     return " ".join(str(author[k]) for k in ("given-names", "family-names") if author.get(k))
 
 
-def _bibtex_value(value: str) -> str:
-    # Braces and backslashes would change the BibTeX structure; drop them from user text.
-    return re.sub(r"[{}\\]", "", str(value))
+def _bibtex_value(value: object) -> str:
+    """User text inside a braced BibTeX value: braces and backslashes would change the entry's
+    structure, so they are dropped; line breaks become spaces (one field, one line)."""
+    return " ".join(re.sub(r"[{}\\]", "", str(value)).split())
 
 
 def bibtex(cff: dict[str, Any]) -> str:
@@ -51,22 +71,24 @@ def bibtex(cff: dict[str, Any]) -> str:
     year = str(cff.get("date-released", ""))[:4]
     key = re.sub(r"[^a-z0-9]", "", f"{family}{year}".lower()) or "report"
     authors = " and ".join(
-        (f"{a['family-names']}, {a.get('given-names', '')}".strip(", ") if "family-names" in a
+        (f"{_bibtex_value(a['family-names'])}, {_bibtex_value(a.get('given-names', ''))}".strip(", ")
+         if "family-names" in a
+         # an organisation: braces keep BibTeX from splitting it into first and last names
          else "{" + _bibtex_value(author_name(a)) + "}")
         for a in cff["authors"]
     )
+    url = str(cff.get("url", ""))
     fields = {
         "author": authors,
-        "title": cff["title"],
-        "year": year,
-        "version": cff.get("version", ""),
-        "publisher": cff["authors"][0].get("affiliation", ""),
-        "license": cff.get("license", ""),
-        "url": cff.get("url", ""),
+        "title": _bibtex_value(cff["title"]),
+        "year": _bibtex_value(year),
+        "version": _bibtex_value(cff.get("version", "")),
+        "publisher": _bibtex_value(cff["authors"][0].get("affiliation", "")),
+        "license": _bibtex_value(cff.get("license", "")),
+        # only web addresses: a javascript: or file: "url" must not become a link anywhere
+        "url": _bibtex_value(url) if re.match(r"https?://", url) else "",
     }
-    body = ",\n".join(
-        f"  {name} = {{{_bibtex_value(value)}}}" for name, value in fields.items() if value
-    )
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
     return f"@software{{{key},\n{body}\n}}\n"
 
 

@@ -147,7 +147,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from .publish import list_versions, publish_site
     from .versions import validate_version
 
-    version = validate_version(args.version or _default_version(__version__))  # before any work
+    # An explicitly empty --version (say, an unset CI variable) is an error, not the default.
+    version = validate_version(_default_version(__version__) if args.version is None else args.version)
     if args.site_root.is_dir() and not args.force and version in list_versions(args.site_root):
         raise PublishError(f"version {version} is already published in {args.site_root}/; "
                            "pass --force to replace it")

@@ -6,6 +6,8 @@ checks the headline numbers against the ones this report publishes.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 import pprint
 import queue
@@ -21,6 +23,7 @@ from analysis.results import Results
 from .errors import RenderError
 from .templating import md_escape
 
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # holds analysis/ and report/
 EXECUTION_TIMEOUT = 1800  # seconds per cell; the analysis of a large table takes minutes
 
 
@@ -129,6 +132,11 @@ class NotebookRun:
         try:
             # One OpenMP thread in the kernel: the build's own analysis runs on the other core.
             env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+            # The kernel imports the very analysis code that built this report (this
+            # checkout first), not whichever copy happens to be installed.
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")) if p
+            )
             with self.client.setup_kernel(env=env):
                 cells = self.notebook.cells
                 for index, cell in enumerate(cells[:-1]):
@@ -148,8 +156,10 @@ class NotebookRun:
             from nbclient.exceptions import CellExecutionError
 
             if isinstance(self._error, CellExecutionError):
+                # The error itself, not the (long) cell source that precedes it in str().
+                what = f"{self._error.ename}: {self._error.evalue}"
                 raise RenderError(
-                    f"the Reproduce notebook failed while running: {str(self._error)[:2000]}"
+                    f"the Reproduce notebook failed while running: {what[:2000]}"
                 ) from None
             raise RenderError(
                 f"the Reproduce notebook could not be executed ({type(self._error).__name__}: "
@@ -162,7 +172,9 @@ class NotebookRun:
         km = getattr(self.client, "km", None)
         if km is not None and self._thread.is_alive():
             try:
-                km.interrupt_kernel()
+                pending = km.interrupt_kernel()
+                if inspect.isawaitable(pending):  # nbclient's manager is the async one
+                    asyncio.run(pending)  # sends SIGINT to the kernel: no shared loop needed
             except Exception:  # noqa: BLE001 - best effort; the kernel is shut down anyway
                 pass
         self._expected.put(None)

@@ -16,6 +16,9 @@ TEMPLATE = TEMPLATES_DIR / "typst" / "report.typ"
 FILTERS = [TEMPLATES_DIR / "filters" / "callouts.lua", TEMPLATES_DIR / "filters" / "links.lua"]
 # typst fetches `@preview/...` packages from the network on first use; the build must not.
 _PACKAGE_IMPORT = re.compile(r'#?(import|include)\s+"@[\w-]+/')
+# Raw text (```block``` and `inline`) is shown verbatim, never run: a report that quotes an
+# import, e.g. a title in the BibTeX block, is not importing anything.
+_RAW = re.compile(r"(?<!`)(`{3,})(?!`)[\s\S]*?(?<!`)\1(?!`)|(?<![`\\])`[^`]*`")
 # Options of Quarto's typst format that are not pandoc template variables.
 _NOT_VARIABLES = {"template-partials", "template", "keep-typ", "toc", "toc-depth", "output-file"}
 
@@ -56,7 +59,7 @@ def report_to_typst(project_dir: Path, site_typst: dict[str, Any]) -> str:
     meta = front_matter(project_dir / "report.qmd")
     args = pandoc_typst_args(typst_options(site_typst, meta))
     source = run_pandoc([*args, "report.qmd"], cwd=project_dir)
-    found = _PACKAGE_IMPORT.search(source)
+    found = _PACKAGE_IMPORT.search(_RAW.sub("", source))
     if found:
         raise RenderError(
             f"report.qmd imports a typst package ({found.group(0)}...); the PDF must build "

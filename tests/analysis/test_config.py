@@ -98,3 +98,55 @@ def test_fingerprint_is_stable_and_sensitive():
     assert a.fingerprint() == b.fingerprint()
     changed = validate_config({"roi": {"implementation_cost": 80000}})
     assert changed.fingerprint() != a.fingerprint()
+
+
+@pytest.mark.parametrize(
+    "raw, key",
+    [
+        ({"roi": {"implementation_cost": float("inf")}}, "roi.implementation_cost"),
+        ({"segments": {"vip_min_spending": float("nan")}}, "segments.vip_min_spending"),
+        ({"roi": {"sensitivity": {"impact_shares": [float("nan")]}}}, "roi.sensitivity.impact_shares.0"),
+    ],
+)
+def test_non_finite_numbers_are_rejected(raw, key):
+    assert any(p.startswith(key) and "finite" in p for p in problems(raw))
+
+
+@pytest.mark.parametrize(
+    "raw, key",
+    [
+        ({"clustering": {"random_state": 10**30}}, "clustering.random_state"),
+        ({"data": {"synthetic": {"seed": 2**33}}}, "data.synthetic.seed"),
+        ({"data": {"synthetic": {"n_customers": 10**12}}}, "data.synthetic.n_customers"),
+        ({"clustering": {"max_iter": 10**30}}, "clustering.max_iter"),
+    ],
+)
+def test_numbers_beyond_what_numpy_and_memory_take_are_rejected(raw, key):
+    assert any(p.startswith(key) and "less than or equal" in p for p in problems(raw))
+
+
+def test_largest_seed_still_runs_its_refits():
+    from analysis.cluster import make_model
+
+    config = validate_config({"clustering": {"random_state": 2**32 - 1}})
+    model = make_model(3, config.clustering, random_state=config.clustering.random_state + 1000)
+    assert model.random_state == 999
+
+
+def test_control_characters_are_rejected_with_their_key():
+    found = problems({"report": {"title": "a\x00b"}, "data": {"path": "x\x1b.csv"}})
+    assert "report.title: contains the control character '\\x00'" in found
+    assert any(p.startswith("data.path") for p in found)
+    assert validate_config({"report": {"title": "two\nlines\ttab"}}).report.title
+
+
+def test_yaml_values_pyyaml_cannot_build_are_config_errors(write_config):
+    path = write_config(raw="report:\n  date: 2025-13-45\n")
+    with pytest.raises(ConfigError, match="malformed YAML: a value cannot be read"):
+        load_config(path)
+
+
+def test_citation_file_is_relative_to_the_config(write_config, tmp_path):
+    path = write_config({"report": {"citation_file": "meta/CITATION.cff"}})
+    assert load_config(path).report.citation_file == (tmp_path / "meta" / "CITATION.cff").resolve()
+    assert load_config(write_config()).report.citation_file is None

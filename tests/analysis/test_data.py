@@ -193,3 +193,36 @@ def test_zero_byte_and_truncated_parquet(tmp_path):
 def test_unknown_extension(tmp_path):
     (tmp_path / "c.xlsx").write_text("x")
     assert "cannot tell the file format" in error_of(tmp_path / "c.xlsx")
+
+
+def test_a_line_with_an_extra_or_missing_field_is_reported(tmp_path):
+    # pandas skips its field-count check when it reads only some columns (usecols).
+    lines = good_frame(20).to_csv(index=False).splitlines()
+    lines[7] += ",99"
+    (tmp_path / "extra.csv").write_text("\n".join(lines) + "\n")
+    message = error_of(tmp_path / "extra.csv")
+    assert "extra.csv: line 8 has 6 fields but the header has 5" in message
+    lines = good_frame(20).to_csv(index=False).splitlines()
+    lines[4] = lines[4].rsplit(",", 1)[0]
+    (tmp_path / "short.csv").write_text("\n".join(lines) + "\n")
+    assert "short.csv: line 5 has 4 fields but the header has 5" in error_of(tmp_path / "short.csv")
+
+
+def test_blank_lines_are_not_field_count_errors(tmp_path):
+    text = good_frame(20).to_csv(index=False).replace("\n", "\n\n", 3)
+    (tmp_path / "c.csv").write_text(text)
+    assert load(tmp_path / "c.csv").n_rows == 20
+
+
+def test_wrong_encoding_names_the_configured_encoding_and_the_line(tmp_path):
+    frame = good_frame()
+    frame.loc[30, "customer"] = "Müller"
+    (tmp_path / "latin.csv").write_bytes(frame.to_csv(index=False).encode("latin-1"))
+    message = error_of(tmp_path / "latin.csv")
+    assert "latin.csv: line 32 is not valid utf-8 text (byte 0xfc" in message
+    assert "utf-8-sig" not in message and "header" not in message
+    # A header in the wrong encoding is line 1; a configured encoding is named as written.
+    text = good_frame().to_csv(index=False).replace("customer", "Kunden-Nr.ä", 1)
+    (tmp_path / "head.csv").write_bytes(text.encode("utf-8"))
+    message = error_of(tmp_path / "head.csv", csv={"encoding": "ascii"})
+    assert "head.csv: line 1 is not valid ascii text" in message

@@ -1,0 +1,178 @@
+"""Hostile text from the data, the config and CITATION.cff stays inert text everywhere: in
+Chromium no script runs, no element is injected and nothing is fetched; the PDF shows the
+strings literally and reads no file; the notebook, BibTeX and meta tags keep them as data.
+
+One real site is built with the pandoc engine from tests/hostile.py's inputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+
+import pytest
+
+from report.context import PAGES
+from tests import hostile as H
+from tests.helpers import serve
+
+pytestmark = pytest.mark.e2e
+
+PAGE_URLS = [f"{slug}.html" for slug, _, _ in PAGES]
+# Every script a page may have: our assets, pagefind, and plotly's inline figure code.
+ALLOWED_SCRIPT_SRC = ("assets/", "pagefind/")
+
+
+def flat(text: str) -> str:
+    """Whitespace-normalised text (line breaks in pages and PDFs are layout, not content)."""
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    from analysis.config import load_config
+    from analysis.progress import Progress
+    from report.build import build_site
+
+    root = tmp_path_factory.mktemp("hostile")
+    config_path = H.write_hostile_inputs(root / "in")
+    build_site(config_path, root / "_site", "pandoc", cache_dir=root / "cache",
+               progress=Progress(enabled=False))
+    return root / "_site", load_config(config_path)
+
+
+@pytest.fixture(scope="module")
+def site_url(hostile_site):
+    with serve(hostile_site[0]) as url:
+        yield url
+
+
+INSPECT = """() => {
+  const onAttrs = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      if (a.name.startsWith('on')) onAttrs.push(el.tagName + ' ' + a.name);
+    }
+  }
+  const scripts = [...document.scripts].map(s => ({src: s.getAttribute('src'),
+                                                   text: s.src ? '' : s.textContent}));
+  const links = [...document.querySelectorAll('[href],[src],[action],[formaction]')]
+    .map(e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action')
+              || e.getAttribute('formaction'));
+  return {onAttrs, scripts, links,
+          embeds: document.querySelectorAll('iframe,object,embed,base,meta[http-equiv]').length,
+          imgX: document.querySelectorAll('img[src="x"]').length};
+}"""
+
+
+@pytest.mark.parametrize("name", PAGE_URLS)
+def test_no_script_runs_and_nothing_is_injected(page, site_url, name):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    assert page.goto(site_url + name).ok
+    page.wait_for_load_state("networkidle")
+    if name in ("data.html", "clusters.html"):
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15000)
+    found = page.evaluate(INSPECT)
+    assert dialogs == []
+    assert found["imgX"] == 0 and found["embeds"] == 0
+    assert found["onAttrs"] == []
+    # plotly's own modebar buttons are the only javascript: links (a no-op, void(0))
+    assert not [u for u in found["links"] if re.match(r"\s*(javascript|data|vbscript):", u, re.I)
+                and u != "javascript:void(0);"]
+    for script in found["scripts"]:
+        if script["src"] is not None:
+            assert script["src"].startswith(ALLOWED_SCRIPT_SRC), script["src"]
+        else:  # the only inline scripts are plotly figures; their data is JSON
+            assert "Plotly.newPlot(" in script["text"] and "<script" not in script["text"]
+    assert page.watch.page_errors == []
+    assert page.watch.external_requests == []
+    text = page.evaluate("document.documentElement.innerText")
+    assert H.PASSWD_LINE not in text
+
+
+def test_title_meta_tags_navbar_and_footer_show_the_text(page, site_url, hostile_site):
+    meta = hostile_site[1].report
+    page.goto(site_url + "index.html")
+    assert flat(meta.title) in page.title()
+    assert page.locator("h1.title").inner_text() == flat(meta.title)
+    scholar = dict(page.locator("meta[name^=citation_]").evaluate_all(
+        "els => els.map(e => [e.name, e.content])"))
+    assert scholar["citation_title"] == flat(meta.title)
+    assert scholar["citation_author"] == flat(meta.author)
+    assert page.locator(".meta-author").inner_text() == flat(meta.author)
+    footer = flat(page.locator("footer").inner_text())
+    assert flat(meta.version) in footer and flat(meta.license) in footer
+    assert page.locator("header nav a").count() >= len(PAGE_URLS)
+    assert page.locator("header.site-header").inner_text().count("K-Means Segmentation Report") == 1
+
+
+def test_data_and_citation_pages_show_every_string_literally(page, site_url, hostile_site):
+    config = hostile_site[1]
+    page.goto(site_url + "data.html")
+    text = flat(page.locator("main").inner_text())
+    for feature in config.features:
+        assert flat(feature.column) in text and flat(feature.label) in text
+    assert flat(config.features[1].unit) in text
+    assert H.DATA_NAME in text and H.CURRENCY in text  # the file name, money in the table
+    page.goto(site_url + "citation.html")
+    text = flat(page.locator("main").inner_text())
+    cff = H.hostile_cff()
+    for value in (cff["message"], cff["title"]):
+        assert flat(value) in text
+    for person in config.report.contributors:
+        assert flat(person.role) in text and flat(person.name) in text
+    for s in H.HOSTILE:
+        assert s in text or flat(s) in text
+
+
+def test_plotly_labels_are_text_not_markup(page, site_url, hostile_site):
+    config = hostile_site[1]
+    page.goto(site_url + "data.html")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15000)
+    labels = flat(" ".join(page.locator(".js-plotly-plot").all_text_contents()))
+    assert flat(config.features[0].label) in labels  # '"><img src=x onerror=...>' as text
+    assert page.locator(".js-plotly-plot img, .js-plotly-plot a").count() == 0
+
+
+def test_reproduce_page_and_notebook_hold_the_config_as_data(page, site_url, hostile_site):
+    site, config = hostile_site
+    notebook = json.loads((site / "downloads" / "reproduce.ipynb").read_text(encoding="utf-8"))
+    code = "".join(notebook["cells"][1]["source"])
+    tree = ast.parse(code)  # still valid Python: nothing closed the literal early
+    literal = next(n.value for n in tree.body if isinstance(n, ast.Assign)
+                   and n.targets[0].id == "CONFIG")
+    assert ast.literal_eval(literal) == config.to_dict()
+    errors = [o for c in notebook["cells"] for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert errors == []
+    page.goto(site_url + "reproduce.html")
+    shown = page.locator("pre").first.inner_text()
+    assert "CONFIG = {" in shown and "<script>alert(1)</script>" in shown
+
+
+def test_bibtex_is_one_well_formed_entry(hostile_site):
+    bib = (hostile_site[0] / "downloads" / "citation.bib").read_text(encoding="utf-8")
+    assert len(re.findall(r"^\s*@", bib, re.M)) == 1
+    depth = 0
+    for char in bib:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0
+    assert depth == 0
+    assert "javascript:" not in bib and "@misc{" not in bib
+    assert all(len(line) < 400 for line in bib.splitlines())
+
+
+def test_the_pdf_shows_the_strings_and_reads_no_file(hostile_site):
+    site, config = hostile_site
+    text = subprocess.run(["pdftotext", "-layout", str(site / "downloads" / "report.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert H.PASSWD_LINE not in text
+    plain = flat(text)
+    for value in (config.report.title, config.report.author, config.report.affiliation,
+                  config.report.version):
+        assert flat(value) in plain, value
+    for s in H.HOSTILE:
+        assert flat(s) in plain, s

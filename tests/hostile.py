@@ -1,0 +1,119 @@
+"""Hostile text for the "content is inert" tests: strings that would run script, read files,
+or break markdown, Quarto, YAML, typst, BibTeX or Python if any layer forgot to escape them.
+
+`write_hostile_inputs(folder)` writes a CSV whose column names, a config whose labels, units,
+report metadata and contributors, and a CITATION.cff whose fields all carry these strings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+SHORTCODE = "{{< include /etc/passwd >}}"
+JS_LINK = "[x](javascript:alert(1))"
+TYPST_READ = '#read("/etc/passwd")'
+TYPST_IMPORT = '#import "@preview/x:0.1.0"'
+MARKUP = "`tick` | pipe | $1$ *em* _u_ \\ ''' \"\"\" ]] [[ }} {% #}"
+
+# Each string a test looks for in the output, as literal text.
+HOSTILE = [SCRIPT, IMG, SHORTCODE, JS_LINK, TYPST_READ, TYPST_IMPORT, MARKUP]
+PASSWD_LINE = "root:x:0:0"
+
+
+def hostile(tag: str, *parts: str) -> str:
+    """`tag` plus hostile parts; the tag tells which field a piece of text came from."""
+    return " ".join([tag, *parts])
+
+
+# Four feature columns, each name carrying one attack plus a newline-free tag.
+COLUMNS = {
+    "spend": hostile("colS", SCRIPT),
+    "visits": hostile("colV", IMG, "|"),
+    "basket": hostile("colB", SHORTCODE, "$"),
+    "loyal": hostile("colL", TYPST_READ, "`"),
+}
+ID_COLUMN = hostile("id", JS_LINK)
+DATA_NAME = "customers <img src=x onerror=alert(1)> $y$ [z](w).csv"
+CURRENCY = "<b>¤</b>"
+
+
+def hostile_frame(n: int = 240, seed: int = 7) -> pd.DataFrame:
+    """Customers with three clear segments, so the report has content on every page."""
+    rng = np.random.default_rng(seed)
+    centre = rng.integers(0, 3, n)
+    return pd.DataFrame({
+        ID_COLUMN: [f"{SCRIPT}-{i}" for i in range(n)],
+        COLUMNS["spend"]: rng.normal(20_000 + 25_000 * centre, 3_000),
+        COLUMNS["visits"]: rng.poisson(5 + 6 * centre).astype(float),
+        COLUMNS["basket"]: rng.normal(40 + 30 * centre, 5),
+        COLUMNS["loyal"]: rng.gamma(4, 0.5 + centre * 0.5),
+    })
+
+
+def hostile_cff() -> dict:
+    return {
+        "cff-version": "1.2.0",
+        "message": hostile("cffmsg", SCRIPT, JS_LINK, "\nsecond line"),
+        "title": hostile("cfftitle", IMG, TYPST_IMPORT),
+        "version": hostile("cffver", SHORTCODE),
+        "date-released": "2025-10-02",
+        "license": hostile("cfflic", TYPST_READ),
+        "url": "javascript:alert(1)",
+        "authors": [
+            {"given-names": hostile("given", SCRIPT), "family-names": "Fam}ily{\\x",
+             "affiliation": hostile("cffaff", MARKUP)},
+            {"name": hostile("entity", IMG, "}\n@misc{evil,")},
+        ],
+    }
+
+
+def hostile_config(data: Path, cff: Path) -> dict:
+    spend, visits, basket, loyal = COLUMNS.values()
+    return {
+        "data": {"source": "file", "path": data.name, "id_column": ID_COLUMN},
+        "features": [
+            {"column": spend, "label": hostile("labS", IMG, "\nnewline"), "unit": CURRENCY},
+            {"column": visits, "label": hostile("labV", SHORTCODE), "unit": hostile("unitV", SCRIPT)},
+            {"column": basket, "label": hostile("labB", TYPST_IMPORT, MARKUP)},
+            {"column": loyal, "label": hostile("labL", JS_LINK, TYPST_READ)},
+        ],
+        "roles": {"spending": spend, "frequency": visits, "transaction": basket, "loyalty": loyal},
+        "roi": {"currency": CURRENCY},
+        "clustering": {"k_min": 2, "k_max": 4, "chosen_k": 3,
+                       "stability": {"n_reseeds": 2, "n_bootstrap": 2}},
+        "report": {
+            "title": hostile("Title", SCRIPT, IMG),
+            "subtitle": hostile("Subtitle", SHORTCODE, TYPST_READ, "\nline two"),
+            "author": hostile("Author", JS_LINK, TYPST_IMPORT),
+            "affiliation": hostile("Affil", MARKUP, SCRIPT),
+            "version": hostile("Ver", TYPST_READ, IMG),
+            "license": hostile("Lic", SCRIPT, SHORTCODE),
+            "date": "2025-10-02",
+            "citation_file": cff.name,
+            "contributors": [
+                {"role": hostile("Role", SCRIPT), "name": hostile("Name", IMG, TYPST_READ)},
+                {"role": hostile("Role2", JS_LINK), "name": hostile("Name2", MARKUP, SHORTCODE)},
+            ],
+        },
+    }
+
+
+def write_hostile_inputs(folder: Path) -> Path:
+    """Data, CITATION.cff and config in `folder` (a fresh temporary folder); returns the config."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / DATA_NAME
+    hostile_frame().to_csv(data, index=False)
+    cff = folder / "CITATION.cff"
+    cff.write_text(yaml.safe_dump(hostile_cff(), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    config = folder / "report.yml"
+    config.write_text(
+        yaml.safe_dump(hostile_config(data, cff), sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    return config
