@@ -6,8 +6,6 @@ checks the headline numbers against the ones this report publishes.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import os
 import pprint
 import queue
@@ -172,9 +170,7 @@ class NotebookRun:
         km = getattr(self.client, "km", None)
         if km is not None and self._thread.is_alive():
             try:
-                pending = km.interrupt_kernel()
-                if inspect.isawaitable(pending):  # nbclient's manager is the async one
-                    asyncio.run(pending)  # sends SIGINT to the kernel: no shared loop needed
+                km.interrupt_kernel()
             except Exception:  # noqa: BLE001 - best effort; the kernel is shut down anyway
                 pass
         self._expected.put(None)
