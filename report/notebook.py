@@ -6,9 +6,11 @@ checks the headline numbers against the ones this report publishes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pprint
 import queue
+import signal
 import threading
 from pathlib import Path
 from typing import Any
@@ -166,13 +168,17 @@ class NotebookRun:
         return self.notebook
 
     def cancel(self) -> None:
-        """The build failed: interrupt the kernel and let the thread shut it down."""
+        """The build failed: interrupt the running cell and let the thread shut the kernel down.
+
+        The kernel manager is async and bound to the notebook thread's event loop, so the
+        interrupt is sent as a plain SIGINT to the kernel process (what Ctrl-C in Jupyter
+        does); a kernel still starting up simply finds the queue's None and stops.
+        """
         km = getattr(self.client, "km", None)
-        if km is not None and self._thread.is_alive():
-            try:
-                km.interrupt_kernel()
-            except Exception:  # noqa: BLE001 - best effort; the kernel is shut down anyway
-                pass
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and self._thread.is_alive():
+            with contextlib.suppress(OSError, ValueError):
+                process.send_signal(signal.SIGINT)
         self._expected.put(None)
         self._thread.join(timeout=30)
 
