@@ -48,32 +48,49 @@ def _blocks(n: int):
 
 def assign(X: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, float]:
     """Nearest centre of every row and the total squared distance (the K-Means objective)."""
+    labels, inertia, _, _ = _assign_and_sum(X, centres)
+    return labels, inertia
+
+
+def _assign_and_sum(X: np.ndarray, centres: np.ndarray):
+    """One pass: nearest centre, objective, and per-cluster counts and feature sums."""
     centres = np.asarray(centres, dtype=np.float64)
+    k, d = centres.shape
     c_sq = (centres**2).sum(axis=1)
     labels = np.empty(len(X), dtype=np.int32)
-    total = 0.0
+    total, sums = 0.0, np.zeros((k, d))
     for rows in _blocks(len(X)):
         block = X[rows].astype(np.float64)
-        d = (block**2).sum(axis=1)[:, None] - 2.0 * block @ centres.T + c_sq[None, :]
-        best = d.argmin(axis=1)
+        dist = block @ centres.T
+        dist *= -2.0
+        dist += c_sq[None, :]
+        best = dist.argmin(axis=1)
+        row_sq = (block**2).sum(axis=1)
+        total += float(np.maximum(dist[np.arange(len(block)), best] + row_sq, 0.0).sum())
         labels[rows] = best
-        total += float(np.maximum(d[np.arange(len(block)), best], 0.0).sum())
-    return labels, total
+        for j in range(d):
+            sums[:, j] += np.bincount(best, weights=block[:, j], minlength=k)
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    return labels, total, counts, sums
 
 
-def cluster_scores(X: np.ndarray, labels: np.ndarray, k: int) -> tuple[float, float]:
-    """Calinski–Harabasz and Davies–Bouldin on all rows in two linear passes.
+def cluster_scores(
+    X: np.ndarray, labels: np.ndarray, k: int, counts=None, sums=None
+) -> tuple[float, float]:
+    """Calinski–Harabasz and Davies–Bouldin on all rows in linear passes.
 
     The same definitions as scikit-learn (centroids are the cluster means), without its
     per-cluster copies of the data, so time stays linear and memory flat at any size.
+    `counts` and `sums` (per cluster) may come from `_assign_and_sum` to save a pass.
     """
     n, d = X.shape
-    counts = np.bincount(labels, minlength=k).astype(np.float64)
-    sums = np.zeros((k, d))
-    for rows in _blocks(n):
-        block, lab = X[rows], labels[rows]
-        for j in range(d):
-            sums[:, j] += np.bincount(lab, weights=block[:, j], minlength=k)
+    if counts is None or sums is None:
+        counts = np.bincount(labels, minlength=k).astype(np.float64)
+        sums = np.zeros((k, d))
+        for rows in _blocks(n):
+            block, lab = X[rows], labels[rows]
+            for j in range(d):
+                sums[:, j] += np.bincount(lab, weights=block[:, j], minlength=k)
     present = counts > 0
     means = np.zeros_like(sums)
     means[present] = sums[present] / counts[present, None]
@@ -82,7 +99,9 @@ def cluster_scores(X: np.ndarray, labels: np.ndarray, k: int) -> tuple[float, fl
     within_sq, within_dist = 0.0, np.zeros(k)
     for rows in _blocks(n):
         lab = labels[rows]
-        sq = ((X[rows].astype(np.float64) - means[lab]) ** 2).sum(axis=1)
+        diff = X[rows].astype(np.float64)
+        diff -= means[lab]
+        sq = np.einsum("ij,ij->i", diff, diff)
         within_sq += float(sq.sum())
         within_dist += np.bincount(lab, weights=np.sqrt(sq), minlength=k)
     between = float((counts * ((means - overall) ** 2).sum(axis=1)).sum())
@@ -118,9 +137,9 @@ def sampled_sweep(
         start = time.perf_counter()
         model.fit(X_sample)
         seconds = time.perf_counter() - start
-        labels, inertia = assign(X, model.cluster_centers_)
+        labels, inertia, counts, sums = _assign_and_sum(X, model.cluster_centers_)
         sil = metrics.silhouette(X, labels, sil_index)
-        ch, db = cluster_scores(X, labels, k)
+        ch, db = cluster_scores(X, labels, k, counts, sums)
         rows.append(
             SweepRow(
                 k=k,
@@ -160,10 +179,11 @@ def refined_row(
 ) -> SweepRow:
     """The chosen K's sweep row, scored again for the refined all-rows model."""
     k = sampled.k
-    ch, db = cluster_scores(X, refined.labels, k)
-    _, inertia = assign(X, refined.model.cluster_centers_)
+    labels, inertia, counts, sums = _assign_and_sum(X, refined.model.cluster_centers_)
+    ch, db = cluster_scores(X, labels, k, counts, sums)
     return SweepRow(
         k=k,
+        # in float64, like every other row (scikit-learn sums a float32 fit's inertia in float32)
         inertia=inertia,
         silhouette=sil.mean,
         silhouette_se=sil.se,
