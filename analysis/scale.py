@@ -46,53 +46,28 @@ def _blocks(n: int):
         yield slice(start, min(start + CHUNK_ROWS, n))
 
 
-def assign(X: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, float]:
-    """Nearest centre of every row and the total squared distance (the K-Means objective)."""
-    labels, inertia, _, _ = _assign_and_sum(X, centres)
-    return labels, inertia
+def assign(model, X: np.ndarray) -> np.ndarray:
+    """Nearest centre of every row (scikit-learn's threaded predict), as int32."""
+    return model.predict(X).astype(np.int32, copy=False)
 
 
-def _assign_and_sum(X: np.ndarray, centres: np.ndarray):
-    """One pass: nearest centre, objective, and per-cluster counts and feature sums."""
+def score_partition(
+    X: np.ndarray, labels: np.ndarray, centres: np.ndarray
+) -> tuple[float, float, float]:
+    """Inertia around `centres`, Calinski–Harabasz and Davies–Bouldin, all rows, one pass.
+
+    The same definitions as scikit-learn (CH and DB use the cluster means), without its
+    per-cluster copies of the data, so time stays linear and memory flat at any size.
+    The inertia follows from the within-cluster sum of squares around the means:
+    sum |x - c|^2 = sum |x - m|^2 + n |m - c|^2 for each cluster, summed in float64.
+    """
     centres = np.asarray(centres, dtype=np.float64)
     k, d = centres.shape
-    c_sq = (centres**2).sum(axis=1)
-    labels = np.empty(len(X), dtype=np.int32)
-    total, sums = 0.0, np.zeros((k, d))
-    for rows in _blocks(len(X)):
-        block = X[rows].astype(np.float64)
-        dist = block @ centres.T
-        dist *= -2.0
-        dist += c_sq[None, :]
-        best = dist.argmin(axis=1)
-        row_sq = (block**2).sum(axis=1)
-        total += float(np.maximum(dist[np.arange(len(block)), best] + row_sq, 0.0).sum())
-        labels[rows] = best
-        for j in range(d):
-            sums[:, j] += np.bincount(best, weights=block[:, j], minlength=k)
+    n = len(X)
     counts = np.bincount(labels, minlength=k).astype(np.float64)
-    return labels, total, counts, sums
-
-
-def cluster_scores(
-    X: np.ndarray, labels: np.ndarray, k: int, counts=None, sums=None
-) -> tuple[float, float]:
-    """Calinski–Harabasz and Davies–Bouldin on all rows in linear passes.
-
-    The same definitions as scikit-learn (centroids are the cluster means), without its
-    per-cluster copies of the data, so time stays linear and memory flat at any size.
-    `counts` and `sums` (per cluster) may come from `_assign_and_sum` to save a pass.
-    """
-    n, d = X.shape
-    if counts is None or sums is None:
-        counts = np.bincount(labels, minlength=k).astype(np.float64)
-        sums = np.zeros((k, d))
-        for rows in _blocks(n):
-            block, lab = X[rows], labels[rows]
-            for j in range(d):
-                sums[:, j] += np.bincount(lab, weights=block[:, j], minlength=k)
+    sums = np.stack([np.bincount(labels, weights=X[:, j], minlength=k) for j in range(d)], 1)
     present = counts > 0
-    means = np.zeros_like(sums)
+    means = centres.copy()
     means[present] = sums[present] / counts[present, None]
     overall = sums.sum(axis=0) / n
 
@@ -104,10 +79,11 @@ def cluster_scores(
         sq = np.einsum("ij,ij->i", diff, diff)
         within_sq += float(sq.sum())
         within_dist += np.bincount(lab, weights=np.sqrt(sq), minlength=k)
+    inertia = within_sq + float((counts * ((means - centres) ** 2).sum(axis=1)).sum())
     between = float((counts * ((means - overall) ** 2).sum(axis=1)).sum())
     used = int(present.sum())
     if used < 2:
-        return 1.0, 0.0
+        return inertia, 1.0, 0.0
     ch = 1.0 if within_sq == 0 else between * (n - used) / (within_sq * (used - 1))
 
     m, s = means[present], within_dist[present] / counts[present]
@@ -115,7 +91,7 @@ def cluster_scores(
     np.fill_diagonal(gaps, np.inf)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(gaps > 0, (s[:, None] + s[None, :]) / gaps, 0.0)
-    return float(ch), float(ratio.max(axis=1).mean())
+    return inertia, float(ch), float(ratio.max(axis=1).mean())
 
 
 def sampled_sweep(
@@ -130,6 +106,7 @@ def sampled_sweep(
     sil_index = metrics.silhouette_sample_index(
         len(X), opts.silhouette.exact_max_rows, opts.silhouette.sample_size, opts.random_state
     )
+    sampled_sil = metrics.SampledSilhouette(X, sil_index) if sil_index is not None else None
     rows, models = [], {}
     desc = "K sweep (fit on the sample, scored on all rows)"
     for k in progress.iter(opts.k_values, desc, len(opts.k_values)):
@@ -137,9 +114,9 @@ def sampled_sweep(
         start = time.perf_counter()
         model.fit(X_sample)
         seconds = time.perf_counter() - start
-        labels, inertia, counts, sums = _assign_and_sum(X, model.cluster_centers_)
-        sil = metrics.silhouette(X, labels, sil_index)
-        ch, db = cluster_scores(X, labels, k, counts, sums)
+        labels = assign(model, X)
+        sil = sampled_sil(labels) if sampled_sil else metrics.silhouette(X, labels, None)
+        inertia, ch, db = score_partition(X, labels, model.cluster_centers_)
         rows.append(
             SweepRow(
                 k=k,
@@ -179,12 +156,10 @@ def refined_row(
 ) -> SweepRow:
     """The chosen K's sweep row, scored again for the refined all-rows model."""
     k = sampled.k
-    labels, inertia, counts, sums = _assign_and_sum(X, refined.model.cluster_centers_)
-    ch, db = cluster_scores(X, labels, k, counts, sums)
+    inertia, ch, db = score_partition(X, refined.labels, refined.model.cluster_centers_)
     return SweepRow(
         k=k,
-        # in float64, like every other row (scikit-learn sums a float32 fit's inertia in float32)
-        inertia=inertia,
+        inertia=inertia,  # summed in float64 like every other row
         silhouette=sil.mean,
         silhouette_se=sil.se,
         silhouette_sample_size=sil.sample_size,

@@ -16,7 +16,7 @@ from sklearn.preprocessing import StandardScaler
 from analysis import scale
 from analysis.config import validate_config
 from analysis.data import planted_customers
-from analysis.metrics import sampled_silhouette_values
+from analysis.metrics import SampledSilhouette, sampled_silhouette_values
 from analysis.pipeline import run_analysis
 from analysis.results import Results
 
@@ -120,12 +120,11 @@ def test_unknown_mode_is_a_config_error():
 def test_all_row_scores_match_scikit_learn():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3_000, 4)) + np.repeat(np.eye(4)[:3] * 4, 1_000, axis=0)
-    centres = KMeans(3, n_init=2, random_state=0).fit(X).cluster_centers_
-    labels, inertia = scale.assign(X, centres)
-    expected = ((X - centres[labels]) ** 2).sum()
-    assert inertia == pytest.approx(expected, rel=1e-9)
-    assert np.array_equal(labels, ((X[:, None, :] - centres) ** 2).sum(2).argmin(1))
-    ch, db = scale.cluster_scores(X, labels, 3)
+    model = KMeans(3, n_init=2, random_state=0, max_iter=2).fit(X)  # centres not yet the means
+    labels = scale.assign(model, X)
+    assert np.array_equal(labels, ((X[:, None, :] - model.cluster_centers_) ** 2).sum(2).argmin(1))
+    inertia, ch, db = scale.score_partition(X, labels, model.cluster_centers_)
+    assert inertia == pytest.approx(((X - model.cluster_centers_[labels]) ** 2).sum(), rel=1e-9)
     assert ch == pytest.approx(calinski_harabasz_score(X, labels), rel=1e-9)
     assert db == pytest.approx(davies_bouldin_score(X, labels), rel=1e-9)
 
@@ -134,12 +133,10 @@ def test_scores_in_chunks_equal_one_pass(monkeypatch):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(2_500, 3)).astype(np.float32)
     centres = X[:4].astype(np.float64)
-    whole = scale.assign(X, centres), scale.cluster_scores(X, scale.assign(X, centres)[0], 4)
+    labels = ((X[:, None, :] - centres) ** 2).sum(2).argmin(1)
+    whole = scale.score_partition(X, labels, centres)
     monkeypatch.setattr(scale, "CHUNK_ROWS", 1_000)
-    chunked = scale.assign(X, centres), scale.cluster_scores(X, scale.assign(X, centres)[0], 4)
-    assert np.array_equal(whole[0][0], chunked[0][0])
-    assert chunked[0][1] == pytest.approx(whole[0][1], rel=1e-9)
-    assert chunked[1] == pytest.approx(whole[1], rel=1e-9)
+    assert scale.score_partition(X, labels, centres) == pytest.approx(whole, rel=1e-9)
 
 
 def test_sampled_silhouette_equals_scikit_learn():
@@ -149,3 +146,18 @@ def test_sampled_silhouette_equals_scikit_learn():
     labels[0] = 9  # a singleton cluster scores 0, as in scikit-learn
     ours = sampled_silhouette_values(X, labels, block=100)
     assert np.allclose(ours, silhouette_samples(X, labels), atol=1e-10)
+
+
+def test_sampled_silhouette_with_cached_distances_matches():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(5_000, 4))
+    index = np.sort(rng.choice(5_000, 1_200, replace=False))
+    cached = SampledSilhouette(X, index)
+    assert cached.distances is not None
+    for k in (2, 5):
+        labels = rng.integers(0, k, 5_000)
+        got = cached(labels)
+        exact = silhouette_samples(X[index], labels[index])
+        assert np.allclose(got.values, exact, atol=1e-6)
+        assert got.sample_size == 1_200 and got.se > 0
+
