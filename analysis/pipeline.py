@@ -30,7 +30,7 @@ from .results import (
     SweepRow,
 )
 from .roi import roi_model
-from .segments import assign_segment_names, build_segments, cluster_profiles
+from .segments import build_segments, cluster_profiles
 
 MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
 HISTOGRAM_BINS = 30
@@ -155,7 +155,10 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
         {
             "customer_id": ids.to_numpy(),
             "cluster": labels,
-            "segment": assign_segment_names(labels, segments),
+            # categorical: one small dictionary instead of a string object per customer
+            "segment": pd.Categorical.from_codes(
+                labels, [s.name for s in sorted(segments, key=lambda s: s.cluster)]
+            ),
         }
     )
     return AnalysisOutput(results, assignments)
