@@ -116,8 +116,8 @@ def silhouette_check() -> list[tuple[str, ...]]:
                                "silhouette": {"exact_max_rows": 1_000, "sample_size": size}},
             })
             out = run_analysis(config)
-            from analysis.data import load_dataset
             from analysis.cluster import make_scaler
+            from analysis.data import load_dataset
 
             frame = load_dataset(config).frame.to_numpy()
             X = make_scaler("standard").fit_transform(frame)
