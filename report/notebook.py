@@ -101,7 +101,7 @@ def execute_notebook(notebook: nbformat.NotebookNode, workdir: Path) -> nbformat
         resources={"metadata": {"path": str(workdir)}},
     )
     try:
-        client.execute()
+        client.execute(env=_kernel_env())
     except CellExecutionError as exc:
         raise RenderError(f"the Reproduce notebook failed while running: {str(exc)[:2000]}") from None
     except Exception as exc:  # kernel could not start: report how to fix it
@@ -110,6 +110,19 @@ def execute_notebook(notebook: nbformat.NotebookNode, workdir: Path) -> nbformat
             "install a Jupyter kernel with `pip install ipykernel`"
         ) from None
     return notebook
+
+
+def _kernel_env() -> dict[str, str]:
+    """The kernel imports the same `analysis` code that produced the published numbers
+    (a checkout or worktree run from source, not whichever copy is installed)."""
+    import os
+
+    import analysis
+
+    env = dict(os.environ)
+    root = str(Path(analysis.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
 
 
 def notebook_cells(notebook: nbformat.NotebookNode) -> list[dict[str, str]]:
