@@ -20,11 +20,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, WORK, print_table
+from _common import REPO, print_table
 
+# Outside the repository: build and analyze refuse output folders inside source folders.
+WORK = Path(tempfile.gettempdir()) / "kmeans-report-bench-scale"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}  # the Reproduce notebook's kernel too
 CLI = [sys.executable, "-m", "report.cli", "-q"]
 MEASURE = (
