@@ -11,7 +11,7 @@
 
 Every command is a fresh process; peak RSS is the largest of its process tree
 (getrusage(RUSAGE_CHILDREN) of a wrapper per command). Usage:
-    python benchmarks/bench_scale.py [--skip-10m]
+    python benchmarks/bench_scale.py [baseline] [large] [silhouette] [--skip-10m]
 """
 
 from __future__ import annotations
@@ -133,9 +133,18 @@ def silhouette_check() -> list[tuple[str, ...]]:
 
 def main() -> None:
     (WORK / "scale").mkdir(parents=True, exist_ok=True)
-    skip_10m = "--skip-10m" in sys.argv
+    parts = [a for a in sys.argv[1:] if not a.startswith("-")] or ["baseline", "large", "silhouette"]
+    if "baseline" in parts:
+        baseline_table()
+    if "large" in parts:
+        large_tables([1_000_000] + ([] if "--skip-10m" in sys.argv else [10_000_000]))
+    if "silhouette" in parts:
+        print_table(silhouette_check(), ("20,000 customers", "exact silhouette",
+                                         "sampled (± SE)", "difference"))
 
-    # 1. the notebook's method against ours on the same data
+
+def baseline_table() -> None:
+    """The notebook's method against ours on the same data."""
     rows = []
     for n in (10_000, 40_000):
         config = write_config(make_data(n, None), "3")
@@ -149,10 +158,11 @@ def main() -> None:
                      f"{build:.1f}", f"{build / base:.2f}"))
     print_table(rows, ("customers", "notebook method (s)", "analyze (s)", "ratio",
                        "full build (s)", "ratio"))
-    print()
+    print(flush=True)
 
-    # 2. 1M and 10M builds
-    sizes = [1_000_000] + ([] if skip_10m else [10_000_000])
+
+def large_tables(sizes: list[int]) -> None:
+    """1M and 10M builds, then the quality checks at 1M."""
     rows, quality = [], None
     for n in sizes:
         data = make_data(n, 4)
@@ -170,7 +180,7 @@ def main() -> None:
             quality = quality_1m(data, WORK / "scale" / f"site-{tag}")
     print_table(rows, ("customers", "full build (s)", "of which one analysis (s)",
                        "peak RSS (GB)", "rebuild, unchanged (s)", "re-render, cached (s)"))
-    print()
+    print(flush=True)
     if quality:
         print_table([
             ("final inertia / sklearn KMeans(n_init=10) on all rows",
@@ -179,9 +189,7 @@ def main() -> None:
             ("sklearn KMeans(n_init=10), chosen K only, all rows (s)",
              f"{quality['full_fit_seconds']:.1f}", "—"),
         ], ("quality at 1,000,000 customers", "value", "target"))
-        print()
-    print_table(silhouette_check(), ("20,000 customers", "exact silhouette",
-                                     "sampled (± SE)", "difference"))
+        print(flush=True)
 
 
 if __name__ == "__main__":
