@@ -11,7 +11,7 @@
 
 Every command is a fresh process; peak RSS is the largest of its process tree
 (getrusage(RUSAGE_CHILDREN) of a wrapper per command). Usage:
-    python benchmarks/bench_scale.py [baseline] [large] [silhouette] [--skip-10m]
+    python benchmarks/bench_scale.py [baseline] [large] [dtype] [silhouette] [--skip-10m]
 """
 
 from __future__ import annotations
@@ -131,13 +131,49 @@ def silhouette_check() -> list[tuple[str, ...]]:
     return rows
 
 
+def dtype_check() -> list[tuple[str, ...]]:
+    """The large path's K sweep + refine with a float32 vs a float64 matrix, 1M customers."""
+    sys.path.insert(0, str(REPO))
+    import numpy as np
+    from sklearn.metrics import adjusted_rand_score
+
+    from analysis import scale
+    from analysis.cluster import make_scaler
+    from analysis.config import validate_config
+    from analysis.data import planted_customers
+
+    opts = validate_config({"clustering": {"chosen_k": "auto"}}).clustering
+    frame, _ = planted_customers(1_000_000, 4, 42)
+    X64 = make_scaler("standard").fit_transform(frame.to_numpy(np.float64))
+    rows, labels = [], {}
+    for dtype in (np.float64, np.float32):
+        X = np.ascontiguousarray(X64, dtype=dtype)
+        start = time.perf_counter()
+        outcome, _ = scale.sampled_sweep(X, opts)
+        k = max(outcome.rows, key=lambda r: r.silhouette).k
+        refined = scale.refine(X, k, outcome.models[k].cluster_centers_, opts)
+        seconds = time.perf_counter() - start
+        inertia, _, _ = scale.score_partition(X64, refined.labels, refined.model.cluster_centers_)
+        labels[dtype] = refined.labels
+        rows.append((np.dtype(dtype).name, f"{seconds:.1f}", f"{X.nbytes / 1e6:.0f}", str(k),
+                     f"{inertia:,.1f}"))
+    ari = adjusted_rand_score(labels[np.float64], labels[np.float32])
+    rows.append(("agreement (ARI)", "", "", "", f"{ari:.6f}"))
+    return rows
+
+
 def main() -> None:
     (WORK / "scale").mkdir(parents=True, exist_ok=True)
-    parts = [a for a in sys.argv[1:] if not a.startswith("-")] or ["baseline", "large", "silhouette"]
+    parts = [a for a in sys.argv[1:] if not a.startswith("-")] or [
+        "baseline", "large", "dtype", "silhouette"]
     if "baseline" in parts:
         baseline_table()
     if "large" in parts:
         large_tables([1_000_000] + ([] if "--skip-10m" in sys.argv else [10_000_000]))
+    if "dtype" in parts:
+        print_table(dtype_check(), ("1M customers, sweep + refine", "seconds", "matrix (MB)",
+                                    "chosen K", "final inertia (float64 sum)"))
+        print(flush=True)
     if "silhouette" in parts:
         print_table(silhouette_check(), ("20,000 customers", "exact silhouette",
                                          "sampled (± SE)", "difference"))
