@@ -88,12 +88,20 @@ def sweep(X: np.ndarray, opts: Clustering, progress: Progress = SILENT) -> Sweep
 
 
 def compare_algorithms(
-    X: np.ndarray, k: int, final_labels: np.ndarray, opts: Clustering, final_seconds: float
+    X: np.ndarray,
+    k: int,
+    final_labels: np.ndarray,
+    opts: Clustering,
+    final_seconds: float | None,
 ) -> list[AlgorithmRun]:
-    """Lloyd vs Mini-Batch K-Means at the chosen K on the same rows: time and inertia."""
+    """Lloyd vs Mini-Batch K-Means at the chosen K on the same rows: time and inertia.
+
+    `final_seconds=None` refits the configured algorithm too (the large-data path compares
+    both on the sweep sample, against the reported segments on those rows).
+    """
     runs = []
     for algorithm in ("lloyd", "minibatch"):
-        if algorithm == opts.algorithm:
+        if algorithm == opts.algorithm and final_seconds is not None:
             model, seconds, labels = None, final_seconds, final_labels
         else:
             model = make_model(k, opts, algorithm=algorithm)

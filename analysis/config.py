@@ -118,6 +118,14 @@ class StabilityOptions(_Strict):
     max_rows: Annotated[int, Field(ge=100, le=MAX_ROWS)] = 20_000
 
 
+class LargeDataOptions(_Strict):
+    """The large-data path: sweep K on a uniform sample, then refine the chosen K on all rows."""
+
+    mode: Literal["auto", "on", "off"] = "auto"
+    min_rows: Annotated[int, Field(ge=100)] = 200_000  # auto: large path from this many rows
+    sweep_sample_size: Annotated[int, Field(ge=100)] = 50_000
+
+
 class Clustering(_Strict):
     k_min: Annotated[int, Field(ge=2)] = 2
     k_max: Annotated[int, Field(ge=2, le=50)] = 10
@@ -131,6 +139,7 @@ class Clustering(_Strict):
     minibatch_batch_size: Annotated[int, Field(ge=16, le=MAX_ROWS)] = 1024
     silhouette: SilhouetteOptions = SilhouetteOptions()
     stability: StabilityOptions = StabilityOptions()
+    large_data: LargeDataOptions = LargeDataOptions()
 
     @model_validator(mode="after")
     def _k_range(self) -> Clustering:
@@ -149,6 +158,13 @@ class Clustering(_Strict):
     @property
     def k_values(self) -> list[int]:
         return list(range(self.k_min, self.k_max + 1))
+
+    def use_large_path(self, n_rows: int) -> bool:
+        """Whether `n_rows` customers take the sampled-sweep path (see analysis.scale)."""
+        mode = self.large_data.mode
+        if mode == "auto":
+            return n_rows >= self.large_data.min_rows and n_rows > self.large_data.sweep_sample_size
+        return mode == "on" and n_rows > self.large_data.sweep_sample_size
 
 
 class SegmentRules(_Strict):

@@ -307,7 +307,7 @@ def _to_numeric(path: Path, frame: pd.DataFrame, column: str, file_format: str) 
     ):
         raise DataError(f"{path}: column {column!r} has type {series.dtype}, not numbers")
     if pd.api.types.is_numeric_dtype(series):
-        return series.astype(np.float64)
+        return series.astype(np.float64)  # copy-on-write: no copy when already float64
     numeric = pd.to_numeric(series, errors="coerce")
     bad = (numeric.isna() & series.notna()).to_numpy()
     if bad.any():

@@ -48,9 +48,81 @@ def silhouette(
     if sample_index is None:
         values = silhouette_samples(X, labels)
         return SilhouetteEstimate(float(values.mean()), None, None, np.arange(len(X)), values)
-    values = silhouette_samples(X[sample_index], labels[sample_index])
+    values = sampled_silhouette_values(X[sample_index], labels[sample_index])
     se = float(values.std(ddof=1) / math.sqrt(len(values)))
     return SilhouetteEstimate(float(values.mean()), se, len(sample_index), sample_index, values)
+
+
+def _distance_block(X: np.ndarray, sq: np.ndarray, rows: slice) -> np.ndarray:
+    d = X[rows] @ X.T
+    d *= -2.0
+    d += sq[rows, None]
+    d += sq[None, :]
+    np.maximum(d, 0.0, out=d)
+    return np.sqrt(d, out=d)
+
+
+def sampled_silhouette_values(
+    X: np.ndarray, labels: np.ndarray, block: int = 256, distances: np.ndarray | None = None
+) -> np.ndarray:
+    """Per-row silhouette of a (sampled) set of rows; the values of scikit-learn's
+    `silhouette_samples`, but the per-cluster distance sums are one matrix product per block
+    (about three times faster on a 10,000-row sample). `distances` may hold the rows'
+    pairwise distances, computed once for many labelings (see `SampledSilhouette`)."""
+    X = np.asarray(X, dtype=np.float64)
+    codes, labels = np.unique(labels, return_inverse=True)
+    onehot = np.zeros((len(X), len(codes)), dtype=np.float64 if distances is None else distances.dtype)
+    onehot[np.arange(len(X)), labels] = 1.0
+    sizes = onehot.sum(axis=0, dtype=np.float64)
+    sq = (X**2).sum(axis=1)
+    values = np.zeros(len(X))
+    if len(codes) < 2:
+        return values
+    for start in range(0, len(X), block):
+        rows = slice(start, min(start + block, len(X)))
+        d = _distance_block(X, sq, rows) if distances is None else distances[rows]
+        sums = (d @ onehot).astype(np.float64)  # distance sums to each cluster
+        own = labels[rows]
+        idx = np.arange(len(own))
+        own_size = sizes[own]
+        a = sums[idx, own] / np.maximum(own_size - 1, 1)
+        means = sums / sizes
+        means[idx, own] = np.inf
+        b = means.min(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = (b - a) / np.maximum(a, b)
+        values[rows] = np.where(own_size > 1, np.nan_to_num(s), 0.0)
+    return values
+
+
+class SampledSilhouette:
+    """The sampled silhouette for many labelings of the same rows (the K sweep).
+
+    The sample's pairwise distances do not depend on K: they are computed once (in float64,
+    stored as float32: 400 MB for 10,000 rows) when the sample is at most `CACHE_MAX_ROWS`.
+    """
+
+    CACHE_MAX_ROWS = 12_000
+
+    def __init__(self, X: np.ndarray, sample_index: np.ndarray):
+        self.sample_index = sample_index
+        self.X = np.asarray(X[sample_index], dtype=np.float64)
+        self.distances = None
+        if len(sample_index) <= self.CACHE_MAX_ROWS:
+            sq = (self.X**2).sum(axis=1)
+            self.distances = np.empty((len(self.X), len(self.X)), dtype=np.float32)
+            for start in range(0, len(self.X), 1024):
+                rows = slice(start, min(start + 1024, len(self.X)))
+                self.distances[rows] = _distance_block(self.X, sq, rows)
+
+    def __call__(self, labels: np.ndarray) -> SilhouetteEstimate:
+        values = sampled_silhouette_values(
+            self.X, labels[self.sample_index], block=1024, distances=self.distances
+        )
+        se = float(values.std(ddof=1) / math.sqrt(len(values)))
+        return SilhouetteEstimate(
+            float(values.mean()), se, len(self.sample_index), self.sample_index, values
+        )
 
 
 def calinski_harabasz(X: np.ndarray, labels: np.ndarray) -> float:

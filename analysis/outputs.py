@@ -44,12 +44,20 @@ def profiles_frame(results: Results) -> pd.DataFrame:
 
 
 def write_assignments(assignments: pd.DataFrame, folder: Path) -> None:
+    """Both files in slices of CHUNK_ROWS; categorical columns (the segment) are held as a
+    dictionary in memory and decoded to plain text one slice at a time."""
     table = pa.Table.from_pandas(assignments, preserve_index=False)
+    schema = pa.schema(
+        [pa.field(f.name, pa.string() if pa.types.is_dictionary(f.type) else f.type)
+         for f in table.schema]
+    )
     with (
-        pq.ParquetWriter(folder / ASSIGNMENTS_PARQUET, table.schema) as parquet,
-        pa_csv.CSVWriter(folder / ASSIGNMENTS_CSV, table.schema) as csv,
+        pq.ParquetWriter(folder / ASSIGNMENTS_PARQUET, schema) as parquet,
+        pa_csv.CSVWriter(folder / ASSIGNMENTS_CSV, schema) as csv,
     ):
         for batch in table.to_batches(max_chunksize=CHUNK_ROWS):
+            columns = [c.cast(f.type) for c, f in zip(batch.columns, schema, strict=True)]
+            batch = pa.RecordBatch.from_arrays(columns, schema=schema)
             parquet.write_batch(batch)
             csv.write_batch(batch)
 

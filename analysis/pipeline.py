@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 
-from . import cluster, metrics, provenance
+from . import cluster, metrics, provenance, scale
 from .config import Config
 from .data import Dataset, load_dataset
 from .progress import SILENT, Progress
@@ -30,7 +30,7 @@ from .results import (
     SweepRow,
 )
 from .roi import roi_model
-from .segments import assign_segment_names, build_segments, cluster_profiles
+from .segments import build_segments, cluster_profiles
 
 MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
 HISTOGRAM_BINS = 30
@@ -47,28 +47,47 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
         dataset = load_dataset(config)
     progress.note(f"  {dataset.n_rows:,} customers × {len(config.features)} features")
 
+    opts = config.clustering
+    large = opts.use_large_path(dataset.n_rows)
     with progress.stage("scale", f"Scaling features ({config.preprocessing.scaler})"):
         scaler = cluster.make_scaler(config.preprocessing.scaler)
-        X = np.ascontiguousarray(scaler.fit_transform(dataset.frame.to_numpy(np.float64)))
+        X = scaler.fit_transform(dataset.frame.to_numpy(np.float64))
+        # float32 halves memory and time on the large path; the notebook's path stays float64.
+        X = np.ascontiguousarray(X, dtype=np.float32 if large else np.float64)
 
-    opts = config.clustering
-    with progress.stage("sweep", f"Fitting K-Means for K = {opts.k_min}..{opts.k_max}"):
-        outcome = cluster.sweep(X, opts, progress)
+    sample = None
+    if large:
+        size = min(opts.large_data.sweep_sample_size, len(X))
+        message = f"K-Means for K = {opts.k_min}..{opts.k_max} on a sample of {size:,} rows"
+        with progress.stage("sweep", message):
+            outcome, sample = scale.sampled_sweep(X, opts, progress)
+    else:
+        with progress.stage("sweep", f"Fitting K-Means for K = {opts.k_min}..{opts.k_max}"):
+            outcome = cluster.sweep(X, opts, progress)
     selection = choose_k(outcome.rows, config)
     k = selection.chosen_k
     progress.note(f"  chosen K = {k} ({selection.reason})")
 
+    refined = None
+    if large:
+        with progress.stage("refine", f"Refining K = {k} on all {len(X):,} rows"):
+            refined = scale.refine(X, k, outcome.models[k].cluster_centers_, opts)
+            outcome.models[k] = refined.model
+
     with progress.stage("final", f"Final model, profiles and segments for K = {k}"):
         model = outcome.models[k]
         start = time.perf_counter()
-        labels = model.predict(X).astype(np.int32)
+        labels = refined.labels if refined else model.predict(X).astype(np.int32)
         predict_seconds = time.perf_counter() - start
         sil = metrics.silhouette(X, labels, outcome.silhouette_index)
+        if refined:
+            i = opts.k_values.index(k)
+            outcome.rows[i] = scale.refined_row(X, outcome.rows[i], refined, sil)
         per_cluster = {
             int(c): float(sil.values[labels[sil.sample_index] == c].mean())
             for c in np.unique(labels[sil.sample_index])
         }
-        centres = scaler.inverse_transform(model.cluster_centers_)
+        centres = scaler.inverse_transform(np.asarray(model.cluster_centers_, np.float64))
         profiles = cluster_profiles(dataset.frame, labels, centres, per_cluster)
         segments = build_segments(profiles, dataset.frame, config)
         band, band_label = metrics.quality_band(sil.mean)
@@ -77,8 +96,11 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
         stability = cluster.stability(X, k, labels, opts, dataset.true_labels, progress)
 
     with progress.stage("algorithms", "Comparing Lloyd and Mini-Batch K-Means"):
-        final_seconds = outcome.rows[opts.k_values.index(k)].fit_seconds + predict_seconds
-        algorithms = cluster.compare_algorithms(X, k, labels, opts, final_seconds)
+        if large:  # bounded: both algorithms on the sweep sample
+            algorithms = cluster.compare_algorithms(X[sample], k, labels[sample], opts, None)
+        else:
+            final_seconds = outcome.rows[opts.k_values.index(k)].fit_seconds + predict_seconds
+            algorithms = cluster.compare_algorithms(X, k, labels, opts, final_seconds)
 
     with progress.stage("roi", "Business insights and ROI"):
         spending = config.roles.spending
@@ -103,12 +125,17 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
             silhouette_exact_max_rows=opts.silhouette.exact_max_rows,
             silhouette_sample_size=opts.silhouette.sample_size,
             minibatch_batch_size=opts.minibatch_batch_size,
-            sweep_rows=len(X),
+            sweep_rows=len(sample) if large else len(X),
             seconds=dict(progress.seconds),
+            large_data=large,
+            sweep_sample_seed=opts.random_state + scale.SAMPLE_SEED_OFFSET if large else None,
+            refine_rows=len(X) if large else None,
+            refine_n_iter=int(model.n_iter_) if large else None,
+            matrix_dtype=str(X.dtype),
         ),
         sweep=outcome.rows,
         selection=selection,
-        final_inertia=float(model.inertia_),
+        final_inertia=outcome.rows[opts.k_values.index(k)].inertia if large else float(model.inertia_),
         quality=Quality(
             silhouette=sil.mean,
             band=band,
@@ -128,7 +155,10 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
         {
             "customer_id": ids.to_numpy(),
             "cluster": labels,
-            "segment": assign_segment_names(labels, segments),
+            # categorical: one small dictionary instead of a string object per customer
+            "segment": pd.Categorical.from_codes(
+                labels, [s.name for s in sorted(segments, key=lambda s: s.cluster)]
+            ),
         }
     )
     return AnalysisOutput(results, assignments)
@@ -212,7 +242,9 @@ def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed:
         chosen = np.arange(len(pool))
         method = "all customers"
     rows = pool[chosen]
-    pca = PCA(n_components=min(2, X.shape[1]), random_state=seed).fit(X)
+    # Fitted on all rows, or on the silhouette sample when that is a sample (large tables).
+    basis = X if len(pool) == len(X) else X[pool]
+    pca = PCA(n_components=min(2, X.shape[1]), random_state=seed).fit(basis)
     coords = pca.transform(X[rows])
     return Points(
         method=method,

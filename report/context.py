@@ -302,4 +302,22 @@ def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> 
             "tool_version": r.provenance.tool_version,
         },
         "points_method": r.points.method,
+        "large_data": _large_data(r),
+    }
+
+
+def _large_data(r: Results) -> dict[str, Any]:
+    """What the large-data path sampled, for the Methods page (sampled: False otherwise)."""
+    run = r.run
+    if not run.large_data:
+        return {"sampled": False}
+    return {
+        "sampled": True,
+        "sweep_rows": number(run.sweep_rows),
+        "seed": str(run.sweep_sample_seed),
+        "refine_rows": number(run.refine_rows),
+        "refine_n_iter": str(run.refine_n_iter),
+        "dtype": run.matrix_dtype,
+        "min_rows": number(r.config["clustering"]["large_data"]["min_rows"]),
+        "mode": r.config["clustering"]["large_data"]["mode"],
     }

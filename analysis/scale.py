@@ -1,0 +1,170 @@
+"""The large-data path: the K sweep on a uniform sample, the chosen K refined on all rows.
+
+The notebook fits K-Means with `n_init=10` on every row for every K and computes the exact
+silhouette, which is quadratic. From `clustering.large_data.min_rows` customers (or always,
+with `mode: on`) the sweep is fitted on a fixed uniform sample instead; each K's centres are
+then scored on *all* rows (inertia, Calinski–Harabasz, Davies–Bouldin, in linear passes) and
+on the usual silhouette sample. The chosen K is refined on all rows with one K-Means run
+started from the sample's best centres, so the reported segments are a full-data K-Means
+solution. The clustering matrix is float32 on this path (half the memory and time); the
+profiles and revenue come from the float64 feature table.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans
+
+from . import metrics
+from .cluster import SweepOutcome, make_model
+from .config import Clustering
+from .progress import SILENT, Progress
+from .results import SweepRow
+
+CHUNK_ROWS = 1 << 20  # rows per block in the linear passes; bounds temporary memory
+SAMPLE_SEED_OFFSET = 1  # the sweep sample's seed is random_state + 1 (the silhouette's is +0)
+
+
+@dataclass
+class Refined:
+    model: object  # fitted on all rows, started from the sample's centres
+    labels: np.ndarray
+    seconds: float
+
+
+def sweep_sample_index(n_rows: int, size: int, seed: int) -> np.ndarray:
+    """Sorted uniform sample of rows (without replacement) the sweep is fitted on."""
+    rng = np.random.default_rng(seed + SAMPLE_SEED_OFFSET)
+    return np.sort(rng.choice(n_rows, size=min(size, n_rows), replace=False))
+
+
+def _blocks(n: int):
+    for start in range(0, n, CHUNK_ROWS):
+        yield slice(start, min(start + CHUNK_ROWS, n))
+
+
+def assign(model, X: np.ndarray) -> np.ndarray:
+    """Nearest centre of every row (scikit-learn's threaded predict), as int32."""
+    return model.predict(X).astype(np.int32, copy=False)
+
+
+def score_partition(
+    X: np.ndarray, labels: np.ndarray, centres: np.ndarray
+) -> tuple[float, float, float]:
+    """Inertia around `centres`, Calinski–Harabasz and Davies–Bouldin, all rows, one pass.
+
+    The same definitions as scikit-learn (CH and DB use the cluster means), without its
+    per-cluster copies of the data, so time stays linear and memory flat at any size.
+    The inertia follows from the within-cluster sum of squares around the means:
+    sum |x - c|^2 = sum |x - m|^2 + n |m - c|^2 for each cluster, summed in float64.
+    """
+    centres = np.asarray(centres, dtype=np.float64)
+    k, d = centres.shape
+    n = len(X)
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    sums = np.stack([np.bincount(labels, weights=X[:, j], minlength=k) for j in range(d)], 1)
+    present = counts > 0
+    means = centres.copy()
+    means[present] = sums[present] / counts[present, None]
+    overall = sums.sum(axis=0) / n
+
+    within_sq, within_dist = 0.0, np.zeros(k)
+    for rows in _blocks(n):
+        lab = labels[rows]
+        diff = X[rows].astype(np.float64)
+        diff -= means[lab]
+        sq = np.einsum("ij,ij->i", diff, diff)
+        within_sq += float(sq.sum())
+        within_dist += np.bincount(lab, weights=np.sqrt(sq), minlength=k)
+    inertia = within_sq + float((counts * ((means - centres) ** 2).sum(axis=1)).sum())
+    between = float((counts * ((means - overall) ** 2).sum(axis=1)).sum())
+    used = int(present.sum())
+    if used < 2:
+        return inertia, 1.0, 0.0
+    ch = 1.0 if within_sq == 0 else between * (n - used) / (within_sq * (used - 1))
+
+    m, s = means[present], within_dist[present] / counts[present]
+    gaps = np.sqrt(((m[:, None, :] - m[None, :, :]) ** 2).sum(axis=2))
+    np.fill_diagonal(gaps, np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(gaps > 0, (s[:, None] + s[None, :]) / gaps, 0.0)
+    return inertia, float(ch), float(ratio.max(axis=1).mean())
+
+
+def sampled_sweep(
+    X: np.ndarray, opts: Clustering, progress: Progress = SILENT
+) -> tuple[SweepOutcome, np.ndarray]:
+    """Fit every K on the sweep sample; score each K's centres on all rows.
+
+    Returns the outcome (models fitted on the sample) and the sample's row index.
+    """
+    sample = sweep_sample_index(len(X), opts.large_data.sweep_sample_size, opts.random_state)
+    X_sample = np.ascontiguousarray(X[sample])
+    sil_index = metrics.silhouette_sample_index(
+        len(X), opts.silhouette.exact_max_rows, opts.silhouette.sample_size, opts.random_state
+    )
+    sampled_sil = metrics.SampledSilhouette(X, sil_index) if sil_index is not None else None
+    rows, models = [], {}
+    desc = "K sweep (fit on the sample, scored on all rows)"
+    for k in progress.iter(opts.k_values, desc, len(opts.k_values)):
+        model = make_model(k, opts)
+        start = time.perf_counter()
+        model.fit(X_sample)
+        seconds = time.perf_counter() - start
+        labels = assign(model, X)
+        sil = sampled_sil(labels) if sampled_sil else metrics.silhouette(X, labels, None)
+        inertia, ch, db = score_partition(X, labels, model.cluster_centers_)
+        rows.append(
+            SweepRow(
+                k=k,
+                inertia=inertia,
+                silhouette=sil.mean,
+                silhouette_se=sil.se,
+                silhouette_sample_size=sil.sample_size,
+                calinski_harabasz=ch,
+                davies_bouldin=db,
+                n_iter=int(model.n_iter_),
+                fit_seconds=round(seconds, 4),
+            )
+        )
+        del model.labels_
+        models[k] = model
+    return SweepOutcome(rows, models, sil_index), sample
+
+
+def refine(X: np.ndarray, k: int, centres: np.ndarray, opts: Clustering) -> Refined:
+    """One run of the configured algorithm on all rows, started from the sample's centres."""
+    init = np.asarray(centres, dtype=X.dtype)
+    common = dict(n_clusters=k, init=init, n_init=1, random_state=opts.random_state,
+                  max_iter=opts.max_iter)
+    if opts.algorithm == "minibatch":
+        model = MiniBatchKMeans(**common, batch_size=opts.minibatch_batch_size)
+    else:
+        model = KMeans(**common, algorithm="lloyd")
+    start = time.perf_counter()
+    model.fit(X)
+    labels = model.labels_.astype(np.int32)
+    del model.labels_
+    return Refined(model, labels, time.perf_counter() - start)
+
+
+def refined_row(
+    X: np.ndarray, sampled: SweepRow, refined: Refined, sil: metrics.SilhouetteEstimate
+) -> SweepRow:
+    """The chosen K's sweep row, scored again for the refined all-rows model."""
+    k = sampled.k
+    inertia, ch, db = score_partition(X, refined.labels, refined.model.cluster_centers_)
+    return SweepRow(
+        k=k,
+        inertia=inertia,  # summed in float64 like every other row
+        silhouette=sil.mean,
+        silhouette_se=sil.se,
+        silhouette_sample_size=sil.sample_size,
+        calinski_harabasz=ch,
+        davies_bouldin=db,
+        n_iter=int(refined.model.n_iter_),
+        fit_seconds=round(sampled.fit_seconds + refined.seconds, 4),
+    )
