@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-WORK = Path(__file__).resolve().parent / "_work"
+# Outside the repository: kmeans-report refuses to write output into its own source folders.
+WORK = Path(os.environ.get("KMEANS_BENCH_WORK", Path(tempfile.gettempdir()) / "kmeans-report-bench"))
 
 
 def time_command(args: list[str], repeats: int = 3, **kwargs) -> float:
