@@ -144,8 +144,3 @@ def _set_apart(label: str, trait: str) -> str:
         return ""
     level = "low" if trait in LOW_ROLE_TRAITS.values() or trait.startswith("low ") else "high"
     return f"Set apart by {level} {label} compared with the other segments"
-
-
-def assign_segment_names(labels: np.ndarray, segments: list[Segment]) -> np.ndarray:
-    names = np.array([s.name for s in sorted(segments, key=lambda s: s.cluster)], dtype=object)
-    return names[labels]
