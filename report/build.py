@@ -241,6 +241,9 @@ def build_site(
             background.callback(notebook_run.cancel)  # no-op once it has finished
         session = None
         if not _analysis_cached(cache_dir, key):
+            # Import the analysis stack first: two threads importing at once only take turns.
+            import analysis.pipeline  # noqa: F401
+
             from .figure_export import SvgSession
 
             session = background.enter_context(SvgSession())
