@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     versions.add_argument("--site-root", type=Path, default=Path("public"), metavar="DIR")
     versions.set_defaults(func=cmd_versions)
 
+    doctor = sub.add_parser("doctor", help="check the external tools a build uses and how to fix them")
+    doctor.set_defaults(func=cmd_doctor)
+
     unpublish = sub.add_parser("unpublish", help="remove one published version")
     unpublish.add_argument("version")
     unpublish.add_argument("--site-root", type=Path, default=Path("public"), metavar="DIR")
@@ -99,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("auto", "quarto", "pandoc"), default="auto",
-                        help="renderer: quarto when on PATH (auto), or the built-in pandoc engine")
+                        help="renderer: quarto when installed (auto; the publishing engine), "
+                             "or the built-in pure-pip pandoc engine")
     parser.add_argument("--cache-dir", type=Path, default=Path(".kmeans-cache"), metavar="DIR",
                         help="cache of analysis results, figures and the executed notebook")
     parser.add_argument("--rebuild", action="store_true",
@@ -225,6 +229,14 @@ def cmd_unpublish(args: argparse.Namespace) -> int:
     unpublish(args.site_root, args.version, force=args.force)
     print(f"Removed {args.version} from {args.site_root}/")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .doctor import report, run_checks
+
+    text, ok = report(run_checks())
+    print(text)
+    return 0 if ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 from analysis.results import Results
 
 from .formatting import money, number, pct_value, percent, score
+from .pages import PAGES
 
 # Suggested actions per segment type (the notebook's four types).
 ACTIONS = {
@@ -33,21 +34,6 @@ ACTIONS = {
     ],
 }
 
-PAGES = [
-    # (slug, navbar text, page title) — the order of the site and of the PDF sections.
-    ("index", "Home", "Executive summary"),
-    ("data", "Data", "Data"),
-    ("methods", "Methods", "Methods"),
-    ("model-selection", "Model selection", "Model selection"),
-    ("clusters", "Clusters", "Clusters"),
-    ("insights", "Business insights", "Business insights"),
-    ("roi", "ROI", "Return on investment"),
-    ("reproduce", "Reproduce", "Reproduce this analysis"),
-    ("citation", "Citation", "Citation"),
-    ("provenance", "Provenance", "Provenance"),
-    ("versions", "Versions", "Version history"),
-    ("downloads", "Downloads", "Downloads"),
-]
 
 
 @dataclass
@@ -212,7 +198,7 @@ def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> 
     sampled = r.final.silhouette_sample_size is not None
     return {
         "meta": meta,
-        "pages": [{"slug": s, "nav": n, "title": t} for s, n, t in PAGES],
+        "pages": PAGES,
         "figures": figures,
         "site": site,
         "currency": cur,

@@ -21,7 +21,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from analysis.results import Results
 
 from .errors import RenderError
-from .templating import md_escape
+from .escape import md_escape
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # holds analysis/ and report/
 EXECUTION_TIMEOUT = 1800  # seconds per cell; the analysis of a large table takes minutes

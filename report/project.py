@@ -8,59 +8,98 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .context import PAGES, FigureRef, SiteInfo, build_context
+from .context import FigureRef, SiteInfo, build_context
 from .errors import RenderError
-from .templating import make_environment, md_escape
+from .escape import meta_escape
+from .pages import PAGES, PDF_SECTIONS, PDF_SOURCE
+from .templating import make_environment
 
 REPO = Path(__file__).resolve().parent.parent
 QUARTO_CONFIG = REPO / "_quarto.yml"
-
-DESCRIPTIONS = {
-    "index": "Executive summary: customers, segments, revenue, ROI and how strong the segmentation is.",
-    "data": "The customer data: source, columns, ranges and distributions.",
-    "methods": "Scaling, K-Means, Mini-Batch K-Means, elbow, silhouette, Calinski–Harabasz, Davies–Bouldin and stability.",
-    "model-selection": "The K sweep and how the number of segments was chosen.",
-    "clusters": "Cluster profiles, centres and charts.",
-    "insights": "One card per segment with suggested actions.",
-    "roi": "Assumptions, calculation, sensitivity and break-even of the ROI estimate.",
-    "reproduce": "A notebook that re-runs this analysis and checks its numbers.",
-    "citation": "How to cite this report; BibTeX, CITATION.cff, license and contributors.",
-    "provenance": "Data and execution provenance, disclaimer and responsible use.",
-    "versions": "Version history of this report.",
-    "downloads": "The PDF report, tables, results and citation files.",
-}
-# The PDF has every section but the ones that only make sense on the web.
-PDF_SECTIONS = [slug for slug, _, _ in PAGES if slug not in {"reproduce", "downloads"}]
+PDF_HREF = "downloads/report.pdf"
 
 
-def quarto_config(meta: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> str:
-    """The root _quarto.yml with the footer's {version} and {license} filled in."""
+@dataclass(frozen=True)
+class SiteSettings:
+    """The maintainer's _quarto.yml, checked against the page table, ready for the project."""
+
+    config: dict[str, Any]  # written to the project as its _quarto.yml
+    scholar: bool  # Google Scholar meta tags on the home page (`google-scholar: true`)
+    site_url: str | None  # website.site-url: absolute links to the PDF when set
+
+
+def _nav_hrefs(items: Any) -> list[str]:
+    hrefs = []
+    for item in items or []:
+        if isinstance(item, str):
+            hrefs.append(item)
+        elif isinstance(item, dict) and "menu" in item:
+            hrefs += _nav_hrefs(item["menu"])
+        elif isinstance(item, dict) and item.get("href"):
+            hrefs.append(str(item["href"]))
+    return hrefs
+
+
+def _check_pages(config: dict[str, Any], source: Path) -> None:
+    expected = [p.source for p in PAGES]
+    render = [str(p) for p in (config.get("project") or {}).get("render") or []]
+    if sorted(render) != sorted([*expected, PDF_SOURCE]):
+        raise RenderError(
+            f"{source}: project.render must list exactly the report's pages and the PDF "
+            f"({', '.join([*expected, PDF_SOURCE])}); it lists {', '.join(render) or 'none'}"
+        )
+    navbar = (config.get("website") or {}).get("navbar") or {}
+    linked = _nav_hrefs(navbar.get("left")) + _nav_hrefs(navbar.get("right"))
+    missing = [p for p in expected if p not in linked]
+    if missing:
+        raise RenderError(
+            f"{source}: website.navbar must link every page (in a menu or not); "
+            f"missing: {', '.join(missing)}"
+        )
+
+
+def site_settings(meta: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> SiteSettings:
+    """The root _quarto.yml, checked, with the footer's {version} and {license} filled in.
+
+    `google-scholar` is taken out of what Quarto sees: the home page writes its own Scholar
+    tags (same for both engines; Quarto would copy markdown escapes into them).
+    """
     try:
         config = yaml.safe_load(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RenderError(f"{source}: the Quarto site configuration is missing") from None
     except yaml.YAMLError as exc:
         raise RenderError(f"{source}: malformed YAML: {exc}") from None
-    pages = [p for p in (config.get("project") or {}).get("render", [])]
-    expected = [f"{slug}.qmd" for slug, _, _ in PAGES]
-    if sorted(pages) != sorted(expected):
-        raise RenderError(
-            f"{source}: project.render must list exactly the report's pages "
-            f"({', '.join(expected)}); it lists {', '.join(pages) or 'none'}"
-        )
-    footer = (config.get("website") or {}).get("page-footer") or {}
+    if not isinstance(config, dict):
+        raise RenderError(f"{source}: must be a YAML mapping")
+    _check_pages(config, source)
+    website = config.get("website") or {}
+    footer = website.get("page-footer") or {}
     for side, text in list(footer.items()):
         if isinstance(text, str):
             footer[side] = (
-                text.replace("{version}", md_escape(meta["version"]))
-                .replace("{license}", md_escape(meta["license"]))
+                text.replace("{version}", meta_escape(meta["version"]))
+                .replace("{license}", meta_escape(meta["license"]))
             )
-    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    scholar = bool(config.pop("google-scholar", False))
+    return SiteSettings(config, scholar, website.get("site-url"))
+
+
+def scholar_tags(meta: Mapping[str, Any], site_url: str | None) -> list[tuple[str, str]]:
+    """Google Scholar (Highwire) tags for the report's landing page."""
+    tags = [("citation_title", str(meta["title"]))]
+    if meta.get("author"):
+        tags.append(("citation_author", str(meta["author"])))
+    tags.append(("citation_publication_date", str(meta["date"]).replace("-", "/")))
+    base = (site_url or "").rstrip("/")
+    tags.append(("citation_pdf_url", f"{base}/{PDF_HREF}" if base else PDF_HREF))
+    return tags
 
 
 def write_project(
@@ -73,23 +112,45 @@ def write_project(
     env = make_environment()
     context = build_context(results, figures, site)
     context["pdf_sections"] = PDF_SECTIONS
+    meta = context["meta"]
+    settings = site_settings(meta)
     written = []
-    for page in context["pages"]:
-        page = {**page, "description": DESCRIPTIONS[page["slug"]], "subtitle": ""}
-        if page["slug"] == "index":  # the home page carries the report's own title (Scholar)
-            page.update(title=context["meta"]["title"], subtitle=page["title"])
-        path = project_dir / f"{page['slug']}.qmd"
+    for page in PAGES:
+        values = {"slug": page.slug, "title": page.title, "description": page.description,
+                  "subtitle": "", "scholar": []}
+        if page.slug == "index":  # the home page carries the report's own title (Scholar)
+            values.update(title=meta["title"], subtitle=page.title)
+            if settings.scholar:
+                values["scholar"] = scholar_tags(meta, settings.site_url)
+        path = project_dir / page.source
         path.write_text(
-            env.get_template("page.qmd.j2").render(page=page, target="html", **context),
+            env.get_template("page.qmd.j2").render(page=values, target="html", **context),
             encoding="utf-8",
         )
         written.append(path)
-    report = project_dir / "report.qmd"
+    report = project_dir / PDF_SOURCE
     report.write_text(
         env.get_template("report.qmd.j2").render(target="pdf", **context), encoding="utf-8"
     )
-    (project_dir / "_quarto.yml").write_text(quarto_config(context["meta"]), encoding="utf-8")
+    (project_dir / "_quarto.yml").write_text(
+        yaml.safe_dump(settings.config, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    check_no_shortcodes([*written, report])
     return [*written, report]
+
+
+def check_no_shortcodes(paths: list[Path]) -> None:
+    """Our templates use no Quarto shortcode and report.escape writes user text so that none
+    can form: a `{{<` in a generated page is an escaping bug, and Quarto would act on it (an
+    `env` shortcode prints a secret of the build machine). Fail the build instead."""
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if "{{<" in text:
+            line = text.count("\n", 0, text.index("{{<")) + 1
+            raise RenderError(
+                f"{path.name}, line {line}: unescaped Quarto shortcode delimiter `{{{{<` in a "
+                "generated page (an escaping bug in kmeans-report; please report it)"
+            )
 
 
 def copy_file(source: Path, target: Path) -> None:

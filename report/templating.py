@@ -4,69 +4,38 @@
 - Delimiters are `[[ x ]]`, `[% tag %]`, `[# comment #]`: Quarto's `{{< shortcode >}}` and
   pandoc attributes `{.class}` pass through templates untouched.
 - Every value printed with `[[ ]]` is escaped for Quarto markdown unless it is `Markup`
-  (trusted output of our own filters). Raw HTML, raw typst and YAML need their own escaping,
-  so they have their own filters: `html`, `typst_str`, `yaml_text`.
+  (trusted output of our own filters). Other places text lands have their own filters
+  (`html`, `typst_str`, `typst_code`, `yaml_meta`, `raw_block`), all from report.escape.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import formatting
+from . import escape, formatting
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-# Pandoc lets any ASCII punctuation be backslash-escaped; escaping all of it is simplest and
-# safe: no emphasis, link, raw HTML, math ($), shortcode ({{<) or table pipe can be formed.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$@~^=&:;\"'%/,?])")
-
-
-def md_escape(value: object) -> str:
-    text = " ".join(str(value).split())  # no newlines: a value never starts a new block
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def md(value: object) -> Markup:
     """Escape for Quarto markdown (the default for every `[[ ]]`)."""
-    return value if isinstance(value, Markup) else Markup(md_escape(value))
-
-
-def html_text(value: object) -> Markup:
-    """Escape for a raw HTML block (attribute-safe)."""
-    return Markup(html.escape(str(value), quote=True))
-
-
-def typst_str(value: object) -> Markup:
-    """A typst string literal: typst shows it verbatim, no markup or code is interpreted."""
-    text = " ".join(str(value).split()).replace("\\", "\\\\").replace('"', '\\"')
-    return Markup(f'"{text}"')
-
-
-def yaml_text(value: object) -> Markup:
-    """A YAML double-quoted scalar holding markdown-escaped text (Quarto parses metadata as
-    markdown, so a title must be escaped for markdown first, then quoted for YAML)."""
-    return Markup(json.dumps(md_escape(value), ensure_ascii=False))
-
-
-def code_block(text: object, language: str = "") -> Markup:
-    """A fenced code block that no content can close early (fence longer than any run)."""
-    body = str(text).rstrip("\n")
-    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return Markup(f"{fence}{language}\n{body}\n{fence}")
+    return value if isinstance(value, Markup) else Markup(escape.md_escape(value))
 
 
 def md_link(text: object, href: str) -> Markup:
     """A markdown link with escaped text; href must be a relative path we generated."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) or href.startswith("/"):
         raise ValueError(f"md_link only takes relative paths, got {href!r}")
-    return Markup(f"[{md_escape(text)}]({href})")
+    return Markup(f"[{escape.md_escape(text)}]({href})")
+
+
+def _trusted(function):
+    """A filter whose output is final: mark it so the markdown escaping leaves it alone."""
+    return lambda *args, **kwargs: Markup(function(*args, **kwargs))
 
 
 def _finalize(value: object) -> object:
@@ -95,20 +64,18 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     )
     env.filters.update(
         md=md,
-        html=html_text,
-        typst_str=typst_str,
-        yaml_text=yaml_text,
+        html=_trusted(escape.html_text),
+        typst_str=_trusted(escape.typst_string),
+        yaml_meta=_trusted(escape.yaml_meta),
+        typst_code=_trusted(lambda value: escape.typst_string(value, keep_lines=True)),
+        raw_block=_trusted(escape.raw_block),
+        iso_date=_trusted(escape.iso_date),
+        md_link=md_link,
         money=formatting.money,
         number=formatting.number,
         percent=formatting.percent,
         pct_value=formatting.pct_value,
         score=formatting.score,
-        code_block=code_block,
-        md_link=md_link,
         raw=Markup,  # for fragments we generated ourselves (figure HTML, tables)
     )
     return env
-
-
-def render(env: jinja2.Environment, name: str, **context: object) -> str:
-    return env.get_template(name).render(**context)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.helpers import CHROMIUM_ARGS, chromium_path
+from tests.helpers import CHROMIUM_ARGS, ENGINES, chromium_path, engine_param
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -115,14 +115,38 @@ def page(browser):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The default report built once with the pandoc engine: (site folder, project folder)."""
+def site_builder(tmp_path_factory):
+    """Builds the default report once per render engine: (site folder, project folder).
+    The engines share one cache, so the analysis and figures are computed once."""
     from analysis.progress import Progress
     from report.build import build_site
 
-    root = tmp_path_factory.mktemp("built")
-    result = build_site(
-        REPO / "report.yml", root / "_site", "pandoc",
-        cache_dir=root / "cache", progress=Progress(enabled=False), project_dir=root / "project",
-    )
-    return result.out_dir, root / "project"
+    cache = tmp_path_factory.mktemp("shared-cache")
+    built: dict[str, tuple[Path, Path]] = {}
+
+    def build(engine: str) -> tuple[Path, Path]:
+        if engine not in built:
+            root = tmp_path_factory.mktemp(f"built-{engine}")
+            result = build_site(
+                REPO / "report.yml", root / "_site", engine, cache_dir=cache,
+                progress=Progress(enabled=False), project_dir=root / "project",
+            )
+            built[engine] = (result.out_dir, root / "project")
+        return built[engine]
+
+    build.cache = cache
+    return build
+
+
+@pytest.fixture(scope="session")
+def built_site(site_builder):
+    """The default report built with the pandoc engine: (site folder, project folder)."""
+    return site_builder("pandoc")
+
+
+@pytest.fixture(scope="module", params=[engine_param(name) for name in ENGINES])
+def engine_site(request, site_builder):
+    """The default report built with each engine in turn (Quarto skips without Quarto):
+    (site folder, project folder, engine name)."""
+    site, project = site_builder(request.param)
+    return site, project, request.param

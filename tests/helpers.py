@@ -14,6 +14,10 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from report.engines.quarto import find_quarto
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -21,6 +25,19 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+
+ENGINES = ("pandoc", "quarto")
+QUARTO_MISSING = (
+    "Quarto is not installed (not on PATH nor beside Python): .ci/setup installs the offline "
+    "kit when ../shared/tools/quarto exists, or pip install 'kmeans-report[quarto]'"
+)
+needs_quarto = pytest.mark.skipif(find_quarto() is None, reason=QUARTO_MISSING)
+
+
+def engine_param(name: str):
+    """A pytest param for one render engine; the Quarto one skips (saying why) without Quarto."""
+    marks = [needs_quarto, pytest.mark.quarto] if name == "quarto" else []
+    return pytest.param(name, marks=marks, id=name)
 
 
 def hash_tree(root: str | Path) -> dict[str, str]:
@@ -70,3 +87,12 @@ def serve(directory: str | Path) -> Iterator[str]:
 def chromium_path() -> str | None:
     """The Debian chromium Playwright drives here (Playwright's own browsers are not installed)."""
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def settle(page) -> None:
+    """Wait until a page has loaded and drawn its figures. (Not "networkidle": on Quarto's
+    pages anchor.js requests a `data:` font Chromium never reports finished.)"""
+    page.wait_for_load_state("load")
+    if page.locator(".kr-figure").count():
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15000)
+    page.wait_for_timeout(300)

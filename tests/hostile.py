@@ -20,9 +20,16 @@ JS_LINK = "[x](javascript:alert(1))"
 TYPST_READ = '#read("/etc/passwd")'
 TYPST_IMPORT = '#import "@preview/x:0.1.0"'
 MARKUP = "`tick` | pipe | $1$ *em* _u_ \\ ''' \"\"\" ]] [[ }} {% #}"
+# Quarto expands shortcodes in text, code, raw blocks and metadata: `env` would print a secret
+# of the build machine. The build runs with SECRET_NAME set to SECRET_VALUE.
+SECRET_NAME = "KR_HOSTILE_SECRET"
+SECRET_VALUE = "kr-secret-7d1e5a90"
+ENV_SHORTCODE = "{{< env KR_HOSTILE_SECRET >}}"
+QUARTO_FORMS = "{{< meta title >}} {{{< var x >}}} a >}} b {{</* env HOME */>}} {{<"
 
 # Each string a test looks for in the output, as literal text.
-HOSTILE = [SCRIPT, IMG, SHORTCODE, JS_LINK, TYPST_READ, TYPST_IMPORT, MARKUP]
+HOSTILE = [SCRIPT, IMG, SHORTCODE, JS_LINK, TYPST_READ, TYPST_IMPORT, MARKUP, ENV_SHORTCODE,
+           QUARTO_FORMS]
 PASSWD_LINE = "root:x:0:0"
 
 
@@ -35,7 +42,7 @@ def hostile(tag: str, *parts: str) -> str:
 COLUMNS = {
     "spend": hostile("colS", SCRIPT),
     "visits": hostile("colV", IMG, "|"),
-    "basket": hostile("colB", SHORTCODE, "$"),
+    "basket": hostile("colB", SHORTCODE, ENV_SHORTCODE, "$"),
     "loyal": hostile("colL", TYPST_READ, "`"),
 }
 ID_COLUMN = hostile("id", JS_LINK)
@@ -61,7 +68,7 @@ def hostile_cff() -> dict:
         "cff-version": "1.2.0",
         "message": hostile("cffmsg", SCRIPT, JS_LINK, "\nsecond line"),
         "title": hostile("cfftitle", IMG, TYPST_IMPORT),
-        "version": hostile("cffver", SHORTCODE),
+        "version": hostile("cffver", SHORTCODE, ENV_SHORTCODE),
         "date-released": "2025-10-02",
         "license": hostile("cfflic", TYPST_READ),
         "url": "javascript:alert(1)",
@@ -80,7 +87,7 @@ def hostile_config(data: Path, cff: Path) -> dict:
         "features": [
             {"column": spend, "label": hostile("labS", IMG, "\nnewline"), "unit": CURRENCY},
             {"column": visits, "label": hostile("labV", SHORTCODE), "unit": hostile("unitV", SCRIPT)},
-            {"column": basket, "label": hostile("labB", TYPST_IMPORT, MARKUP)},
+            {"column": basket, "label": hostile("labB", TYPST_IMPORT, MARKUP, QUARTO_FORMS)},
             {"column": loyal, "label": hostile("labL", JS_LINK, TYPST_READ)},
         ],
         "roles": {"spending": spend, "frequency": visits, "transaction": basket, "loyalty": loyal},
@@ -88,17 +95,18 @@ def hostile_config(data: Path, cff: Path) -> dict:
         "clustering": {"k_min": 2, "k_max": 4, "chosen_k": 3,
                        "stability": {"n_reseeds": 2, "n_bootstrap": 2}},
         "report": {
-            "title": hostile("Title", SCRIPT, IMG),
-            "subtitle": hostile("Subtitle", SHORTCODE, TYPST_READ, "\nline two"),
-            "author": hostile("Author", JS_LINK, TYPST_IMPORT),
+            "title": hostile("Title", SCRIPT, IMG, ENV_SHORTCODE),
+            "subtitle": hostile("Subtitle", SHORTCODE, TYPST_READ, QUARTO_FORMS, "\nline two"),
+            "author": hostile("Author", JS_LINK, TYPST_IMPORT, ENV_SHORTCODE, "{unbalanced"),
             "affiliation": hostile("Affil", MARKUP, SCRIPT),
             "version": hostile("Ver", TYPST_READ, IMG),
-            "license": hostile("Lic", SCRIPT, SHORTCODE),
+            "license": hostile("Lic", SCRIPT, SHORTCODE, ENV_SHORTCODE),
             "date": "2025-10-02",
             "citation_file": cff.name,
             "contributors": [
                 {"role": hostile("Role", SCRIPT), "name": hostile("Name", IMG, TYPST_READ)},
                 {"role": hostile("Role2", JS_LINK), "name": hostile("Name2", MARKUP, SHORTCODE)},
+                {"role": hostile("Role3", QUARTO_FORMS), "name": hostile("Name3", ENV_SHORTCODE)},
             ],
         },
     }

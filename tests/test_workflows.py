@@ -59,7 +59,7 @@ def test_both_workflows_pass_actionlint():
     assert f"Checking {len(FILES)} workflow file(s)" in proc.stdout  # not "No workflow files"
 
 
-def test_ci_runs_setup_lint_tests_and_build_with_least_permissions():
+def test_ci_runs_setup_lint_tests_and_builds_with_both_engines_with_least_permissions():
     ci = load("ci.yml")
     assert set(ci["on"]) == {"pull_request", "push"}
     assert ci["permissions"] == {"contents": "read"}
@@ -69,11 +69,16 @@ def test_ci_runs_setup_lint_tests_and_build_with_least_permissions():
     uses = [s.get("uses", "") for s in steps]
     assert uses[0].startswith("actions/checkout@")
     assert steps[1]["with"]["python-version"] == "3.11"
-    order = ["bash .ci/setup", ".venv/bin/ruff check .", ".venv/bin/python -m pytest",
-             ".venv/bin/kmeans-report build --engine pandoc --out _site"]
+    # Quarto is set up before the tests, so its tests run instead of skipping.
+    assert uses.index(next(u for u in uses if u.startswith("quarto-dev/quarto-actions/setup@"))) \
+        < runs.index(".venv/bin/python -m pytest")
+    order = ["bash .ci/setup", ".venv/bin/kmeans-report doctor", ".venv/bin/ruff check .",
+             ".venv/bin/python -m pytest",
+             ".venv/bin/kmeans-report build --engine quarto --out _site",
+             ".venv/bin/kmeans-report build --engine pandoc --out _site-pandoc"]
     assert [r for r in runs if r in order] == order
-    assert steps[-1]["uses"].startswith("actions/upload-artifact@")
-    assert steps[-1]["with"]["path"] == "_site"
+    uploads = [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert uploads == ["_site", "_site-pandoc"]
 
 
 def test_publish_triggers_permissions_and_concurrency():

@@ -1,5 +1,5 @@
-// Site behaviour for the pandoc engine's layout: the collapsing navbar and the local
-// pagefind search box. Plain script, no dependencies, nothing loaded from the network.
+// Site behaviour for the pandoc engine's layout: the collapsing navbar and its menus.
+// Plain script, no dependencies, nothing loaded from the network.
 (function () {
   "use strict";
 
@@ -14,22 +14,7 @@
     });
   }
 
-  function setupSearch() {
-    // pagefind-ui.js is written by `pagefind --site`; a site opened before indexing, or
-    // from file:// (where browsers block the index fetches), simply has no search box.
-    if (typeof window.PagefindUI !== "function") return;
-    if (!document.getElementById("search")) return;
-    new window.PagefindUI({
-      element: "#search",
-      showImages: false,
-      showSubResults: true,
-      resetStyles: false,
-      translations: { placeholder: "Search the report" },
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     setupNavbar();
-    setupSearch();
   });
 })();

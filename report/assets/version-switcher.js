@@ -126,7 +126,13 @@
       slot.appendChild(wrap);
       return;
     }
-    // In order of preference (one querySelector with a list would pick document order).
+    // Quarto's navbar: beside its tools (search, PDF). Otherwise, in order of preference
+    // (one querySelector with a list would pick document order).
+    var tools = document.querySelector(".quarto-navbar-tools");
+    if (tools) {
+      tools.insertBefore(wrap, tools.firstChild);
+      return;
+    }
     var host = document.querySelector("header nav") || document.querySelector("nav.navbar") ||
       document.querySelector("header") || document.body;
     host.insertBefore(wrap, host.firstChild);

@@ -1,14 +1,12 @@
 """Render engines: turn a generated Quarto project folder into a static site and a PDF.
 
-    engine = get_engine("auto")          # quarto when on PATH, else pandoc
+    engine = get_engine("auto")          # quarto when it is installed, else pandoc
     engine.version()                     # e.g. "1.6.40" or "pandoc 3.9 + typst 0.15.2"
     result = engine.render(project_dir, site_dir, progress=print)
     result.pages, result.pdf             # ["index.html", ...], site_dir/downloads/report.pdf
 """
 
 from __future__ import annotations
-
-import shutil
 
 from report.engines.base import Engine, Progress, RenderResult
 from report.errors import RenderError
@@ -22,11 +20,11 @@ def get_engine(name: str = "auto") -> Engine:
     if name not in ENGINE_NAMES:
         choices = ", ".join(ENGINE_NAMES)
         raise RenderError(f"unknown render engine {name!r}; choose one of {choices}")
-    if name == "auto":
-        name = "quarto" if shutil.which("quarto") else "pandoc"
-    if name == "quarto":
-        from report.engines.quarto import QuartoEngine
+    from report.engines.quarto import QuartoEngine, find_quarto
 
+    if name == "auto":
+        name = "quarto" if find_quarto() else "pandoc"
+    if name == "quarto":
         return QuartoEngine()
     from report.engines.pandoc import PandocEngine
 

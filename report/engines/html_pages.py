@@ -13,13 +13,19 @@ from markupsafe import Markup, escape
 
 from report.engines.base import TEMPLATES_DIR
 from report.engines.pandoc_run import run_pandoc
-from report.engines.siteconfig import PDF_HREF, NavItem, SiteConfig, front_matter, html_href
+from report.engines.siteconfig import (
+    INCLUDE_KEYS,
+    PDF_HREF,
+    NavItem,
+    SiteConfig,
+    format_options,
+    front_matter,
+    html_href,
+)
 
 FILTERS = [TEMPLATES_DIR / "filters" / "callouts.lua", TEMPLATES_DIR / "filters" / "links.lua"]
 FRAGMENT_TEMPLATE = TEMPLATES_DIR / "layout" / "fragment.html"
 _MARKERS = re.compile(r"^<!--kr:(toc|css|body)-->\n", re.M)
-# plotly's to_html(full_html=False, include_plotlyjs=False) output always calls Plotly.newPlot.
-_PLOTLY = re.compile(r"Plotly\.(newPlot|react)\(")
 
 
 @dataclass
@@ -58,6 +64,13 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def long_date(value: Any) -> str:
+    """A date as Quarto's HTML title block shows it by default ("October 2, 2025")."""
+    if isinstance(value, dt.date):
+        return f"{value:%B} {value.day}, {value.year}"
+    return _text(value)
+
+
 def author_names(value: Any) -> list[str]:
     """Quarto accepts a string, a list, or dicts with `name` (itself maybe {given, family})."""
     if value is None:
@@ -77,30 +90,34 @@ def author_names(value: Any) -> list[str]:
     return names
 
 
-def scholar_date(value: str) -> str:
-    """Google Scholar wants 2025/10/02 (or just the year); other dates pass through."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
-    return f"{m[1]}/{m[2]}/{m[3]}" if m else value
+def includes(options: dict[str, Any], project_dir: Path) -> dict[str, list[str]]:
+    """`include-in-header` / `include-before-body` / `include-after-body` of one html format
+    options block, as HTML strings: `text:` items as written, files read from the project."""
+    out: dict[str, list[str]] = {key: [] for key in INCLUDE_KEYS}
+    for key in INCLUDE_KEYS:
+        items = options.get(key) or []
+        for item in items if isinstance(items, list) else [items]:
+            if isinstance(item, dict) and "text" in item:
+                out[key].append(str(item["text"]))
+            elif isinstance(item, dict | str):
+                name = item.get("file") if isinstance(item, dict) else item
+                out[key].append((project_dir / str(name)).read_text(encoding="utf-8"))
+    return out
 
 
-def scholar_tags(meta: dict[str, Any], site: SiteConfig) -> list[tuple[str, str]]:
-    if not meta.get("google-scholar"):
-        return []
-    tags = [("citation_title", _text(meta.get("title")))]
-    tags += [("citation_author", name) for name in author_names(meta.get("author"))]
-    if _text(meta.get("date")):
-        tags.append(("citation_publication_date", scholar_date(_text(meta.get("date")))))
-    base = (site.site_url or "").rstrip("/")
-    tags.append(("citation_pdf_url", f"{base}/{PDF_HREF}" if base else PDF_HREF))
-    return [(k, v) for k, v in tags if v]
+def stylesheets(options: dict[str, Any]) -> list[str]:
+    css = options.get("css") or []
+    return [str(c) for c in (css if isinstance(css, list) else [css])]
 
 
-def _nav(items: list[NavItem], current: str) -> list[dict[str, Any]]:
-    return [
-        {"text": it.text, "href": html_href(it.href), "icon": it.icon,
-         "active": html_href(it.href) == current}
-        for it in items
-    ]
+def _nav(items: list[NavItem] | tuple[NavItem, ...], current: str) -> list[dict[str, Any]]:
+    out = []
+    for it in items:
+        href = html_href(it.href) if it.href else None
+        menu = _nav(it.menu, current)
+        out.append({"text": it.text, "href": href, "icon": it.icon, "menu": menu,
+                    "active": href == current or any(m["active"] for m in menu)})
+    return out
 
 
 def _footer(site: SiteConfig) -> dict[str, str]:
@@ -133,6 +150,10 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _flat(items: list[NavItem]) -> list[NavItem]:
+    return [leaf for it in items for leaf in (_flat(list(it.menu)) if it.menu else [it])]
+
+
 class PageWriter:
     """Renders every page of one site; site-wide parts (navbar, footer) are built once."""
 
@@ -142,14 +163,18 @@ class PageWriter:
         self.template = _environment().get_template("page.html.j2")
         self.footer = _footer(site)
         right = list(site.nav_right)
-        if not any(html_href(i.href) == PDF_HREF for i in site.nav_left + right):
+        if not any(it.href and html_href(it.href) == PDF_HREF
+                   for it in _flat(site.nav_left + right)):
             right.append(NavItem(text="Download PDF", href=PDF_HREF, icon="file-earmark-pdf"))
         self.nav_right = right
+        self.site_includes = includes(site.html, project_dir)
 
     def render(self, page: str) -> tuple[str, Fragment]:
         meta = {**self.site.metadata, **front_matter(self.project_dir / page)}
         meta.setdefault("title", Path(page).stem)
-        fragment = convert_page(self.project_dir, page, self.site.html)
+        page_options = format_options(meta.get("format"), "html")
+        page_includes = includes(page_options, self.project_dir)
+        fragment = convert_page(self.project_dir, page, {**self.site.html, **page_options})
         current = html_href(page)
         html = self.template.render(
             site={
@@ -158,18 +183,20 @@ class PageWriter:
                 "nav_right": _nav(self.nav_right, current),
                 "footer": self.footer,
                 "pdf_href": PDF_HREF,
+                "css": stylesheets(self.site.html),
             },
             page={
                 "title": _text(meta.get("title")),
                 "subtitle": _text(meta.get("subtitle")),
                 "description": _text(meta.get("description")),
                 "authors": author_names(meta.get("author")),
-                "date": _text(meta.get("date")),
+                "date": long_date(meta.get("date")),
                 "toc": Markup(fragment.toc),
                 "body": Markup(fragment.body),
-                "has_plotly": bool(_PLOTLY.search(fragment.body)),
                 "highlight_css": bool(fragment.css),
-                "scholar": scholar_tags(meta, self.site),
+                # Includes are raw HTML by definition (as in Quarto): the site's, then the page's.
+                "includes": {key: Markup("\n".join(self.site_includes[key] + page_includes[key]))
+                             for key in INCLUDE_KEYS},
             },
         )
         return html, fragment

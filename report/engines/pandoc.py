@@ -22,6 +22,7 @@ from report.engines.pandoc_run import pandoc_version
 from report.engines.siteconfig import PDF_HREF, html_href, load_site_config
 from report.engines.sitefiles import build_search_index, copy_resources, install_site_assets
 from report.engines.typst_pdf import compile_pdf, report_to_typst, typst_version
+from report.errors import RenderError
 
 
 class PandocEngine:
@@ -37,6 +38,8 @@ class PandocEngine:
         check_project_dir(project_dir)
         version = self.version()  # fails early, naming the fix, if pandoc or typst is missing
         site = load_site_config(project_dir)
+        if site.pdf_source is None:
+            raise RenderError("_quarto.yml renders no PDF document (one with `format: typst`)")
         prepare_site_dir(site_dir)
 
         report_progress(progress, "copying resources")
@@ -46,7 +49,7 @@ class PandocEngine:
         pages, highlight_css, uses_plotly = [], "", False
         # Each page (and the PDF's typst source) is one pandoc process: run them side by side.
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            typst_source = pool.submit(report_to_typst, project_dir, site.typst)
+            typst_source = pool.submit(report_to_typst, project_dir, site.pdf_source, site.typst)
             rendered = [pool.submit(writer.render, page) for page in site.pages]
             for i, (page, job) in enumerate(zip(site.pages, rendered, strict=True), 1):
                 report_progress(progress, f"page {i}/{len(site.pages)}: {page}")

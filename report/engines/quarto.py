@@ -1,8 +1,9 @@
-"""The Quarto render engine: `quarto render` for the website, `--to typst` for the PDF.
+"""The Quarto render engine: one `quarto render` for the website and the typst PDF.
 
-Quarto is the renderer the project is written for; it reads _quarto.yml itself. This module
-only stages the support files _quarto.yml refers to, runs Quarto twice, and moves the output
-into the caller's site folder in the layout the pandoc engine produces.
+Quarto is the renderer the project is written for, and the one releases publish with; it
+reads _quarto.yml itself. This module only stages the support files _quarto.yml refers to,
+runs `quarto render` once, and moves the output into the caller's site folder in the layout
+the pandoc engine produces.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from report.engines.base import (
@@ -31,8 +33,19 @@ QUARTO_FIX = (
     "python3 -m pip install 'quarto-cli>=1.5' (or install Quarto from quarto.org), "
     "or render with the pandoc engine"
 )
-# Template folders _quarto.yml points at (typst template-partials, the offline theme layer).
-SUPPORT_DIRS = ("typst", "quarto")
+# Template folders _quarto.yml points at (typst template-partials and filters, the offline
+# theme layer).
+SUPPORT_DIRS = ("typst", "quarto", "filters")
+
+
+def find_quarto() -> str | None:
+    """The quarto executable: on PATH, else in this Python environment's own bin folder
+    (where `pip install quarto-cli` puts it, and where .ci/setup links the offline kit)."""
+    found = shutil.which("quarto")
+    if found:
+        return found
+    beside = Path(sys.executable).parent / "quarto"
+    return str(beside) if os.access(beside, os.X_OK) else None
 
 
 def _copy_missing(src: Path, dst: Path) -> None:
@@ -47,9 +60,9 @@ def _copy_missing(src: Path, dst: Path) -> None:
 
 
 def stage_support_files(project_dir: Path) -> None:
-    """Put what _quarto.yml references into the project, so Quarto finds it there:
-    our site assets (components.css, version-switcher.js ...), plotly.min.js, and the typst
-    partials and theme layer under templates/."""
+    """Put what _quarto.yml and the pages reference into the project, so Quarto finds it
+    there: our site assets (components.css, search.js, version-switcher.js ...),
+    plotly.min.js, and the typst partials and theme layer under templates/."""
     _copy_missing(ASSETS_DIR, project_dir / "assets")
     _copy_missing(plotly_js_path(), project_dir / "assets" / "plotly.min.js")
     for name in SUPPORT_DIRS:
@@ -63,9 +76,9 @@ class QuartoEngine:
         self.executable = executable
 
     def _quarto(self) -> str:
-        exe = self.executable or shutil.which("quarto")
+        exe = self.executable or find_quarto()
         if not exe:
-            raise RenderError(f"quarto is not on PATH; fix: {QUARTO_FIX}")
+            raise RenderError(f"quarto was not found (on PATH or beside Python); fix: {QUARTO_FIX}")
         return exe
 
     def _run(self, args: list[str], cwd: Path) -> str:
@@ -101,24 +114,16 @@ class QuartoEngine:
         output_dir = project_dir / site.output_dir
         prepare_site_dir(site_dir)
         stage_support_files(project_dir)
-        stale_pdf = project_dir / "report.pdf"
-        stale_pdf.unlink(missing_ok=True)
+        if site.pdf_source is None:
+            raise RenderError("_quarto.yml renders no PDF document (one with `format: typst`)")
 
-        # `--to html`: _quarto.yml also configures typst, and a bare `quarto render` would
-        # render every page to PDF too. The website is rendered first because a full project
-        # render cleans the output folder.
-        report_progress(progress, "website (quarto render --to html)")
-        self._run(["render", "--to", "html"], cwd=project_dir)
-        report_progress(progress, "PDF report (quarto render report.qmd --to typst)")
-        self._run(["render", "report.qmd", "--to", "typst"], cwd=project_dir)
-
-        # report.qmd is not in project.render, and Quarto writes such a file's output next to
-        # its source rather than into output-dir; accept either place.
-        pdf_src = next(
-            (p for p in (output_dir / "report.pdf", stale_pdf) if p.is_file()), None
-        )
-        if pdf_src is None:
-            raise RenderError("quarto finished but wrote no report.pdf")
+        # One render: the pages declare `format: html`, report.qmd `format: typst`, so each
+        # gets its own format with the project's options (A4, contents, our typst partials).
+        report_progress(progress, "website and PDF report (quarto render)")
+        self._run(["render"], cwd=project_dir)
+        pdf_src = output_dir / (Path(site.pdf_source).stem + ".pdf")
+        if not pdf_src.is_file():
+            raise RenderError(f"quarto finished but wrote no {pdf_src.name}")
         if not output_dir.is_dir():
             raise RenderError(f"quarto finished but wrote no website into {output_dir}")
 

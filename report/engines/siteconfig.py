@@ -6,7 +6,6 @@ Quarto unchanged. Anything else in `_quarto.yml` is ignored here, as Quarto woul
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,23 +13,27 @@ from typing import Any
 import yaml
 
 from report.errors import RenderError
+from report.escape import meta_unescape
 
 PDF_HREF = "downloads/report.pdf"
 # Keys of `_quarto.yml` that are project configuration, not document metadata.
 _NON_METADATA_KEYS = {"project", "website", "format", "book", "manuscript", "profile"}
+INCLUDE_KEYS = ("include-in-header", "include-before-body", "include-after-body")
 
 
 @dataclass(frozen=True)
 class NavItem:
     text: str
-    href: str  # as written in _quarto.yml (may end in .qmd)
+    href: str | None = None  # as written in _quarto.yml (may end in .qmd); None for a menu
     icon: str | None = None
+    menu: tuple[NavItem, ...] = ()  # a dropdown's items (one level, as Quarto draws it)
 
 
 @dataclass(frozen=True)
 class SiteConfig:
     title: str
-    pages: list[str]  # .qmd files from project.render, in order
+    pages: list[str]  # HTML pages from project.render, in order
+    pdf_source: str | None  # the render entry whose only format is typst (the PDF report)
     resources: list[str]
     nav_left: list[NavItem]
     nav_right: list[NavItem]
@@ -52,23 +55,20 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def _unescape(value: Any) -> Any:
-    """Metadata strings are markdown (Quarto and pandoc parse them so): undo backslash
-    escapes so the layout shows the text itself; the layout then escapes it for HTML."""
+def _plain(value: Any) -> Any:
+    """Metadata strings are markdown (report.escape writes them); read them as plain text."""
     if isinstance(value, str):
-        return _MD_ESCAPE.sub(r"\1", value)
+        return meta_unescape(value)
     if isinstance(value, list):
-        return [_unescape(v) for v in value]
+        return [_plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _unescape(v) for k, v in value.items()}
+        return {k: v if k == "format" else _plain(v) for k, v in value.items()}
     return value
 
 
 def front_matter(path: Path) -> dict[str, Any]:
-    """The YAML block at the top of a .qmd page ({} when there is none), as plain text."""
+    """The YAML block at the top of a .qmd page ({} when there is none), as plain text.
+    `format` is left as written: it holds raw includes, not text."""
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---"):
         return {}
@@ -79,14 +79,28 @@ def front_matter(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(text[3:end]) or {}
     except yaml.YAMLError as exc:
         raise RenderError(f"{path.name}: front matter is not valid YAML: {exc}") from exc
-    return _unescape(data) if isinstance(data, dict) else {}
+    return _plain(data) if isinstance(data, dict) else {}
 
 
-def _format_options(fmt: Any, name: str) -> dict[str, Any]:
+def format_options(fmt: Any, name: str) -> dict[str, Any]:
+    """Options of one output format from a `format:` value (string, list or mapping)."""
     if isinstance(fmt, dict):
         opts = fmt.get(name)
         return dict(opts) if isinstance(opts, dict) else {}
     return {}
+
+
+def _formats(fmt: Any) -> set[str] | None:
+    """The formats a document's own `format:` names (None: the project's formats)."""
+    if fmt is None:
+        return None
+    if isinstance(fmt, str):
+        return {fmt}
+    if isinstance(fmt, list):
+        return {str(f) for f in fmt}
+    if isinstance(fmt, dict):
+        return {str(f) for f in fmt}
+    return None
 
 
 def _nav_items(items: Any, titles: dict[str, str]) -> list[NavItem]:
@@ -95,8 +109,9 @@ def _nav_items(items: Any, titles: dict[str, str]) -> list[NavItem]:
         if isinstance(item, str):  # shorthand: just a file; Quarto uses the page title
             out.append(NavItem(text=titles.get(item, item), href=item))
         elif isinstance(item, dict) and "menu" in item:
-            # Dropdown menus are flattened: the pandoc layout keeps one level of links.
-            out.extend(_nav_items(item["menu"], titles))
+            menu = tuple(_nav_items(item["menu"], titles))
+            out.append(NavItem(text=str(item.get("text") or "Menu"), menu=menu,
+                               icon=item.get("icon")))
         elif isinstance(item, dict) and item.get("href"):
             href = str(item["href"])
             text = item.get("text") or titles.get(href, href)
@@ -108,13 +123,16 @@ def load_site_config(project_dir: Path) -> SiteConfig:
     cfg = read_yaml(project_dir / "_quarto.yml")
     project = cfg.get("project") or {}
     website = cfg.get("website") or {}
-    pages = [str(p) for p in project.get("render") or []]
-    if not pages:
+    render = [str(p) for p in project.get("render") or []]
+    if not render:
         raise RenderError("_quarto.yml lists no pages under project.render")
-    missing = [p for p in pages if not (project_dir / p).is_file()]
+    missing = [p for p in render if not (project_dir / p).is_file()]
     if missing:
         raise RenderError(f"pages listed in _quarto.yml are missing: {', '.join(missing)}")
-    titles = {p: str(front_matter(project_dir / p).get("title", Path(p).stem)) for p in pages}
+    metas = {p: front_matter(project_dir / p) for p in render}
+    pdfs = [p for p in render if _formats(metas[p].get("format")) == {"typst"}]
+    pages = [p for p in render if p not in pdfs]
+    titles = {p: str(metas[p].get("title", Path(p).stem)) for p in pages}
     navbar = website.get("navbar") or {}
     footer = website.get("page-footer") or {}
     if isinstance(footer, str):
@@ -122,12 +140,13 @@ def load_site_config(project_dir: Path) -> SiteConfig:
     return SiteConfig(
         title=str(website.get("title") or cfg.get("title") or "Report"),
         pages=pages,
+        pdf_source=pdfs[0] if pdfs else None,
         resources=[str(r) for r in project.get("resources") or []],
         nav_left=_nav_items(navbar.get("left"), titles),
         nav_right=_nav_items(navbar.get("right"), titles),
         footer=dict(footer),
-        html=_format_options(cfg.get("format"), "html"),
-        typst=_format_options(cfg.get("format"), "typst"),
+        html=format_options(cfg.get("format"), "html"),
+        typst=format_options(cfg.get("format"), "typst"),
         metadata={k: v for k, v in cfg.items() if k not in _NON_METADATA_KEYS},
         site_url=website.get("site-url"),
         output_dir=str(project.get("output-dir") or "_site"),

@@ -13,14 +13,16 @@ from report.errors import RenderError
 
 TYPST_FIX = "python3 -m pip install typst"
 TEMPLATE = TEMPLATES_DIR / "typst" / "report.typ"
-FILTERS = [TEMPLATES_DIR / "filters" / "callouts.lua", TEMPLATES_DIR / "filters" / "links.lua"]
+FILTERS = [TEMPLATES_DIR / "filters" / name
+           for name in ("callouts.lua", "links.lua", "typst-literal.lua")]
 # typst fetches `@preview/...` packages from the network on first use; the build must not.
 _PACKAGE_IMPORT = re.compile(r'#?(import|include)\s+"@[\w-]+/')
 # Raw text (```block``` and `inline`) is shown verbatim, never run: a report that quotes an
 # import, e.g. a title in the BibTeX block, is not importing anything.
 _RAW = re.compile(r"(?<!`)(`{3,})(?!`)[\s\S]*?(?<!`)\1(?!`)|(?<![`\\])`[^`]*`")
 # Options of Quarto's typst format that are not pandoc template variables.
-_NOT_VARIABLES = {"template-partials", "template", "keep-typ", "toc", "toc-depth", "output-file"}
+_NOT_VARIABLES = {"template-partials", "template", "keep-typ", "toc", "toc-depth", "output-file",
+                  "filters"}
 
 
 def typst_version() -> str:
@@ -55,14 +57,14 @@ def pandoc_typst_args(options: dict[str, Any]) -> list[str]:
     return args
 
 
-def report_to_typst(project_dir: Path, site_typst: dict[str, Any]) -> str:
-    meta = front_matter(project_dir / "report.qmd")
+def report_to_typst(project_dir: Path, source_name: str, site_typst: dict[str, Any]) -> str:
+    meta = front_matter(project_dir / source_name)
     args = pandoc_typst_args(typst_options(site_typst, meta))
-    source = run_pandoc([*args, "report.qmd"], cwd=project_dir)
+    source = run_pandoc([*args, source_name], cwd=project_dir)
     found = _PACKAGE_IMPORT.search(_RAW.sub("", source))
     if found:
         raise RenderError(
-            f"report.qmd imports a typst package ({found.group(0)}...); the PDF must build "
+            f"{source_name} imports a typst package ({found.group(0)}...); the PDF must build "
             "offline, so typst packages are not allowed"
         )
     return source

@@ -2,7 +2,8 @@
 Chromium no script runs, no element is injected and nothing is fetched; the PDF shows the
 strings literally and reads no file; the notebook, BibTeX and meta tags keep them as data.
 
-One real site is built with the pandoc engine from tests/hostile.py's inputs.
+One real site is built with each engine from tests/hostile.py's inputs, with a secret in the
+build's environment that an expanded Quarto `env` shortcode would print.
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ import subprocess
 
 import pytest
 
-from report.context import PAGES
+from report.pages import PAGES
 from tests import hostile as H
-from tests.helpers import serve
+from tests.helpers import ENGINES, engine_param, serve, settle
 
 pytestmark = pytest.mark.e2e
 
-PAGE_URLS = [f"{slug}.html" for slug, _, _ in PAGES]
+PAGE_URLS = [p.href for p in PAGES]
 # Every script a page may have: our assets, pagefind, and plotly's inline figure code.
-ALLOWED_SCRIPT_SRC = ("assets/", "pagefind/")
+ALLOWED_SCRIPT_SRC = ("assets/", "pagefind/", "site_libs/")  # site_libs/: Quarto's own
+# Quarto's own inline scripts (settings and page behaviour), fixed code with no report text.
+QUARTO_INLINE = ("quarto-search-options", "quarto-html-after-body")
 
 
 def flat(text: str) -> str:
@@ -30,17 +33,30 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
+@pytest.fixture(scope="module", params=[engine_param(name) for name in ENGINES])
+def hostile_site(request, tmp_path_factory):
     from analysis.config import load_config
     from analysis.progress import Progress
     from report.build import build_site
 
-    root = tmp_path_factory.mktemp("hostile")
+    root = tmp_path_factory.mktemp(f"hostile-{request.param}")
     config_path = H.write_hostile_inputs(root / "in")
-    build_site(config_path, root / "_site", "pandoc", cache_dir=root / "cache",
-               progress=Progress(enabled=False))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(H.SECRET_NAME, H.SECRET_VALUE)
+        build_site(config_path, root / "_site", request.param, cache_dir=root / "cache",
+                   progress=Progress(enabled=False))
     return root / "_site", load_config(config_path)
+
+
+def test_the_secret_is_in_no_output_file(hostile_site):
+    """No shortcode was expanded: the build machine's secret is nowhere, PDF text included."""
+    site, _ = hostile_site
+    secret = H.SECRET_VALUE.encode()
+    leaks = [str(p.relative_to(site)) for p in site.rglob("*")
+             if p.is_file() and secret in p.read_bytes()]
+    pdf_text = subprocess.run(["pdftotext", str(site / "downloads" / "report.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+    assert leaks == [] and H.SECRET_VALUE not in pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +65,18 @@ def site_url(hostile_site):
         yield url
 
 
+# Quarto's own navbar carries this fixed inline handler (its chrome, never data).
+QUARTO_HANDLERS = ["if (window.quartoToggleHeadroom) { window.quartoToggleHeadroom(); }"]
 INSPECT = """() => {
+  const QUARTO_HANDLERS = """ + json.dumps(QUARTO_HANDLERS) + """;
   const onAttrs = [];
   for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) {
-      if (a.name.startsWith('on')) onAttrs.push(el.tagName + ' ' + a.name);
+      if (a.name.startsWith('on') && !QUARTO_HANDLERS.includes(a.value))
+        onAttrs.push(el.tagName + ' ' + a.name + '=' + a.value);
     }
   }
-  const scripts = [...document.scripts].map(s => ({src: s.getAttribute('src'),
+  const scripts = [...document.scripts].map(s => ({src: s.getAttribute('src'), id: s.id,
                                                    text: s.src ? '' : s.textContent}));
   const links = [...document.querySelectorAll('[href],[src],[action],[formaction]')]
     .map(e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action')
@@ -72,7 +92,7 @@ def test_no_script_runs_and_nothing_is_injected(page, site_url, name):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     assert page.goto(site_url + name).ok
-    page.wait_for_load_state("networkidle")
+    settle(page)
     if name in ("data.html", "clusters.html"):
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15000)
     found = page.evaluate(INSPECT)
@@ -85,7 +105,9 @@ def test_no_script_runs_and_nothing_is_injected(page, site_url, name):
     for script in found["scripts"]:
         if script["src"] is not None:
             assert script["src"].startswith(ALLOWED_SCRIPT_SRC), script["src"]
-        else:  # the only inline scripts are plotly figures; their data is JSON
+        elif script["id"] in QUARTO_INLINE:
+            assert "alert(" not in script["text"]
+        else:  # the other inline scripts are plotly figures; their data is JSON
             assert "Plotly.newPlot(" in script["text"] and "<script" not in script["text"]
     assert page.watch.page_errors == []
     assert page.watch.external_requests == []
@@ -102,11 +124,11 @@ def test_title_meta_tags_navbar_and_footer_show_the_text(page, site_url, hostile
         "els => els.map(e => [e.name, e.content])"))
     assert scholar["citation_title"] == flat(meta.title)
     assert scholar["citation_author"] == flat(meta.author)
-    assert page.locator(".meta-author").inner_text() == flat(meta.author)
+    assert flat(meta.author) in flat(page.locator("main header, #title-block-header").first.inner_text())
     footer = flat(page.locator("footer").inner_text())
     assert flat(meta.version) in footer and flat(meta.license) in footer
     assert page.locator("header nav a").count() >= len(PAGE_URLS)
-    assert page.locator("header.site-header").inner_text().count("K-Means Segmentation Report") == 1
+    assert page.locator("header").first.inner_text().count("K-Means Segmentation Report") == 1
 
 
 def test_data_and_citation_pages_show_every_string_literally(page, site_url, hostile_site):

@@ -1,19 +1,20 @@
-"""The PDF report: A4, every section title, and the notebook's key numbers."""
+"""The PDF report of each engine: A4, title page, contents, numbered sections, every section
+title and the notebook's key numbers."""
 
+import re
 import shutil
 import subprocess
 
 import pytest
 
-from report.context import PAGES
-from report.project import PDF_SECTIONS
+from report.pages import PAGES
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def pdf_text(built_site):
-    site, _ = built_site
+def pdf_text(engine_site):
+    site, _, _ = engine_site
     pdf = site / "downloads" / "report.pdf"
     if shutil.which("pdftotext"):
         return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
@@ -23,18 +24,18 @@ def pdf_text(built_site):
     return "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
 
 
-def test_pdf_is_a4(built_site):
+def test_pdf_is_a4(engine_site):
     from pypdf import PdfReader
 
-    site, _ = built_site
+    site, _, _ = engine_site
     box = PdfReader(site / "downloads" / "report.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
-def test_every_section_title(pdf_text):
-    titles = [title for slug, _, title in PAGES if slug in PDF_SECTIONS]
-    for title in titles:
-        assert title in pdf_text, title
+def test_every_section_title_numbered_after_the_contents(pdf_text):
+    contents = pdf_text.index("Contents")
+    for number, title in enumerate((p.title for p in PAGES if p.in_pdf), 1):
+        assert re.search(rf"{number}\.\s+{re.escape(title)}", pdf_text[contents:]), title
 
 
 @pytest.mark.parametrize("number", ["604", "$20,923", "$772,474", "930%", "$30,898,954", "0.239"])
@@ -44,5 +45,6 @@ def test_key_numbers(pdf_text, number):
 
 def test_title_page(pdf_text):
     head = pdf_text[:2000]
-    for text in ("Tier 4: K-Means Clustering", "Brandon Deloatch", "Quipu Research Labs, LLC", "2025-10-02"):
+    for text in ("Tier 4: K-Means Clustering", "Brandon Deloatch", "Quipu Research Labs, LLC",
+                 "2025-10-02"):
         assert text in head

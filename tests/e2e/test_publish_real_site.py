@@ -1,5 +1,5 @@
-"""Publishing the real default site through the CLI: three releases, then the switcher,
-banner and Version history in Chromium."""
+"""Publishing the real default site (each engine's) through the CLI: three releases, then the
+switcher, banner and Version history in Chromium."""
 
 import json
 import re
@@ -13,14 +13,14 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def public(built_site, tmp_path_factory):
-    site, project = built_site
+def public(engine_site, site_builder, tmp_path_factory):
+    site, _, engine = engine_site
     root = tmp_path_factory.mktemp("pub") / "public"
-    cache = project.parent / "cache"  # the built_site cache: analysis and figures are reused
+    cache = site_builder.cache  # the built sites' cache: analysis and figures are reused
     assert main(["-q", "publish", "--version", "1.0.0", "--from", str(site), "--site-root", str(root)]) == 0
     assert main(["-q", "publish", "--version", "1.1.0", "--from", str(site), "--site-root", str(root)]) == 0
     # The third release is built by `publish` itself, so its Version history lists the others.
-    assert main(["-q", "publish", "--version", "1.2.0", "--site-root", str(root), "--engine", "pandoc",
+    assert main(["-q", "publish", "--version", "1.2.0", "--site-root", str(root), "--engine", engine,
                  "--cache-dir", str(cache)]) == 0
     return root
 
@@ -42,8 +42,8 @@ def test_version_history_of_a_publish_build_lists_earlier_releases(public):
         assert f">{version}<" in history
 
 
-def test_repeated_version_is_refused_and_nothing_changes(public, built_site, capsys):
-    site, _ = built_site
+def test_repeated_version_is_refused_and_nothing_changes(public, engine_site, capsys):
+    site, _, _ = engine_site
     before = hash_tree(public)
     assert main(["publish", "--version", "1.1.0", "--from", str(site), "--site-root", str(public)]) == 2
     assert "already published" in capsys.readouterr().err

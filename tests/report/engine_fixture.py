@@ -29,9 +29,17 @@ def plotly_fragment() -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False, div_id="fig-elbow")
 
 
-def page(title: str, body: str, **meta: str) -> str:
+def page(title: str, body: str, *, plotly: bool = False, **meta: str) -> str:
+    """A page as report.project writes it: `format: html`, plotly.js included by the page."""
     lines = ["---", f'title: "{title}"']
-    lines += [f'{key}: "{value}"' for key, value in meta.items()]
+    # Dates are typed (unquoted), as report.project writes them.
+    lines += [f"{key}: {value}" if key == "date" else f'{key}: "{value}"'
+              for key, value in meta.items()]
+    if plotly:
+        lines += ["format:", "  html:", "    include-in-header:", "      - text: |",
+                  '          <script src="assets/plotly.min.js" charset="utf-8"></script>']
+    else:
+        lines.append("format: html")
     return "\n".join([*lines, "---", "", body.strip(), ""])
 
 
@@ -74,6 +82,7 @@ The silhouette score is modest.
 #text[{RAW_TYPST_MARK}]
 ```
 """,
+            plotly=True,
             subtitle="Customer segmentation report",
             author="Brandon Deloatch",
             date="2025-10-02",
@@ -134,6 +143,7 @@ author: "Brandon Deloatch"
 affiliation: "Quipu Research Labs, LLC"
 version: "1.3"
 date: "2025-10-02"
+format: typst
 ---
 
 # Executive summary
@@ -179,6 +189,8 @@ def write_project(root: Path) -> Path:
     listed = yaml.safe_load(config)["project"]["render"]
     bodies = page_bodies()
     for name in listed:
+        if name == "report.qmd":
+            continue
         title = Path(name).stem.replace("-", " ").capitalize()
         text = bodies.get(name) or page(title, f"## About {title}\n\nText of the {title} page.")
         (root / name).write_text(text, encoding="utf-8")
@@ -203,7 +215,8 @@ def listed_pages(project_dir: Path) -> list[str]:
     import yaml
 
     config = yaml.safe_load((project_dir / "_quarto.yml").read_text(encoding="utf-8"))
-    return [Path(p).with_suffix(".html").name for p in config["project"]["render"]]
+    return [Path(p).with_suffix(".html").name for p in config["project"]["render"]
+            if p != "report.qmd"]
 
 
 def pdf_text(pdf: Path) -> list[str]:

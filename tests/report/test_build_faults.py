@@ -32,7 +32,7 @@ def boom(*args, **kwargs):
 class Previous:
     """An earlier successful build (site + caches) and a published tree, in a temp folder."""
 
-    def __init__(self, root: Path, built_site) -> None:
+    def __init__(self, root: Path, built_site, cache: Path) -> None:
         from report.publish import publish_site
 
         site, _ = built_site
@@ -40,7 +40,7 @@ class Previous:
         self.site = root / "_site"
         shutil.copytree(site, self.site, symlinks=True)
         self.cache = root / "cache"
-        shutil.copytree(site.parent / "cache", self.cache, symlinks=True)
+        shutil.copytree(cache, self.cache, symlinks=True)
         self.public = root / "public"
         publish_site(self.site, self.public, "1.0.0", date="2025-10-02")
         self.before = self.snapshot()
@@ -68,8 +68,8 @@ class Previous:
 
 
 @pytest.fixture
-def previous(tmp_path, built_site):
-    return Previous(tmp_path, built_site)
+def previous(tmp_path, built_site, site_builder):
+    return Previous(tmp_path, built_site, site_builder.cache)
 
 
 def test_analysis_fault(previous, monkeypatch):
@@ -241,10 +241,10 @@ def test_missing_typst(previous, monkeypatch, capsys):
 def test_missing_quarto(previous, monkeypatch, capsys):
     import report.engines.quarto
 
-    monkeypatch.setattr(report.engines.quarto.shutil, "which", lambda name: None)
+    monkeypatch.setattr(report.engines.quarto, "find_quarto", lambda: None)
     code = main(["-q", "build", "--config", str(REPO / "report.yml"), "--engine", "quarto",
                  "--out", str(previous.site), "--cache-dir", str(previous.cache)])
     assert code == 2
     err = one_paragraph(capsys.readouterr().err)
-    assert "quarto is not on PATH" in err and "pip install 'quarto-cli>=1.5'" in err
+    assert "quarto was not found" in err and "pip install 'quarto-cli>=1.5'" in err
     assert previous.unchanged()

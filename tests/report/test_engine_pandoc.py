@@ -94,13 +94,23 @@ def test_plotly_js_is_local_and_only_on_pages_with_figures(built):
     assert tag not in html(site, "data.html")
 
 
-def test_google_scholar_meta_tags(built):
+def test_includes_of_quarto_yml_and_of_the_page_reach_every_page(built):
+    """Scholar tags and plotly.js come as page includes, search and switcher as site ones:
+    the pandoc engine places them as Quarto does (head, before body, after body)."""
     _, site, _ = built
-    text = html(site, "index.html")
-    assert '<meta name="citation_title" content="Executive summary">' in text
-    assert '<meta name="citation_author" content="Brandon Deloatch">' in text
-    assert '<meta name="citation_publication_date" content="2025/10/02">' in text
-    assert '<meta name="citation_pdf_url" content="downloads/report.pdf">' in text
+    for name in ("index.html", "data.html"):
+        text = html(site, name)
+        head, body = text.split("</head>")
+        assert '<script src="assets/search.js" defer></script>' in head
+        assert '<script src="pagefind/pagefind-ui.js" defer></script>' in head
+        assert body.rstrip().endswith(
+            '<script src="assets/version-switcher.js" defer></script>\n\n</body>\n</html>')
+    assert "assets/plotly.min.js" in html(site, "index.html").split("</head>")[0]
+
+
+def test_dates_read_as_quarto_shows_them(built):
+    _, site, _ = built
+    assert "October 2, 2025" in html(site, "index.html")
 
 
 def test_our_assets_and_the_local_search_ui_are_in_the_site(built):
@@ -179,7 +189,8 @@ def test_missing_typst_names_the_fix(monkeypatch):
 
 
 def test_get_engine(monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path))  # no quarto here
+    monkeypatch.setenv("PATH", str(tmp_path))  # no quarto here, nor beside Python
+    monkeypatch.setattr("report.engines.quarto.sys.executable", str(tmp_path / "python"))
     assert get_engine("auto").name == "pandoc"
     assert get_engine("pandoc").name == "pandoc"
     with pytest.raises(RenderError, match="unknown render engine"):
@@ -188,7 +199,7 @@ def test_get_engine(monkeypatch, tmp_path):
 
 
 def test_page_options_follow_quarto_yml(tmp_path):
-    """toc: false drops the contents sidebar; site-url makes citation_pdf_url absolute."""
+    """toc: false drops the contents sidebar."""
     project = fx.write_project(tmp_path / "project")
     config = (project / "_quarto.yml").read_text()
     config = config.replace("    toc: true\n    toc-depth: 3\n", "    toc: false\n", 1)
@@ -197,4 +208,3 @@ def test_page_options_follow_quarto_yml(tmp_path):
     writer = PageWriter(project, load_site_config(project))
     page, _ = writer.render("index.qmd")
     assert '<aside class="toc"' not in page and 'class="page-wrap no-toc"' in page
-    assert 'content="https://example.org/report/downloads/report.pdf"' in page

@@ -1,6 +1,7 @@
 """The generated Quarto project: every page, valid front matter, no leftover Jinja, every
 figure and download it references exists, and every table parses as a table."""
 
+import datetime
 import json
 import re
 import subprocess
@@ -9,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from report.context import PAGES
 from report.engines.pandoc_run import pandoc_path
+from report.pages import PAGES
 
-PAGE_FILES = [f"{slug}.qmd" for slug, _, _ in PAGES]
+PAGE_FILES = [p.source for p in PAGES]
 
 
 def front_matter(text):
@@ -23,8 +24,10 @@ def front_matter(text):
 def test_every_page_exists_and_is_listed(built_site):
     _, project = built_site
     config = yaml.safe_load((project / "_quarto.yml").read_text())
-    assert config["project"]["render"] == PAGE_FILES
-    hrefs = [item["href"] for item in config["website"]["navbar"]["left"]]
+    assert config["project"]["render"] == [*PAGE_FILES, "report.qmd"]
+    hrefs = []
+    for item in config["website"]["navbar"]["left"]:
+        hrefs += [sub["href"] for sub in item["menu"]] if "menu" in item else [item["href"]]
     assert hrefs == PAGE_FILES
     for name in [*PAGE_FILES, "report.qmd"]:
         assert (project / name).is_file(), name
@@ -35,7 +38,10 @@ def test_front_matter_and_no_unrendered_template(built_site, name):
     _, project = built_site
     text = (project / name).read_text()
     meta = front_matter(text)
-    assert meta["title"] and meta["author"] == "Brandon Deloatch"
+    assert meta["title"] and meta["author"] == [{"name": {
+        "literal": "Brandon Deloatch", "given": "Brandon Deloatch", "family": ""}}]
+    assert meta["date"] == datetime.date(2025, 10, 2)  # typed: Quarto formats it
+    assert meta["format"] == "typst" if name == "report.qmd" else "html" in str(meta["format"])
     # Plotly's JSON (nested arrays) lives in raw HTML blocks; look everywhere else.
     markdown = re.sub(r"```\{=html\}.*?```", "", text, flags=re.S)
     assert not re.search(r"\[\[|\[%|\[#|\{\{|\{%", markdown), name
@@ -88,3 +94,25 @@ def test_numbers_on_home_page_come_from_results(built_site):
     text = (project / "index.qmd").read_text()
     for value in (r"1\,000", r"\$30\,898\,954", r"\$772\,474", r"930\%", r"0\.239"):
         assert value in text
+
+
+def test_scholar_tags_only_on_the_home_page_with_the_report_metadata(built_site):
+    _, project = built_site
+    home = (project / "index.qmd").read_text()
+    for tag in ('<meta name="citation_title" content="Tier 4: K-Means Clustering">',
+                '<meta name="citation_author" content="Brandon Deloatch">',
+                '<meta name="citation_publication_date" content="2025/10/02">',
+                '<meta name="citation_pdf_url" content="downloads/report.pdf">'):
+        assert tag in home
+    assert "citation_title" not in (project / "data.qmd").read_text()
+    # kmeans-report writes the tags itself, so Quarto must not add its own.
+    assert "google-scholar" not in yaml.safe_load((project / "_quarto.yml").read_text())
+
+
+def test_scholar_pdf_url_is_absolute_with_a_site_url():
+    from report.project import scholar_tags
+
+    meta = {"title": "T", "author": "", "date": "2025-10-02"}
+    tags = dict(scholar_tags(meta, "https://example.org/report/"))
+    assert tags["citation_pdf_url"] == "https://example.org/report/downloads/report.pdf"
+    assert "citation_author" not in tags
