@@ -135,6 +135,8 @@ class QuartoEngine:
         pdf.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(pdf_src), str(pdf))
         shutil.rmtree(output_dir, ignore_errors=True)
+        # The site's search is pagefind's (both engines); Quarto writes its own index anyway.
+        (site_dir / "search.json").unlink(missing_ok=True)
 
         pages = [html_href(p) for p in site.pages]
         missing = [p for p in pages if not (site_dir / p).is_file()]

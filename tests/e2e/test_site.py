@@ -1,6 +1,7 @@
 """The default site in real headless Chromium, served on 127.0.0.1, built by each engine."""
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import pytest
@@ -91,3 +92,41 @@ def test_every_page_stays_light(engine_site):
     for name in PAGE_URLS:
         size = (site / name).stat().st_size
         assert size <= 150_000, f"{name} is {size:,} bytes"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+
+
+def test_internal_links_and_anchors_resolve(engine_site):
+    """Every relative link of every page reaches a file, and every #anchor an element id."""
+    site, _, _ = engine_site
+    parsed = {}
+    for path in site.glob("*.html"):
+        parsed[path.name] = _Links()
+        parsed[path.name].feed(path.read_text(encoding="utf-8"))
+    broken = []
+    for name, links in parsed.items():
+        for href in links.hrefs:
+            if re.match(r"[a-z][a-z0-9+.-]*:", href, re.I):
+                continue  # external, mailto, javascript: none of these is checked here
+            path, _, anchor = href.partition("#")
+            target = (site / name).parent / path if path else site / name
+            target_name = target.resolve().relative_to(site.resolve()).as_posix() or "index.html"
+            if target.is_dir():
+                target, target_name = target / "index.html", "index.html"
+            if not target.exists():
+                broken.append(f"{name} -> {href}")
+            elif anchor and target.suffix == ".html" and anchor not in parsed[target_name].ids:
+                broken.append(f"{name} -> {href} (no such anchor)")
+    assert broken == []
