@@ -71,3 +71,25 @@ def test_switcher_and_banner_on_the_real_site(page, public):
         assert page.locator(".vs-banner").count() == 0
         assert page.watch.external_requests == []
         assert page.watch.page_errors == []
+
+
+def test_the_navbar_fits_one_row_at_1280px_with_switcher_and_search(page, public):
+    """At a laptop width every navbar control is inside the window and the page links share
+    one row (Quarto's 13-item navbar used to wrap and cut off the search box)."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    with serve(public) as url:
+        page.goto(url + "1.0.0/index.html")
+        page.locator(".vs-switcher select").wait_for(timeout=10000)
+        page.locator("#search input").wait_for(timeout=10000)
+        boxes = page.evaluate("""() => {
+          const visible = e => e.getBoundingClientRect().width > 0;
+          const nav = document.querySelector('header nav');
+          const controls = [...nav.querySelectorAll('a, input, select, summary')].filter(visible);
+          const links = [...nav.querySelectorAll(':scope a.nav-link, .nav-left > li > a, .nav-menu summary')]
+            .filter(visible);
+          return {right: Math.max(...controls.map(e => e.getBoundingClientRect().right)),
+                  tops: [...new Set(links.map(e => Math.round(e.getBoundingClientRect().top)))],
+                  scroll: document.documentElement.scrollWidth};
+        }""")
+    assert boxes["right"] <= 1280 and boxes["scroll"] <= 1280
+    assert len(boxes["tops"]) == 1, boxes["tops"]
