@@ -80,11 +80,17 @@ def sweep(X: np.ndarray, opts: Clustering, progress: Progress = SILENT) -> Sweep
                 davies_bouldin=metrics.davies_bouldin(X, labels),
                 n_iter=int(model.n_iter_),
                 fit_seconds=round(seconds, 4),
+                min_cluster_share=smallest_share(labels, k),
             )
         )
         del model.labels_  # predict() recomputes them for the chosen K only
         models[k] = model
     return SweepOutcome(rows, models, sample_index)
+
+
+def smallest_share(labels: np.ndarray, k: int) -> float:
+    """Share of the rows in the smallest of the k clusters (0 for an empty cluster)."""
+    return float(np.bincount(labels, minlength=k).min() / len(labels))
 
 
 def compare_algorithms(

@@ -36,6 +36,7 @@ PositiveInt = Annotated[int, Field(gt=0)]
 RowCount = Annotated[int, Field(gt=0, le=MAX_ROWS)]
 Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 Fraction = Annotated[float, Field(gt=0, le=1)]
+Fraction01 = Annotated[float, Field(ge=0, le=1)]
 
 
 class _Strict(BaseModel):
@@ -72,6 +73,8 @@ class DataConfig(_Strict):
     path: Path | None = None
     format: Literal["auto", "csv", "parquet"] = "auto"
     id_column: str | None = None
+    # A label column the segments are compared with (e.g. a sales channel); never a feature.
+    compare_with: str | None = None
     missing: Literal["fail", "drop"] = "fail"
     csv: CsvOptions = CsvOptions()
     synthetic: SyntheticOptions = SyntheticOptions()
@@ -87,6 +90,9 @@ class Feature(_Strict):
     column: Annotated[str, Field(min_length=1)]
     label: str | None = None
     unit: str = ""
+    # Applied before scaling, for clustering only (profiles stay in original units):
+    # log1p for skewed non-negative amounts, asinh for skewed values of either sign.
+    transform: Literal["none", "log1p", "asinh"] = "none"
 
     @property
     def display(self) -> str:
@@ -94,16 +100,44 @@ class Feature(_Strict):
 
 
 class Roles(_Strict):
-    """Which feature plays which business role in segment rules, insights and ROI."""
+    """Which feature plays which business role in insights and ROI; every role is optional.
 
-    spending: str
-    frequency: str
+    `spending` is one column or a list of spend columns (spend = their per-customer sum,
+    revenue = the sum over customers); without it the report has no revenue and no ROI.
+    """
+
+    spending: str | Annotated[list[str], Field(min_length=1)] | None = None
+    frequency: str | None = None
     transaction: str | None = None
     loyalty: str | None = None
+
+    @property
+    def spending_columns(self) -> list[str]:
+        if self.spending is None:
+            return []
+        return [self.spending] if isinstance(self.spending, str) else list(self.spending)
+
+    def columns(self) -> dict[str, list[str]]:
+        """Role -> the feature columns it names (spending may name several)."""
+        out = {"spending": self.spending_columns}
+        for role in ("frequency", "transaction", "loyalty"):
+            value = getattr(self, role)
+            out[role] = [value] if value is not None else []
+        return {role: cols for role, cols in out.items() if cols}
 
 
 class Preprocessing(_Strict):
     scaler: Literal["standard", "minmax", "robust", "none"] = "standard"
+    # Clip each feature (after its transform, before scaling) to these quantiles, so a few
+    # extreme customers cannot pull a centre of their own; null: no clipping.
+    clip_quantiles: tuple[Fraction01, Fraction01] | None = None
+
+    @field_validator("clip_quantiles")
+    @classmethod
+    def _ordered(cls, value):
+        if value is not None and not value[0] < value[1]:
+            raise ValueError("the lower quantile must be below the upper one, e.g. [0.01, 0.99]")
+        return value
 
 
 class SilhouetteOptions(_Strict):
@@ -129,8 +163,14 @@ class LargeDataOptions(_Strict):
 class Clustering(_Strict):
     k_min: Annotated[int, Field(ge=2)] = 2
     k_max: Annotated[int, Field(ge=2, le=50)] = 10
-    chosen_k: int | Literal["auto"] = 3
+    chosen_k: int | Literal["auto"] = "auto"
     auto_method: Literal["silhouette", "elbow"] = "silhouette"
+    # A K whose smallest cluster holds less than this share of customers is flagged, and
+    # `auto` does not pick it (unless no K qualifies, which the report then says).
+    min_cluster_share: Annotated[float, Field(ge=0, lt=0.5)] = 0.02
+    # `auto` does not pick a K whose bootstrap ARI is more than this below a neighbouring
+    # K's (K ± 1); the steadier neighbour is chosen instead.
+    auto_stability_margin: Annotated[float, Field(ge=0, le=1)] = 0.10
     algorithm: Literal["lloyd", "minibatch"] = "lloyd"
     init: Literal["k-means++", "random"] = "k-means++"
     n_init: Annotated[int, Field(ge=1, le=100)] = 10
@@ -168,8 +208,14 @@ class Clustering(_Strict):
 
 
 class SegmentRules(_Strict):
-    """The notebook's naming rules, checked in this order (first match wins)."""
+    """How segments are described. Names are always data-relative (the features on which a
+    segment stands furthest from the overall mean); `rules: notebook` adds the notebook's
+    segment types, decided by its thresholds, checked in this order (first match wins)."""
 
+    rules: Literal["data", "notebook"] = "data"
+    # A feature "stands out" when the segment's mean is at least this many overall standard
+    # deviations from the overall mean.
+    min_difference: Annotated[float, Field(gt=0, le=5)] = 0.5
     vip_min_spending: float = 40_000
     vip_min_frequency: float = 15
     high_value_min_spending: float = 25_000
@@ -209,28 +255,37 @@ class Contributor(_Strict):
     name: Annotated[str, Field(min_length=1)]
 
 
-NOTEBOOK_CONTRIBUTORS = [
-    Contributor(role="Primary Author", name="Brandon Deloatch (Quipu Research Labs, LLC)"),
-    Contributor(role="Institutional Support",
-                name="Quipu Research Labs, LLC - Advanced Analytics Division"),
-    Contributor(role="Technical Framework",
-                name="Built on scikit-learn, pandas, numpy, and plotly ecosystems"),
-    Contributor(role="Methodological Foundation",
-                name="Statistical learning principles and modern data science best practices"),
-]
+def _package_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def build_date() -> dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH (reproducible builds)."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 class ReportMeta(_Strict):
-    title: Annotated[str, Field(min_length=1)] = "Tier 4: K-Means Clustering"
-    subtitle: str = "Customer segmentation report"
-    author: Annotated[str, Field(min_length=1)] = "Brandon Deloatch"
-    affiliation: str = "Quipu Research Labs, LLC"
-    version: Annotated[str, Field(min_length=1)] = "1.3"
-    date: dt.date = dt.date(2025, 10, 2)
-    license: str = "MIT"
-    notebook_id: str = "3f3d3bb9-6068-4d6e-82de-72776edb6955"
-    contributors: list[Contributor] = NOTEBOOK_CONTRIBUTORS
-    # The CITATION.cff the report cites (None: the repository's own), relative to the config.
+    """Who and what the report is. The defaults are neutral: no author, the package version,
+    the build date; the notebook's own metadata lives only in the repository's report.yml."""
+
+    title: Annotated[str, Field(min_length=1)] = "Customer segmentation report"
+    subtitle: str = ""
+    author: str | None = None
+    affiliation: str | None = None
+    version: Annotated[str, Field(min_length=1)] = Field(default_factory=_package_version)
+    date: dt.date = Field(default_factory=build_date)
+    license: str | None = None
+    notebook_id: str | None = None
+    contributors: list[Contributor] = []
+    # A CITATION.cff to cite (relative to the config); None: the citation is built from this
+    # section (title, author, version, date, license).
     citation_file: Path | None = None
 
     @field_validator("version", mode="before")
@@ -248,12 +303,7 @@ class Config(_Strict):
         Feature(column="avg_transaction", label="Avg Transaction", unit="$"),
         Feature(column="loyalty_years", label="Loyalty Years", unit="years"),
     ]
-    roles: Roles = Roles(
-        spending="annual_spending",
-        frequency="visit_frequency",
-        transaction="avg_transaction",
-        loyalty="loyalty_years",
-    )
+    roles: Roles = Roles()
     preprocessing: Preprocessing = Preprocessing()
     clustering: Clustering = Clustering()
     segments: SegmentRules = SegmentRules()
@@ -266,15 +316,34 @@ class Config(_Strict):
         duplicates = sorted({c for c in columns if columns.count(c) > 1})
         if duplicates:
             raise ValueError(f"features: column(s) listed twice: {', '.join(duplicates)}")
-        for role, column in self.roles.model_dump().items():
-            if column is not None and column not in columns:
-                hint = _did_you_mean(column, columns)
-                raise ValueError(
-                    f"roles.{role} names column {column!r}, which is not one of the "
-                    f"configured features ({', '.join(columns)}){hint}"
-                )
+        for role, role_columns in self.roles.columns().items():
+            for column in role_columns:
+                if column not in columns:
+                    hint = _did_you_mean(column, columns)
+                    raise ValueError(
+                        f"roles.{role} names column {column!r}, which is not one of the "
+                        f"configured features ({', '.join(columns)}){hint}"
+                    )
+        spend = self.roles.spending_columns
+        if len(set(spend)) != len(spend):
+            raise ValueError("roles.spending lists a column twice")
         if self.data.id_column is not None and self.data.id_column in columns:
             raise ValueError(f"data.id_column {self.data.id_column!r} is also listed as a feature")
+        compare = self.data.compare_with
+        if compare is not None:
+            if compare in columns or compare == self.data.id_column:
+                raise ValueError(
+                    f"data.compare_with {compare!r} is a feature or the id column; it must be "
+                    "a separate label column (e.g. a sales channel) the segments are compared with"
+                )
+            if self.data.source == "synthetic":
+                raise ValueError("data.compare_with needs data.source: file (the synthetic "
+                                 "data compares with its planted segments by itself)")
+        if self.segments.rules == "notebook" and not (self.roles.spending and self.roles.frequency):
+            raise ValueError(
+                "segments.rules: notebook needs roles.spending and roles.frequency (its types "
+                "are spending and visit thresholds); use segments.rules: data otherwise"
+            )
         if self.data.source == "synthetic" and columns != list(SYNTHETIC_COLUMNS):
             raise ValueError(
                 "features: the synthetic data set has exactly the columns "
@@ -288,6 +357,17 @@ class Config(_Strict):
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+    def public_dict(self) -> dict[str, Any]:
+        """The config as published (results.json, the Reproduce notebook): file paths are
+        reduced to their names, so no folder of the build machine is ever shown."""
+        data = self.to_dict()
+        for section, key in (("data", "path"), ("report", "citation_file")):
+            if data[section][key] is not None:
+                data[section][key] = Path(data[section][key]).name
+        # Roles the table does not have are left out, not listed as None.
+        data["roles"] = {role: v for role, v in data["roles"].items() if v is not None}
+        return data
 
     def fingerprint(self, *, sections: tuple[str, ...] | None = None) -> str:
         """SHA-256 of the effective config (or some sections), stable across key order."""

@@ -26,13 +26,15 @@ class Dataset:
 
     frame: pd.DataFrame  # one column per configured feature, numeric, no NaN/inf
     ids: pd.Series | None  # customer ids, aligned with `frame`, or None
-    source: str  # "synthetic" or the file path
+    source: str  # "synthetic" or the file name (never its folder: pages show this)
     format: str  # "synthetic", "csv" or "parquet"
     sha256: str  # of the input file bytes, or of the generated values
     n_input_rows: int
     n_dropped: int = 0
     dropped_reason: str = ""
     true_labels: np.ndarray | None = None  # planted segment of each row, when known
+    compare_labels: pd.Series | None = None  # data.compare_with, aligned with `frame`
+    size_bytes: int | None = None  # of the input file
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -253,7 +255,8 @@ def _read_csv(path: Path, config: Config, wanted: list[str]) -> pd.DataFrame:
     header, delimiter = _read_header(path, encoding, config.data.csv.delimiter, configured)
     _check_header(path, header, wanted)
     _check_structure(path, encoding, delimiter, len(header), configured)
-    id_column = config.data.id_column
+    # ids and comparison labels stay text: "007" and "7" are different customers.
+    text_columns = {c: str for c in (config.data.id_column, config.data.compare_with) if c}
     try:
         return pd.read_csv(
             path,
@@ -261,8 +264,7 @@ def _read_csv(path: Path, config: Config, wanted: list[str]) -> pd.DataFrame:
             encoding=encoding,
             usecols=wanted,
             skipinitialspace=True,
-            # ids stay text: "007" and "7" are different customers.
-            dtype={id_column: str} if id_column else None,
+            dtype=text_columns or None,
             low_memory=False,
         )
     except UnicodeDecodeError:
@@ -352,7 +354,8 @@ def file_dataset(config: Config) -> Dataset:
         raise DataError(f"{path}: data.path is not a file")
     file_format = _detect_format(path, config.data.format)
     features = config.feature_columns
-    wanted = features + ([config.data.id_column] if config.data.id_column else [])
+    extra = [c for c in (config.data.id_column, config.data.compare_with) if c]
+    wanted = features + extra
 
     raw = _read_csv(path, config, wanted) if file_format == "csv" else _read_parquet(path, wanted)
     n_input = len(raw)
@@ -376,13 +379,19 @@ def file_dataset(config: Config) -> Dataset:
                 f"{path}: id column {config.data.id_column!r} has duplicate ids ({examples}) "
                 f"at {_row_numbers(dup, file_format)}"
             )
+    compare = raw[config.data.compare_with] if config.data.compare_with else None
+    if compare is not None:
+        compare = compare.astype("string").fillna("(missing)")
     if not keep.all():
         frame = frame.loc[keep].reset_index(drop=True)
         ids = ids.loc[keep].reset_index(drop=True) if ids is not None else None
+        compare = compare.loc[keep].reset_index(drop=True) if compare is not None else None
     dataset = Dataset(
         frame=frame,
         ids=ids,
-        source=str(path),
+        compare_labels=compare,
+        source=path.name,
+        size_bytes=path.stat().st_size,
         format=file_format,
         sha256=file_sha256(path),
         n_input_rows=n_input,
@@ -391,6 +400,18 @@ def file_dataset(config: Config) -> Dataset:
         notes=[dropped_note] if dropped_note else [],
     )
     return dataset
+
+
+def check_transforms(dataset: Dataset, config: Config) -> None:
+    """log1p needs values above -1 (amounts, counts): name the column and the smallest value."""
+    for feature in config.features:
+        if feature.transform == "log1p":
+            low = float(dataset.frame[feature.column].min())
+            if low <= -1:
+                raise DataError(
+                    f"{dataset.source}: column {feature.column!r} has values down to {low:g}; "
+                    "transform: log1p needs values above -1 (use asinh for values of either sign)"
+                )
 
 
 def check_clusterable(dataset: Dataset, config: Config) -> None:
@@ -420,4 +441,5 @@ def load_dataset(config: Config) -> Dataset:
         synthetic_dataset(config) if config.data.source == "synthetic" else file_dataset(config)
     )
     check_clusterable(dataset, config)
+    check_transforms(dataset, config)
     return dataset

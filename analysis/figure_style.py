@@ -102,10 +102,20 @@ def clusters(results: Results) -> list[int]:
     return sorted(p.cluster for p in results.profiles)
 
 
-def feature_by_role(results: Results, role: str, fallback: int) -> FeatureSummary:
-    """The feature playing `role`; the `fallback`-th feature when no feature has it."""
+def scatter_axes(results: Results) -> tuple[FeatureSummary, FeatureSummary]:
+    """The two features of the cluster scatter: the notebook's spending and frequency when
+    both are single configured roles, else the two on which the segments differ most."""
     features = results.data.features
-    return next((f for f in features if f.role == role), features[min(fallback, len(features) - 1)])
+    spend = [f for f in features if f.role == "spending"]
+    frequency = [f for f in features if f.role == "frequency"]
+    if len(spend) == 1 and frequency:
+        return spend[0], frequency[0]
+    spread = {t.column: 0.0 for t in results.segments[0].traits}
+    for segment in results.segments:
+        for trait in segment.traits:
+            spread[trait.column] = max(spread[trait.column], abs(trait.z))
+    ranked = sorted(features, key=lambda f: -spread.get(f.column, 0.0))
+    return ranked[0], ranked[1]
 
 
 def axis_title(feature: FeatureSummary) -> str:

@@ -19,8 +19,8 @@ from analysis.figures_clusters import (
     pca_projection,
     segment_revenue,
     segment_sizes,
+    segments_scatter,
     silhouette_plot,
-    spending_frequency,
 )
 from analysis.figures_model import (
     elbow,
@@ -34,7 +34,7 @@ from analysis.results import Results
 __all__ = [
     "FIGURE_NAMES", "FigureSpec", "build_all", "cluster_profiles", "elbow", "escape_text",
     "feature_distributions", "pca_projection", "roi_sensitivity", "segment_revenue",
-    "segment_sizes", "silhouette_by_k", "silhouette_plot", "spending_frequency",
+    "segment_sizes", "silhouette_by_k", "silhouette_plot", "segments_scatter",
     "validity_indices",
 ]
 
@@ -109,8 +109,7 @@ def _indices_words(results: Results) -> tuple[str, str]:
 
 
 def _scatter_words(results: Results) -> tuple[str, str]:
-    fx = st.feature_by_role(results, "spending", 0)
-    fy = st.feature_by_role(results, "frequency", 1)
+    fx, fy = st.scatter_axes(results)
     caption = (f"{fx.label} against {fy.label}, coloured by cluster; crosses mark the K-Means "
                f"cluster centres. {_points_note(results)}")
     centres = "; ".join(
@@ -126,8 +125,7 @@ def _profile_words(results: Results) -> tuple[str, str]:
     features = results.data.features
     caption = ("Cluster centres with each feature scaled to its observed range "
                "(0 = minimum, 1 = maximum over all customers), as in the notebook.")
-    parts = [f"cluster {s.cluster} ({s.name}): {s.distinguishing}" if s.distinguishing
-             else f"cluster {s.cluster} ({s.name})"
+    parts = [f"cluster {s.cluster} ({s.name})"
              for s in sorted(results.segments, key=lambda s: s.cluster)]
     alt = (f"Line chart of {len(results.profiles)} cluster profiles across "
            f"{len(features)} features; " + "; ".join(parts) + ".")
@@ -147,8 +145,8 @@ def _revenue_words(results: Results) -> tuple[str, str]:
     segs = sorted(results.segments, key=lambda s: s.cluster)
     cur = results.roi.currency
     total = sum(s.total_revenue for s in segs) or 1.0
-    spending = st.feature_by_role(results, "spending", 0).label.lower()
-    caption = (f"Total annual revenue of each segment (customers × average {spending}), "
+    spend = " + ".join(f.label for f in results.data.features if f.role == "spending")
+    caption = (f"Total revenue of each segment (customers × average {spend}), "
                f"with its share of the total.")
     alt = "Bar chart of revenue by segment: " + "; ".join(
         f"cluster {s.cluster} ({s.name}) {st.fmt_money(s.total_revenue, cur)}, "
@@ -207,30 +205,51 @@ def _roi_words(results: Results) -> tuple[str, str]:
     return caption, alt
 
 
-# name, title, builder, words: the order is the order of the report
-FIGURES: tuple[tuple[str, str, Callable[[Results], go.Figure], Callable], ...] = (
-    ("feature-distributions", "Feature distributions", feature_distributions, _distribution_words),
-    ("elbow", "Elbow method: inertia by K", elbow, _elbow_words),
-    ("silhouette-by-k", "Silhouette analysis by K", silhouette_by_k, _silhouette_words),
+def _scatter_title(results: Results) -> str:
+    fx, fy = st.scatter_axes(results)
+    return f"Customer clusters: {fx.label} vs {fy.label}"
+
+
+def _has_roi(results: Results) -> bool:
+    return results.roi is not None
+
+
+def _two_features(results: Results) -> bool:
+    return len(results.data.features) >= 2
+
+
+# name, title, builder, words, when (None: always): the order is the order of the report
+FIGURES: tuple[tuple[str, str | Callable, Callable[[Results], go.Figure], Callable,
+                     Callable | None], ...] = (
+    ("feature-distributions", "Feature distributions", feature_distributions, _distribution_words,
+     None),
+    ("elbow", "Elbow method: inertia by K", elbow, _elbow_words, None),
+    ("silhouette-by-k", "Silhouette analysis by K", silhouette_by_k, _silhouette_words, None),
     ("validity-indices", "Calinski–Harabasz and Davies–Bouldin by K", validity_indices,
-     _indices_words),
-    ("spending-frequency", "Customer clusters: spending vs frequency", spending_frequency,
-     _scatter_words),
-    ("cluster-profiles", "Cluster profiles (normalised centres)", cluster_profiles, _profile_words),
+     _indices_words, None),
+    ("segments-scatter", _scatter_title, segments_scatter, _scatter_words, _two_features),
+    ("cluster-profiles", "Cluster profiles (normalised centres)", cluster_profiles, _profile_words,
+     None),
     ("silhouette-plot", "Silhouette plot of the chosen clustering", silhouette_plot,
-     _silhouette_plot_words),
-    ("pca", "Customers on the first two principal components", pca_projection, _pca_words),
-    ("segment-sizes", "Segment sizes", segment_sizes, _sizes_words),
-    ("segment-revenue", "Revenue by segment", segment_revenue, _revenue_words),
-    ("roi-sensitivity", "ROI sensitivity", roi_sensitivity, _roi_words),
+     _silhouette_plot_words, None),
+    ("pca", "Customers on the first two principal components", pca_projection, _pca_words,
+     _two_features),
+    ("segment-sizes", "Segment sizes", segment_sizes, _sizes_words, None),
+    ("segment-revenue", "Revenue by segment", segment_revenue, _revenue_words,
+     _has_roi),
+    ("roi-sensitivity", "ROI sensitivity", roi_sensitivity, _roi_words, _has_roi),
 )
 FIGURE_NAMES = tuple(name for name, *_ in FIGURES)
 
 
 def build_all(results: Results) -> dict[str, FigureSpec]:
-    """Every figure of the report, in report order, keyed by its stable name."""
+    """Every figure the results call for, in report order, keyed by its stable name (the
+    revenue and ROI charts need a spending role; the scatters two features)."""
     specs = {}
-    for name, title, build, words in FIGURES:
+    for name, title, build, words, when in FIGURES:
+        if when is not None and not when(results):
+            continue
+        title = title(results) if callable(title) else title
         fig = build(results)
         caption, alt = words(results)
         height = int(fig.layout.height or st.HEIGHT)

@@ -18,10 +18,10 @@ def _marker(cluster: int, size: int = 6) -> dict:
             "size": size, "opacity": 0.65, "line": {"width": 0}}
 
 
-def spending_frequency(results: Results) -> go.Figure:
-    """The notebook's scatter: spending vs frequency by cluster, with the K-Means centres."""
-    fx = st.feature_by_role(results, "spending", 0)
-    fy = st.feature_by_role(results, "frequency", 1)
+def segments_scatter(results: Results) -> go.Figure:
+    """The notebook's scatter (spending vs frequency, or the two most telling features) by
+    cluster, with the K-Means centres."""
+    fx, fy = st.scatter_axes(results)
     xs = np.asarray(results.points.features[fx.column], dtype=float)
     ys = np.asarray(results.points.features[fy.column], dtype=float)
     fig = st.new_figure(height=st.cluster_legend_height(results, st.HEIGHT + 40, extra_items=1),
@@ -100,7 +100,7 @@ def segment_sizes(results: Results) -> go.Figure:
 
 
 def segment_revenue(results: Results) -> go.Figure:
-    """Total annual revenue per segment, with shares of the total."""
+    """Total revenue per segment, with shares of the total."""
     segs = sorted(results.segments, key=lambda s: s.cluster)
     total = sum(s.total_revenue for s in segs) or 1.0
     cur = st.escape_text(results.roi.currency)
@@ -108,7 +108,7 @@ def segment_revenue(results: Results) -> go.Figure:
         results, [s.total_revenue for s in segs],
         [f"{st.fmt_money(s.total_revenue, cur)} ({st.fmt_pct(s.total_revenue / total)})"
          for s in segs],
-        f"Total annual revenue ({cur})", "%{y}<br>%{x:,.0f}<extra></extra>")
+        f"Total revenue ({cur})", "%{y}<br>%{x:,.0f}<extra></extra>")
     fig.update_xaxes(tickformat="~s")
     return fig
 

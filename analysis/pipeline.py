@@ -12,13 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
+from sklearn.metrics import adjusted_rand_score
 
 from . import cluster, metrics, provenance, scale
 from .config import Config
 from .data import Dataset, load_dataset
+from .preprocess import centres_in_original_units, prepare
 from .progress import SILENT, Progress
 from .results import (
     SCHEMA_VERSION,
+    Comparison,
     DataSummary,
     FeatureSummary,
     Histogram,
@@ -26,11 +29,10 @@ from .results import (
     Quality,
     Results,
     RunInfo,
-    Selection,
-    SweepRow,
 )
 from .roi import roi_model
-from .segments import build_segments, cluster_profiles
+from .segments import build_segments, cluster_profiles, feature_unit
+from .selection import choose_k
 
 MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
 HISTOGRAM_BINS = 30
@@ -50,10 +52,9 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
     opts = config.clustering
     large = opts.use_large_path(dataset.n_rows)
     with progress.stage("scale", f"Scaling features ({config.preprocessing.scaler})"):
-        scaler = cluster.make_scaler(config.preprocessing.scaler)
-        X = scaler.fit_transform(dataset.frame.to_numpy(np.float64))
         # float32 halves memory and time on the large path; the notebook's path stays float64.
-        X = np.ascontiguousarray(X, dtype=np.float32 if large else np.float64)
+        prepared = prepare(dataset.frame, config, np.float32 if large else np.float64)
+        X = prepared.matrix
 
     sample = None
     if large:
@@ -64,7 +65,11 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
     else:
         with progress.stage("sweep", f"Fitting K-Means for K = {opts.k_min}..{opts.k_max}"):
             outcome = cluster.sweep(X, opts, progress)
-    selection = choose_k(outcome.rows, config)
+    if opts.chosen_k == "auto":
+        with progress.stage("select", "Choosing K (cluster sizes and stability)"):
+            selection = choose_k(outcome.rows, config, X)
+    else:
+        selection = choose_k(outcome.rows, config)
     k = selection.chosen_k
     progress.note(f"  chosen K = {k} ({selection.reason})")
 
@@ -87,9 +92,11 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
             int(c): float(sil.values[labels[sil.sample_index] == c].mean())
             for c in np.unique(labels[sil.sample_index])
         }
-        centres = scaler.inverse_transform(np.asarray(model.cluster_centers_, np.float64))
-        profiles = cluster_profiles(dataset.frame, labels, centres, per_cluster)
-        segments = build_segments(profiles, dataset.frame, config)
+        centres = centres_in_original_units(prepared, model.cluster_centers_, config)
+        spend_columns = config.roles.spending_columns
+        spend = dataset.frame[spend_columns].sum(axis=1) if spend_columns else None
+        profiles = cluster_profiles(dataset.frame, labels, centres, per_cluster, spend_columns)
+        segments = build_segments(profiles, dataset.frame, X, labels, config, spend)
         band, band_label = metrics.quality_band(sil.mean)
 
     with progress.stage("stability", "Stability (re-seeded and bootstrap refits)"):
@@ -103,8 +110,8 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
             algorithms = cluster.compare_algorithms(X, k, labels, opts, final_seconds)
 
     with progress.stage("roi", "Business insights and ROI"):
-        spending = config.roles.spending
-        roi = roi_model(float(dataset.frame[spending].sum()), config.roi)
+        # Revenue is the configured spend; without a spending role there is no ROI to show.
+        roi = roi_model(float(spend.sum()), config.roi) if spend is not None else None
 
     with progress.stage("points", "Projection and sample for charts"):
         points = chart_points(dataset, X, labels, sil, config.clustering.random_state)
@@ -112,8 +119,8 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
     results = Results(
         schema_version=SCHEMA_VERSION,
         metadata=config.report.model_dump(mode="json"),
-        config=config.to_dict(),
-        data=summarise_data(dataset, config),
+        config=config.public_dict(),
+        data=summarise_data(dataset, config, prepared.clipped),
         run=RunInfo(
             scaler=config.preprocessing.scaler,
             init=opts.init,
@@ -149,11 +156,13 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
         roi=roi,
         points=points,
         provenance=provenance.collect(config, dataset.sha256),
+        comparison=compare(dataset, labels, k),
     )
     ids = dataset.ids if dataset.ids is not None else pd.RangeIndex(len(labels)).to_series()
     assignments = pd.DataFrame(
         {
-            "customer_id": ids.to_numpy(),
+            # the user's own id column name; row numbers when the table has no id column
+            (config.data.id_column or "customer_id"): ids.to_numpy(),
             "cluster": labels,
             # categorical: one small dictionary instead of a string object per customer
             "segment": pd.Categorical.from_codes(
@@ -164,25 +173,16 @@ def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
     return AnalysisOutput(results, assignments)
 
 
-def choose_k(rows: list[SweepRow], config: Config) -> Selection:
-    ks = [r.k for r in rows]
-    elbow = metrics.find_elbow(ks, [r.inertia for r in rows])
-    best = max(rows, key=lambda r: r.silhouette).k
-    wanted = config.clustering.chosen_k
-    if wanted != "auto":
-        reason, k = "config", int(wanted)
-        text = f"K = {k} was set in the configuration (clustering.chosen_k), as in the notebook."
-    elif config.clustering.auto_method == "elbow" and elbow is not None:
-        reason, k = "elbow", elbow
-        text = f"K = {k} is the elbow of the inertia curve (kneedle algorithm)."
-    else:
-        reason, k = "silhouette", best
-        text = f"K = {k} has the highest average silhouette of the K values tried."
-        if config.clustering.auto_method == "elbow":
-            text = "The inertia curve has no clear elbow, so " + text[0].lower() + text[1:]
-    return Selection(
-        chosen_k=k, reason=reason, explanation=text, elbow_k=elbow, best_silhouette_k=best
-    )
+def compare(dataset: Dataset, labels: np.ndarray, k: int) -> Comparison | None:
+    """The segments against the table's own label column (data.compare_with), if any."""
+    known = dataset.compare_labels
+    if known is None:
+        return None
+    values = known.to_numpy()
+    order = known.value_counts().index.tolist()
+    counts = [np.bincount(labels[values == label], minlength=k).tolist() for label in order]
+    return Comparison(column=str(known.name), labels=[str(v) for v in order], counts=counts,
+                      ari=float(adjusted_rand_score(values, labels)))
 
 
 def quality_message(value: float, label: str, k: int) -> str:
@@ -193,8 +193,8 @@ def quality_message(value: float, label: str, k: int) -> str:
     )
 
 
-def summarise_data(dataset: Dataset, config: Config) -> DataSummary:
-    roles = {v: k for k, v in config.roles.model_dump().items() if v is not None}
+def summarise_data(dataset: Dataset, config: Config, clipped: dict[str, int]) -> DataSummary:
+    roles = {c: role for role, cols in config.roles.columns().items() for c in cols}
     features = []
     for feature in config.features:
         values = dataset.frame[feature.column].to_numpy()
@@ -203,7 +203,7 @@ def summarise_data(dataset: Dataset, config: Config) -> DataSummary:
             FeatureSummary(
                 column=feature.column,
                 label=feature.display,
-                unit=feature.unit,
+                unit=feature_unit(feature, config),
                 role=roles.get(feature.column),
                 min=float(values.min()),
                 max=float(values.max()),
@@ -211,6 +211,8 @@ def summarise_data(dataset: Dataset, config: Config) -> DataSummary:
                 std=float(values.std(ddof=1)),
                 median=float(np.median(values)),
                 histogram=Histogram(edges=edges.tolist(), counts=counts.tolist()),
+                transform=feature.transform,
+                clipped=clipped[feature.column],
             )
         )
     synthetic = config.data.synthetic
@@ -225,6 +227,9 @@ def summarise_data(dataset: Dataset, config: Config) -> DataSummary:
         features=features,
         planted_segments=synthetic.planted_segments if config.data.source == "synthetic" else None,
         notes=list(dataset.notes),
+        size_bytes=dataset.size_bytes,
+        clip_quantiles=list(config.preprocessing.clip_quantiles)
+        if config.preprocessing.clip_quantiles else None,
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 @dataclass
@@ -36,11 +36,13 @@ class FeatureSummary:
     std: float
     median: float
     histogram: Histogram
+    transform: str = "none"  # none | log1p | asinh, applied before scaling
+    clipped: int = 0  # values clipped to preprocessing.clip_quantiles
 
 
 @dataclass
 class DataSummary:
-    source: str  # "synthetic" or the file path
+    source: str  # "synthetic" or the file's name (never its folder)
     format: str  # synthetic | csv | parquet
     sha256: str
     n_input_rows: int
@@ -50,6 +52,8 @@ class DataSummary:
     features: list[FeatureSummary]
     planted_segments: int | None
     notes: list[str]
+    size_bytes: int | None = None  # of the input file
+    clip_quantiles: list[float] | None = None  # preprocessing.clip_quantiles, when used
 
 
 @dataclass
@@ -63,15 +67,21 @@ class SweepRow:
     davies_bouldin: float
     n_iter: int
     fit_seconds: float
+    min_cluster_share: float = 0.0  # share of customers in the smallest cluster
 
 
 @dataclass
 class Selection:
     chosen_k: int
-    reason: str  # config | elbow | silhouette
+    reason: str  # config | elbow | silhouette | stability
     explanation: str
     elbow_k: int | None  # None: no clear elbow
     best_silhouette_k: int
+    best_ch_k: int | None = None  # highest Calinski–Harabasz
+    best_db_k: int | None = None  # lowest Davies–Bouldin
+    min_cluster_share: float = 0.0  # clustering.min_cluster_share
+    small_cluster_ks: list[int] = field(default_factory=list)  # Ks with a cluster below it
+    stability_ari: dict[str, float] = field(default_factory=dict)  # K -> bootstrap ARI (auto)
 
 
 @dataclass
@@ -91,21 +101,58 @@ class ClusterProfile:
     std: dict[str, float]
     centre: dict[str, float]  # K-Means centre, back in original units
     silhouette: float  # mean silhouette of the cluster's (sampled) members
+    index: dict[str, float] = field(default_factory=dict)  # mean / overall mean × 100
+    spend_share: dict[str, float] | None = None  # share of spend per category (spend list)
+
+
+@dataclass
+class Comparison:
+    """The segments against an existing label column (data.compare_with)."""
+
+    column: str
+    labels: list[str]  # the column's values, most frequent first
+    counts: list[list[int]]  # [label][cluster]
+    ari: float
+
+
+@dataclass
+class Trait:
+    """A feature on which a segment stands out from the overall mean."""
+
+    column: str
+    label: str
+    z: float  # (segment mean - overall mean) / overall standard deviation
+    index: float | None  # segment mean / overall mean × 100 (None: overall mean not positive)
+    level: str  # "very high" | "high" | "above-average" | "below-average" | "low" | "very low"
+
+
+@dataclass
+class Action:
+    """A suggested action: `kind` chooses the sentence, the numbers are the segment's own."""
+
+    kind: str  # e.g. "grow-top-spenders", "win-back-rare", "cross-sell"
+    column: str
+    label: str
+    value: float  # the segment's mean of the column
+    overall: float  # the overall mean
+    unit: str
 
 
 @dataclass
 class Segment:
     cluster: int
-    type: str  # the notebook's rule-based type, e.g. "High-Value Customers"
-    name: str  # unique display name, says how it differs
-    distinguishing: str  # short phrase: what sets it apart
+    type: str | None  # the notebook's rule type (segments.rules: notebook), else None
+    name: str  # unique display name from its traits, never contradicting its numbers
     size: int
     share: float
-    avg_spending: float
-    avg_frequency: float
+    traits: list[Trait]
+    actions: list[Action]
+    # Means of the role features (None when the role is not configured).
+    avg_spending: float | None
+    avg_frequency: float | None
     avg_transaction: float | None
     avg_loyalty: float | None
-    total_revenue: float
+    total_revenue: float | None  # size × average spend (None without a spending role)
 
 
 @dataclass
@@ -217,9 +264,10 @@ class Results:
     segments: list[Segment]
     stability: Stability
     algorithms: list[AlgorithmRun]
-    roi: Roi
+    roi: Roi | None  # None without a spending role: no revenue, no ROI
     points: Points
     provenance: Provenance
+    comparison: Comparison | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def sweep_row(self, k: int) -> SweepRow:

@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 
 from . import metrics
-from .cluster import SweepOutcome, make_model
+from .cluster import SweepOutcome, make_model, smallest_share
 from .config import Clustering
 from .progress import SILENT, Progress
 from .results import SweepRow
@@ -128,6 +128,7 @@ def sampled_sweep(
                 davies_bouldin=db,
                 n_iter=int(model.n_iter_),
                 fit_seconds=round(seconds, 4),
+                min_cluster_share=smallest_share(labels, k),
             )
         )
         del model.labels_
@@ -167,4 +168,5 @@ def refined_row(
         davies_bouldin=db,
         n_iter=int(refined.model.n_iter_),
         fit_seconds=round(sampled.fit_seconds + refined.seconds, 4),
+        min_cluster_share=smallest_share(refined.labels, k),
     )

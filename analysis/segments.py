@@ -1,32 +1,44 @@
-"""Cluster profiles, the notebook's segment naming rules, unique display names, insights."""
+"""Cluster profiles, segment names from the data, the notebook's segment types, and the
+actions each segment's own numbers suggest.
+
+A segment is described by its *traits*: the features on which its mean stands furthest from
+the overall mean, in overall standard deviations (z). Its display name is built from those
+traits only ("High Grocery & Milk, low Fresh"), so a name never says high where the numbers
+say low. The notebook's threshold rules (`segments.rules: notebook`) add its segment *type*
+(VIP / High-Value / Frequent / Casual), reported beside the name with the rule that gave it.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .config import Config
-from .results import ClusterProfile, Segment
+from .results import Action, ClusterProfile, Segment, Trait
 
 # Segment types, in the notebook's order of precedence.
 VIP = "VIP Customers"
 HIGH_VALUE = "High-Value Customers"
 FREQUENT = "Frequent Shoppers"
 CASUAL = "Casual Customers"
+MAX_NAME_TRAITS = 3
+MAX_ACTIONS = 3
 
-# How a segment reads when a role is what sets it apart from the others.
-ROLE_TRAITS = {
-    "spending": "top spenders",
-    "frequency": "frequent visitors",
-    "transaction": "large baskets",
-    "loyalty": "long-standing",
+# Which action a standing-out role suggests, high and low (the report words each kind).
+ROLE_ACTIONS = {
+    "spending": ("retain-top-spend", "test-low-cost"),
+    "frequency": ("reward-frequency", "reactivate"),
+    "transaction": ("premium-basket", "grow-basket"),
+    "loyalty": ("loyal-advocates", "onboard-new"),
+    "category": ("category-strength", "category-cross-sell"),
+    None: ("feature-high", "feature-low"),
 }
-LOW_ROLE_TRAITS = {
-    "spending": "low spend",
-    "frequency": "rare visitors",
-    "transaction": "small baskets",
-    "loyalty": "newer customers",
-}
+
+
+def _index(value: float, overall: float) -> float | None:
+    return float(value / overall * 100.0) if overall > 0 else None
 
 
 def cluster_profiles(
@@ -34,25 +46,37 @@ def cluster_profiles(
     labels: np.ndarray,
     centres_original: np.ndarray,
     cluster_silhouette: dict[int, float],
+    spend_columns: list[str] | None = None,
 ) -> list[ClusterProfile]:
-    """The notebook's `cluster_summary` (mean and std per feature) plus size, share, centre."""
+    """The notebook's `cluster_summary` (mean and std per feature) plus size, share, centre,
+    the index against the overall mean (100 = average) and, for a list of spend columns,
+    each category's share of the segment's spend."""
     grouped = frame.groupby(labels)
     means, stds, sizes = grouped.mean(), grouped.std(), grouped.size()
+    overall = frame.mean()
     n = len(frame)
     profiles = []
     for cluster in range(len(centres_original)):
+        mean = {c: float(means.at[cluster, c]) for c in frame.columns}
+        share = None
+        if spend_columns and len(spend_columns) > 1:
+            total = sum(mean[c] for c in spend_columns)
+            share = {c: (mean[c] / total if total > 0 else 0.0) for c in spend_columns}
         profiles.append(
             ClusterProfile(
                 cluster=cluster,
                 size=int(sizes.get(cluster, 0)),
                 share=float(sizes.get(cluster, 0) / n),
-                mean={c: float(means.at[cluster, c]) for c in frame.columns},
+                mean=mean,
                 std={c: _float_or_zero(stds.at[cluster, c]) for c in frame.columns},
                 centre={
                     c: float(v)
                     for c, v in zip(frame.columns, centres_original[cluster], strict=True)
                 },
                 silhouette=float(cluster_silhouette.get(cluster, float("nan"))),
+                index={c: i for c in frame.columns
+                       if (i := _index(mean[c], float(overall[c]))) is not None},
+                spend_share=share,
             )
         )
     return profiles
@@ -75,72 +99,169 @@ def segment_type(avg_spending: float, avg_frequency: float, config: Config) -> s
     return CASUAL
 
 
-def _distinguishing(
-    profile: ClusterProfile, overall_mean: dict, overall_std: dict, roles: dict
-) -> tuple[str, str]:
-    """The feature whose cluster mean stands furthest from the overall mean (in std units)."""
-    best_col, best_z = None, 0.0
-    for col, mean in profile.mean.items():
-        spread = overall_std[col] or 1.0
-        z = (mean - overall_mean[col]) / spread
-        if abs(z) > abs(best_z):
-            best_col, best_z = col, z
-    if best_col is None:
-        return "", ""
-    role = next((r for r, c in roles.items() if c == best_col), None)
-    traits = ROLE_TRAITS if best_z > 0 else LOW_ROLE_TRAITS
-    if role in traits:
-        return best_col, traits[role]
-    return best_col, f"{'high' if best_z > 0 else 'low'} {best_col.replace('_', ' ')}"
+def feature_unit(feature, config: Config) -> str:
+    """A feature's unit; spend columns are money, in `roi.currency`, whatever they say."""
+    if feature.column in config.roles.spending_columns:
+        return config.roi.currency
+    return feature.unit
 
 
-def build_segments(
-    profiles: list[ClusterProfile], frame: pd.DataFrame, config: Config
-) -> list[Segment]:
-    roles = {k: v for k, v in config.roles.model_dump().items() if v is not None}
-    overall_mean = frame.mean().to_dict()
-    overall_std = frame.std().to_dict()
-    labels = {f.column: f.display for f in config.features}
+@dataclass(frozen=True)
+class Baseline:
+    """The overall numbers segments are described against."""
 
-    drafts = []
-    for p in profiles:
-        spending = p.mean[roles["spending"]]
-        frequency = p.mean[roles["frequency"]]
-        kind = segment_type(spending, frequency, config)
-        column, trait = _distinguishing(p, overall_mean, overall_std, roles)
-        drafts.append((p, kind, column, trait))
+    mean: dict[str, float]
+    std: dict[str, float]
+    labels: dict[str, str]
+    units: dict[str, str]
+    spend: pd.Series | None  # per-customer spend (sum of the spend columns), None without
 
-    kinds = [d[1] for d in drafts]
-    segments, used = [], set()
-    for p, kind, column, trait in drafts:
-        # The notebook gives two clusters the same name; a shared type gets its trait added.
-        name = kind if kinds.count(kind) == 1 else f"{kind} ({trait})"
-        if name in used:
-            name = f"{name} — cluster {p.cluster}"
-        used.add(name)
-        spending = p.mean[roles["spending"]]
-        segments.append(
-            Segment(
-                cluster=p.cluster,
-                type=kind,
-                name=name,
-                distinguishing=(
-                    f"{trait}: {labels.get(column, column)} stands out most" if trait else ""
-                ),
-                size=p.size,
-                share=p.share,
-                avg_spending=spending,
-                avg_frequency=p.mean[roles["frequency"]],
-                avg_transaction=p.mean[roles["transaction"]] if "transaction" in roles else None,
-                avg_loyalty=p.mean[roles["loyalty"]] if "loyalty" in roles else None,
-                total_revenue=p.size * spending,
-            )
-        )
+    @classmethod
+    def of(cls, frame: pd.DataFrame, config: Config, spend: pd.Series | None) -> Baseline:
+        return cls(frame.mean().to_dict(), frame.std().to_dict(),
+                   {f.column: f.display for f in config.features},
+                   {f.column: feature_unit(f, config) for f in config.features}, spend)
+
+
+def _level(z: float, threshold: float) -> str:
+    if z >= max(1.0, threshold):
+        return "very high"
+    if z >= threshold:
+        return "high"
+    if z <= -max(1.0, threshold):
+        return "very low"
+    if z <= -threshold:
+        return "low"
+    return "above-average" if z > 0 else "below-average"
+
+
+def cluster_z(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """k × features: each cluster's mean in the clustering space (transformed, clipped,
+    scaled), in overall standard deviations from the overall mean — the differences
+    K-Means actually saw. One pass of bincounts: no copy of X."""
+    counts = np.maximum(np.bincount(labels, minlength=k), 1).astype(np.float64)
+    out = np.empty((k, X.shape[1]))
+    for j in range(X.shape[1]):
+        column = X[:, j].astype(np.float64)
+        means = np.bincount(labels, weights=column, minlength=k) / counts
+        out[:, j] = (means - column.mean()) / (column.std() or 1.0)
+    return out
+
+
+def traits(profile: ClusterProfile, z_space: np.ndarray, base: Baseline,
+           threshold: float) -> list[Trait]:
+    """Every feature as a trait of this segment, furthest from the overall mean first.
+
+    The size of a difference is measured where K-Means measured it (the clustering space,
+    so a log-transformed spend counts as K-Means saw it); its direction is the one in the
+    original units. When the two disagree (possible after a transform) the feature is not
+    said to stand out: a name never says high where the plain means say low."""
+    out = []
+    for j, (column, mean) in enumerate(profile.mean.items()):
+        above = mean > base.mean[column]
+        z = float(z_space[j]) if (z_space[j] > 0) == above else 0.0
+        level = _level(z, threshold) if z != 0.0 else ("above-average" if above else "below-average")
+        out.append(Trait(column=column, label=base.labels[column], z=z,
+                         index=_index(mean, base.mean[column]), level=level))
+    return sorted(out, key=lambda t: (-abs(t.z), t.column))
+
+
+def _direction(trait: Trait) -> str:
+    """The word a name uses: "high"/"low" for standing out, else the softer form."""
+    if trait.level in ("very high", "high"):
+        return "high"
+    if trait.level in ("very low", "low"):
+        return "low"
+    return trait.level
+
+
+def name_from(chosen: list[Trait]) -> str:
+    """'High A & B, low C': the chosen traits grouped by direction, capitalised."""
+    groups: dict[str, list[str]] = {}
+    for trait in chosen:
+        groups.setdefault(_direction(trait), []).append(trait.label)
+    text = ", ".join(f"{word} {' & '.join(labels)}" for word, labels in groups.items())
+    return text[:1].upper() + text[1:]
+
+
+def unique_names(per_segment: list[list[Trait]], threshold: float) -> list[str]:
+    """A name per segment from the traits that stand out (the top one when none does);
+    segments that would share a name get one more trait each until they differ, and the
+    cluster number as a last resort."""
+    counts = [min(MAX_NAME_TRAITS, max(1, sum(abs(t.z) >= threshold for t in all_traits)))
+              for all_traits in per_segment]
+    names = [name_from(t[:c]) for t, c in zip(per_segment, counts, strict=True)]
+    while True:
+        clashes = {n for n in names if names.count(n) > 1}
+        grow = [i for i, n in enumerate(names)
+                if n in clashes and counts[i] < len(per_segment[i])]
+        if not grow:
+            break
+        for i in grow:
+            counts[i] += 1
+            names[i] = name_from(per_segment[i][: counts[i]])
+    return [f"{n} (cluster {i})" if names.count(n) > 1 else n for i, n in enumerate(names)]
+
+
+def _role_of(column: str, config: Config) -> str | None:
+    spend = config.roles.spending_columns
+    if column in spend:
+        return "spending" if len(spend) == 1 else "category"
+    for role in ("frequency", "transaction", "loyalty"):
+        if getattr(config.roles, role) == column:
+            return role
+    return None
+
+
+def actions(profile: ClusterProfile, segment_traits: list[Trait], base: Baseline,
+            labels: np.ndarray, config: Config) -> list[Action]:
+    """What this segment's own standing-out features suggest, each with its numbers."""
+    threshold = config.segments.min_difference
+    out: list[Action] = []
+    if base.spend is not None and len(config.roles.spending_columns) > 1:
+        # Spend in categories: the total spend stands out (or not) on its own.
+        value = float(base.spend[labels == profile.cluster].mean())
+        overall, spread = float(base.spend.mean()), float(base.spend.std()) or 1.0
+        if abs(value - overall) / spread >= threshold:
+            kind = ROLE_ACTIONS["spending"][0 if value > overall else 1]
+            out.append(Action(kind, "", "Total spend", value, overall, config.roi.currency))
+    for trait in segment_traits:
+        if len(out) >= MAX_ACTIONS or abs(trait.z) < threshold:
+            break
+        high, low = ROLE_ACTIONS[_role_of(trait.column, config)]
+        out.append(Action(high if trait.z > 0 else low, trait.column, trait.label,
+                          profile.mean[trait.column], base.mean[trait.column],
+                          base.units[trait.column]))
+    if not out:  # close to average everywhere: watch the feature it leans on most
+        trait = segment_traits[0]
+        out.append(Action("watch-average", trait.column, trait.label, profile.mean[trait.column],
+                          base.mean[trait.column], base.units[trait.column]))
+    return out
+
+
+def build_segments(profiles: list[ClusterProfile], frame: pd.DataFrame, X: np.ndarray,
+                   labels: np.ndarray, config: Config, spend: pd.Series | None) -> list[Segment]:
+    base = Baseline.of(frame, config, spend)
+    threshold = config.segments.min_difference
+    z_space = cluster_z(X, labels, len(profiles))
+    per_segment = [traits(p, z_space[p.cluster], base, threshold) for p in profiles]
+    names = unique_names(per_segment, threshold)
+    roles = config.roles
+    segments = []
+    for p, segment_traits, name in zip(profiles, per_segment, names, strict=True):
+        avg_spend = float(spend[labels == p.cluster].mean()) if spend is not None else None
+        frequency = p.mean[roles.frequency] if roles.frequency else None
+        kind = None
+        if config.segments.rules == "notebook":
+            kind = segment_type(avg_spend, frequency, config)
+        segments.append(Segment(
+            cluster=p.cluster, type=kind, name=name, size=p.size, share=p.share,
+            traits=segment_traits,
+            actions=actions(p, segment_traits, base, labels, config),
+            avg_spending=avg_spend,
+            avg_frequency=frequency,
+            avg_transaction=p.mean[roles.transaction] if roles.transaction else None,
+            avg_loyalty=p.mean[roles.loyalty] if roles.loyalty else None,
+            total_revenue=p.size * avg_spend if avg_spend is not None else None,
+        ))
     return segments
-
-
-def _set_apart(label: str, trait: str) -> str:
-    if not trait:
-        return ""
-    level = "low" if trait in LOW_ROLE_TRAITS.values() or trait.startswith("low ") else "high"
-    return f"Set apart by {level} {label} compared with the other segments"

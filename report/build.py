@@ -30,7 +30,7 @@ from analysis.results import Results
 
 from . import cache
 from .changelog import load_changelog
-from .citation import citation_context, load_cff
+from .citation import cff_from_meta, citation_context, load_cff, write_cff
 from .context import FigureRef, SiteInfo
 from .project import REPO, copy_file, write_project
 
@@ -87,7 +87,7 @@ def _load_results(folder: Path, config: Config) -> Results:
     from analysis import provenance
 
     results.metadata = config.report.model_dump(mode="json")
-    results.config = config.to_dict()
+    results.config = config.public_dict()
     results.provenance = provenance.collect(config, results.data.sha256)
     return results
 
@@ -125,28 +125,44 @@ def _figures(results: Results, key: str, project: Path, cache_dir: Path, progres
     }
 
 
-def _start_notebook(config: Config, key: str, project: Path, cache_dir: Path, progress: Progress):
+def _start_notebook(config: Config, key: str, data_id: str, project: Path, cache_dir: Path,
+                    progress: Progress):
     """Start executing the Reproduce notebook now (it needs only the config), unless a run
-    for the same analysis is cached. Returns the running NotebookRun, or None."""
+    for the same analysis is cached. Returns the running NotebookRun, or None.
+
+    It runs in its own folder of the project (Quarto skips `_` folders), where the data file
+    is linked under its own name: the notebook reads it by that name, as a reader will."""
     from .notebook import NotebookRun, build_notebook
 
-    if _notebook_cache(cache_dir, key).is_file():
+    if _notebook_cache(cache_dir, key, config).is_file():
         return None
     progress.note("• Executing the Reproduce notebook (in the background)")
-    return NotebookRun(build_notebook(config.to_dict(), config.report.title), project).start()
+    workdir = project / "_reproduce"
+    workdir.mkdir()
+    sha = None
+    if config.data.source == "file":
+        copy_file(Path(config.data.path), workdir / Path(config.data.path).name)
+        sha = data_id
+    from analysis import __version__
+
+    notebook = build_notebook(config.public_dict(), config.report.title, __version__, sha)
+    return NotebookRun(notebook, workdir).start()
 
 
-def _notebook_cache(cache_dir: Path, key: str) -> Path:
-    return cache_dir / "notebooks" / f"{cache.notebook_key(key)}.ipynb"
+def _notebook_cache(cache_dir: Path, key: str, config: Config) -> Path:
+    # The notebook shows the report's title besides the analysis.
+    meta = config.report.title
+    return cache_dir / "notebooks" / f"{cache.notebook_key(key, meta)}.ipynb"
 
 
-def _finish_notebook(run, results: Results, key: str, project: Path, cache_dir: Path, progress: Progress):
+def _finish_notebook(run, results: Results, key: str, config: Config, project: Path,
+                     cache_dir: Path, progress: Progress):
     """The executed notebook: wait for the background run (or read the cached one)."""
     import nbformat
 
     from .notebook import expected_numbers
 
-    cached = _notebook_cache(cache_dir, key)
+    cached = _notebook_cache(cache_dir, key, config)
     if run is None:
         progress.note("• Reproduce notebook unchanged: using the cached run")
         notebook = nbformat.read(cached, as_version=4)
@@ -214,14 +230,14 @@ def build_site(
 
     engine = get_engine(engine_name)
     engine_version = engine.version()
-    cff_path = config.report.citation_file or REPO / "CITATION.cff"
-    cff = load_cff(cff_path)
+    cff_path = config.report.citation_file
+    cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
 
     data_id = cache.data_fingerprint(config)
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions or []], sort_keys=True),
-         "citation": cache.tree_digest(cff_path)},
+         "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True)},
     )
     stamp_path = out / STAMP_FILE
     if not force and stamp_path.is_file() and (out / "index.html").is_file():
@@ -236,7 +252,7 @@ def build_site(
         (project / "downloads").mkdir()
         # Slow, independent steps start first and run beside the analysis: the notebook's
         # kernel (a process of its own) and, when figures will be drawn, Chromium.
-        notebook_run = _start_notebook(config, key, project, cache_dir, progress)
+        notebook_run = _start_notebook(config, key, data_id, project, cache_dir, progress)
         if notebook_run is not None:
             background.callback(notebook_run.cancel)  # no-op once it has finished
         session = None
@@ -257,14 +273,17 @@ def build_site(
         for name in OUTPUT_TABLES[1:]:
             copy_file(tables / name, downloads / name)
         results.save(downloads / "results.json")  # with this build's metadata and provenance
-        shutil.copyfile(cff_path, downloads / "CITATION.cff")
+        if cff_path:
+            shutil.copyfile(cff_path, downloads / "CITATION.cff")
+        else:
+            write_cff(cff, downloads / "CITATION.cff")
         citation = citation_context(cff, [c.model_dump() for c in config.report.contributors])
         (downloads / "citation.bib").write_text(citation["bibtex"], encoding="utf-8")
 
         figures = _figures(results, key, project, cache_dir, progress, session)
         if session is not None:
             session.close()  # free the browser before rendering
-        notebook = _finish_notebook(notebook_run, results, key, project, cache_dir, progress)
+        notebook = _finish_notebook(notebook_run, results, key, config, project, cache_dir, progress)
         from .notebook import notebook_cells
 
         site = SiteInfo(

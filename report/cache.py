@@ -55,9 +55,9 @@ def analysis_key(config: Config, data_id: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def notebook_key(analysis: str) -> str:
+def notebook_key(analysis: str, extra: str = "") -> str:
     code = tree_digest(REPO / "report" / "notebook.py")
-    return hashlib.sha256(f"{analysis}\n{code}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{analysis}\n{code}\n{extra}".encode()).hexdigest()[:32]
 
 
 def figure_set_key(analysis: str) -> str:

@@ -65,10 +65,31 @@ def _bibtex_value(value: object) -> str:
     return " ".join(re.sub(r"[{}\\]", "", str(value)).split())
 
 
+def cff_from_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """A CITATION.cff for a report without one (report.citation_file unset): its own title,
+    author (when set), version, date and license — never anyone else's."""
+    cff: dict[str, Any] = {
+        "cff-version": "1.2.0",
+        "message": "If you use this report, please cite it as below.",
+        "title": str(meta["title"]),
+        "authors": [{"name": str(meta["author"])}] if meta.get("author") else [],
+        "version": str(meta["version"]),
+        "date-released": str(meta["date"]),
+        "type": "software",
+    }
+    if meta.get("affiliation") and cff["authors"]:
+        cff["authors"][0]["affiliation"] = str(meta["affiliation"])
+    if meta.get("license"):
+        cff["license"] = str(meta["license"])
+    return cff
+
+
 def bibtex(cff: dict[str, Any]) -> str:
-    first = cff["authors"][0]
-    family = first.get("family-names") or first.get("name") or "anonymous"
+    first = cff["authors"][0] if cff["authors"] else {}
     year = str(cff.get("date-released", ""))[:4]
+    # The first author's family name, else (no author) the title's first word, plus the year.
+    title_word = next((w for w in re.findall(r"[A-Za-z0-9]+", str(cff["title"])) if len(w) > 2), "")
+    family = first.get("family-names") or first.get("name") or title_word or "report"
     key = re.sub(r"[^a-z0-9]", "", f"{family}{year}".lower()) or "report"
     authors = " and ".join(
         (f"{_bibtex_value(a['family-names'])}, {_bibtex_value(a.get('given-names', ''))}".strip(", ")
@@ -83,7 +104,7 @@ def bibtex(cff: dict[str, Any]) -> str:
         "title": _bibtex_value(cff["title"]),
         "year": _bibtex_value(year),
         "version": _bibtex_value(cff.get("version", "")),
-        "publisher": _bibtex_value(cff["authors"][0].get("affiliation", "")),
+        "publisher": _bibtex_value(first.get("affiliation", "")),
         "license": _bibtex_value(cff.get("license", "")),
         # only web addresses: a javascript: or file: "url" must not become a link anywhere
         "url": _bibtex_value(url) if re.match(r"https?://", url) else "",
@@ -94,27 +115,35 @@ def bibtex(cff: dict[str, Any]) -> str:
 
 def citation_text(cff: dict[str, Any]) -> str:
     """The notebook's style: Author, "Title," Affiliation, vVersion, Date."""
-    parts = [", ".join(author_name(a) for a in cff["authors"]), f'"{cff["title"]},"']
+    authors = ", ".join(author_name(a) for a in cff["authors"])
+    parts = [authors, f'"{cff["title"]},"']
     tail = [
-        str(cff["authors"][0].get("affiliation") or ""),
+        str((cff["authors"] or [{}])[0].get("affiliation") or ""),
         f"v{cff['version']}" if cff.get("version") else "",
         str(cff.get("date-released") or ""),
     ]
-    text = parts[0] + ", " + parts[1]
+    text = parts[0] + ", " + parts[1] if authors else parts[1]
     tail = [t for t in tail if t]
     return text + (" " + ", ".join(tail) if tail else "") + "."
 
 
 def citation_context(cff: dict[str, Any], contributors: list[dict[str, str]]) -> dict[str, Any]:
     license_id = str(cff.get("license", "unspecified"))
+    note = LICENSE_NOTES.get(license_id, "See the license text for the terms of reuse.")
+    if "license" not in cff:
+        note = "No license is stated: ask the report's owner before reusing it."
     return {
         "text": citation_text(cff),
         "message": str(cff["message"]),
         "bibtex": bibtex(cff),
         "license": license_id,
-        "license_note": LICENSE_NOTES.get(license_id, "See the license text for the terms of reuse."),
+        "license_note": note,
         "contributors": contributors,
         "title": str(cff["title"]),
         "authors": [author_name(a) for a in cff["authors"]],
         "date": str(cff.get("date-released", "")),
     }
+
+
+def write_cff(cff: dict[str, Any], path: Path) -> None:
+    Path(path).write_text(yaml.safe_dump(cff, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     make_data.add_argument("--force", action="store_true", help="replace an existing file")
     make_data.set_defaults(func=cmd_make_data)
 
+    init = sub.add_parser("init", help="write a commented configuration for your own data table")
+    init.add_argument("data_file", type=Path, metavar="DATA_FILE", help="a CSV or Parquet table")
+    init.add_argument("--out", type=Path, default=Path("report.yml"), metavar="PATH",
+                      help="configuration to write (default: report.yml)")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.set_defaults(func=cmd_init)
+
     build = sub.add_parser("build", help="run the analysis and render the site and PDF")
     _add_config(build)
     _add_build_options(build)
@@ -138,6 +145,18 @@ def cmd_make_data(args: argparse.Namespace) -> int:
                           seed=args.seed, chunk_rows=args.chunk_rows, overwrite=args.force,
                           progress=Progress(enabled=not args.quiet))
     print(f"Wrote {args.rows:,} customers to {path}")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from analysis.init_config import init_config
+
+    out, plan = init_config(args.data_file, args.out, force=args.force)
+    roles = ", ".join(f"{role}: {', '.join(cols)}" for role, cols in plan.roles.items()) or "none"
+    print(f"Wrote {out}: {len(plan.features)} features, id column "
+          f"{plan.id_column or 'none'}, roles {roles}.")
+    print(f"Check the labels, units and roles in it, then run:\n"
+          f"  kmeans-report build --config {out}")
     return 0
 
 

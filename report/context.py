@@ -1,7 +1,7 @@
 """Results -> plain, formatted values for the page templates. No I/O, no rendering.
 
-Templates never compute: every number a page shows is formatted here from `Results`, so the
-site, the PDF and the CLI summary cannot disagree.
+Templates never compute: every number a page shows is formatted here from `Results`, in its
+feature's own unit. Segment and K-selection wording lives in report.context_segments.
 """
 
 from __future__ import annotations
@@ -9,31 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from analysis.metrics import QUALITY_BANDS
 from analysis.results import Results
 
+from .context_segments import comparison, segment_rows, selection, strength, sweep_rows
 from .formatting import money, number, pct_value, percent, score
 from .pages import PAGES
-
-# Suggested actions per segment type (the notebook's four types).
-ACTIONS = {
-    "VIP Customers": [
-        "Protect the relationship: named account contact, early access, service guarantees.",
-        "Measure churn risk monthly; a lost VIP costs more than any campaign gains.",
-    ],
-    "High-Value Customers": [
-        "Grow frequency with personalised offers timed to their visit rhythm.",
-        "Invite the most loyal into a referral or membership programme.",
-    ],
-    "Frequent Shoppers": [
-        "Lift basket size: bundles, cross-sell at checkout, tiered rewards.",
-        "Keep visit habits with convenience (reorder, click-and-collect).",
-    ],
-    "Casual Customers": [
-        "Low-cost digital nudges; test which message moves visits before spending more.",
-        "Identify the few with growth potential rather than targeting the whole group.",
-    ],
-}
-
+from .wording import measure
 
 
 @dataclass
@@ -61,90 +43,82 @@ class SiteInfo:
     notebook_error: str | None = None
 
 
-def _feature_rows(r: Results) -> list[dict[str, str]]:
-    cur = r.roi.currency
+TRANSFORM_WORDS = {"log1p": "log(1 + x)", "asinh": "asinh(x)"}
+
+
+def size_text(n_bytes: int | None) -> str:
+    if n_bytes is None:
+        return "—"
+    size = float(n_bytes)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{n_bytes} bytes"
+
+
+def _feature_rows(r: Results, currency: str) -> list[dict[str, str]]:
     rows = []
     for f in r.data.features:
-        fmt = (lambda v, f=f: money(v, cur)) if f.unit == cur else (lambda v: number(v, 2))
+        def fmt(v, f=f):
+            return measure(v, f.unit, currency)
         rows.append({
             "column": f.column, "label": f.label, "unit": f.unit or "—",
             "role": f.role or "—", "min": fmt(f.min), "max": fmt(f.max),
             "mean": fmt(f.mean), "median": fmt(f.median), "std": fmt(f.std),
+            "transform": TRANSFORM_WORDS.get(f.transform, "none"),
+            "clipped": number(f.clipped),
         })
     return rows
 
 
-def _segment_rows(r: Results) -> list[dict[str, Any]]:
-    cur = r.roi.currency
-    rows = []
-    for s in r.segments:
-        rows.append({
-            "cluster": str(s.cluster),
-            "name": s.name,
-            "type": s.type,
-            "distinguishing": s.distinguishing,
-            "size": number(s.size),
-            "share": percent(s.share),
-            "avg_spending": money(s.avg_spending, cur),
-            "avg_frequency": number(s.avg_frequency, 1),
-            "avg_transaction": money(s.avg_transaction, cur),
-            "avg_loyalty": number(s.avg_loyalty, 1),
-            "total_revenue": money(s.total_revenue, cur),
-            "actions": ACTIONS.get(s.type, []),
-        })
-    return rows
-
-
-def _sweep_rows(r: Results) -> list[dict[str, str]]:
-    chosen = r.selection.chosen_k
-    rows = []
-    for row in r.sweep:
-        marks = []
-        if row.k == chosen:
-            marks.append("chosen")
-        if row.k == r.selection.elbow_k:
-            marks.append("elbow")
-        if row.k == r.selection.best_silhouette_k:
-            marks.append("best silhouette")
-        rows.append({
-            "k": str(row.k),
-            "inertia": number(row.inertia),
-            "silhouette": score(row.silhouette),
-            "silhouette_se": score(row.silhouette_se) if row.silhouette_se is not None else "exact",
-            "ch": number(row.calinski_harabasz, 1),
-            "db": score(row.davies_bouldin),
-            "seconds": number(row.fit_seconds, 3),
-            "note": ", ".join(marks),
-        })
-    return rows
-
-
-def _profile_rows(r: Results) -> tuple[list[str], list[dict[str, Any]]]:
-    labels = [f.label for f in r.data.features]
+def _profile_rows(r: Results, currency: str) -> dict[str, Any]:
+    features = r.data.features
+    units = {f.column: f.unit for f in features}
     rows = []
     for p in r.profiles:
-        cells = []
-        for f in r.data.features:
-            cells.append(f"{number(p.mean[f.column], 2)} ± {number(p.std[f.column], 2)}")
         rows.append({
             "cluster": str(p.cluster),
             "size": number(p.size),
             "share": percent(p.share),
             "silhouette": score(p.silhouette),
-            "cells": cells,
-            "centre": [number(p.centre[f.column], 2) for f in r.data.features],
+            "cells": [f"{measure(p.mean[f.column], units[f.column], currency)} ± "
+                      f"{measure(p.std[f.column], units[f.column], currency)}" for f in features],
+            "centre": [measure(p.centre[f.column], units[f.column], currency) for f in features],
+            "index": [number(p.index[f.column]) if f.column in p.index else "—"
+                      for f in features],
+            "spend_share": [percent(p.spend_share[c]) for c in p.spend_share]
+            if p.spend_share else [],
         })
-    return labels, rows
+    spend_labels = []
+    if r.profiles and r.profiles[0].spend_share:
+        labels = {f.column: f.label for f in features}
+        spend_labels = [labels[c] for c in r.profiles[0].spend_share]
+    return {"labels": [f.label for f in features], "rows": rows, "spend_labels": spend_labels}
 
 
-def _roi_grid(r: Results) -> dict[str, Any]:
-    g = r.roi.grid
+def _roi(r: Results) -> dict[str, Any] | None:
+    roi = r.roi
+    if roi is None:
+        return None
+    cur = roi.currency
+    grid = roi.grid
+    spend = [f.label for f in r.data.features if f.role == "spending"]
     return {
-        "efficiencies": [percent(e, 0) for e in g.efficiencies],
-        "rows": [
-            {"share": percent(s, 0), "cells": [pct_value(v) for v in row]}
-            for s, row in zip(g.impact_shares, g.net_roi_pct, strict=True)
-        ],
+        "spend": " + ".join(spend),
+        "total_revenue": money(roi.total_revenue, cur),
+        "efficiency": percent(roi.targeting_efficiency, 0),
+        "impact_share": percent(roi.impact_share, 0),
+        "cost": money(roi.implementation_cost, cur),
+        "annual": money(roi.estimated_annual_roi, cur),
+        "net_pct": pct_value(roi.net_roi_pct),
+        "break_even": percent(roi.break_even_efficiency, 1)
+        if roi.break_even_efficiency is not None else None,
+        "grid": {
+            "efficiencies": [percent(e, 0) for e in grid.efficiencies],
+            "rows": [{"share": percent(s, 0), "cells": [pct_value(v) for v in row]}
+                     for s, row in zip(grid.impact_shares, grid.net_roi_pct, strict=True)],
+        },
     }
 
 
@@ -160,11 +134,11 @@ def _stability(r: Results) -> dict[str, str | None]:
         "bootstrap_mean": score(s.bootstrap_ari_mean),
         "bootstrap_min": score(s.bootstrap_ari_min),
         "planted": score(s.planted_ari) if s.planted_ari is not None else None,
-        "verdict": _stability_verdict(s.reseed_ari_mean, s.bootstrap_ari_mean),
+        "verdict": stability_verdict(s.reseed_ari_mean, s.bootstrap_ari_mean),
     }
 
 
-def _stability_verdict(reseed: float | None, boot: float | None) -> str:
+def stability_verdict(reseed: float | None, boot: float | None) -> str:
     values = [v for v in (reseed, boot) if v is not None]
     if not values:
         return "Stability was not measured (stability.n_reseeds and n_bootstrap are 0)."
@@ -179,12 +153,37 @@ def _stability_verdict(reseed: float | None, boot: float | None) -> str:
     )
 
 
+def _units_text(r: Results) -> str:
+    units = list(dict.fromkeys(f.unit for f in r.data.features if f.unit))
+    return ", ".join(units)
+
+
+def _data(r: Results, currency: str) -> dict[str, Any]:
+    d = r.data
+    synthetic = d.format == "synthetic"
+    return {
+        "source": "built-in synthetic data (the notebook's generator)" if synthetic else d.source,
+        "file_name": None if synthetic else d.source,
+        "size": size_text(d.size_bytes),
+        "format": d.format,
+        "sha256": d.sha256,
+        "n_input_rows": number(d.n_input_rows),
+        "n_rows": number(d.n_rows),
+        "n_dropped": number(d.n_dropped),
+        "id_column": d.id_column or "none (row number)",
+        "planted": d.planted_segments,
+        "notes": d.notes,
+        "features": _feature_rows(r, currency),
+        "units": _units_text(r),
+        "transforms": [f for f in _feature_rows(r, currency) if f["transform"] != "none"],
+        "clip": [percent(q, 0) for q in d.clip_quantiles] if d.clip_quantiles else None,
+        "clipped_total": number(sum(f.clipped for f in d.features)),
+    }
+
+
 def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> dict[str, Any]:
     """Everything the templates print, formatted."""
-    cur = r.roi.currency
-    sel = r.selection
-    meta = dict(r.metadata)
-    profile_labels, profile_rows = _profile_rows(r)
+    currency = r.config["roi"]["currency"]
     algorithms = [
         {
             "name": {"lloyd": "Lloyd (KMeans)", "minibatch": "Mini-Batch K-Means"}[a.algorithm],
@@ -196,23 +195,19 @@ def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> 
         for a in r.algorithms
     ]
     sampled = r.final.silhouette_sample_size is not None
+    stability = _stability(r)
     return {
-        "meta": meta,
+        "meta": dict(r.metadata),
         "pages": PAGES,
         "figures": figures,
         "site": site,
-        "currency": cur,
+        "currency": currency,
         "n_customers": number(r.data.n_rows),
         "n_features": str(len(r.data.features)),
-        "k": str(sel.chosen_k),
+        "k": str(r.selection.chosen_k),
         "k_range": f"{r.run.k_values[0]}–{r.run.k_values[-1]}",
-        "selection": {
-            "reason": sel.reason,
-            "explanation": sel.explanation,
-            "elbow": f"K = {sel.elbow_k}" if sel.elbow_k is not None else "no clear elbow",
-            "best_silhouette": f"K = {sel.best_silhouette_k}",
-            "best_silhouette_value": score(r.sweep_row(sel.best_silhouette_k).silhouette),
-        },
+        "selection": selection(r),
+        "strength": strength(r, stability["verdict"]),
         "quality": {
             "silhouette": score(r.quality.silhouette),
             "band": r.quality.band,
@@ -221,28 +216,15 @@ def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> 
             "final_inertia": number(r.final_inertia),
             "ch": number(r.final.calinski_harabasz, 1),
             "db": score(r.final.davies_bouldin),
+            "bands": [{"above": f"{t:.2f}", "label": label}
+                      for t, _, label in QUALITY_BANDS if t > -1],
         },
         "silhouette_sampling": (
-            {
-                "sampled": True,
-                "size": number(r.final.silhouette_sample_size),
-                "se": score(r.final.silhouette_se, 4),
-            }
+            {"sampled": True, "size": number(r.final.silhouette_sample_size),
+             "se": score(r.final.silhouette_se, 4)}
             if sampled else {"sampled": False}
         ),
-        "data": {
-            "source": "built-in synthetic data (the notebook's generator)"
-            if r.data.format == "synthetic" else r.data.source,
-            "format": r.data.format,
-            "sha256": r.data.sha256,
-            "n_input_rows": number(r.data.n_input_rows),
-            "n_rows": number(r.data.n_rows),
-            "n_dropped": number(r.data.n_dropped),
-            "id_column": r.data.id_column or "none (row number)",
-            "planted": r.data.planted_segments,
-            "notes": r.data.notes,
-            "features": _feature_rows(r),
-        },
+        "data": _data(r, currency),
         "run": {
             "scaler": r.run.scaler,
             "init": r.run.init,
@@ -256,23 +238,14 @@ def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> 
             "sweep_rows": number(r.run.sweep_rows),
             "seconds_total": number(sum(r.run.seconds.values()), 2),
         },
-        "sweep": _sweep_rows(r),
-        "profile_labels": profile_labels,
-        "profiles": profile_rows,
-        "segments": _segment_rows(r),
-        "stability": _stability(r),
+        "sweep": sweep_rows(r),
+        "profiles": _profile_rows(r, currency),
+        "segments": segment_rows(r, currency),
+        "segment_rules": r.config["segments"],
+        "comparison": comparison(r),
+        "stability": stability,
         "algorithms": algorithms,
-        "roi": {
-            "total_revenue": money(r.roi.total_revenue, cur),
-            "efficiency": percent(r.roi.targeting_efficiency, 0),
-            "impact_share": percent(r.roi.impact_share, 0),
-            "cost": money(r.roi.implementation_cost, cur),
-            "annual": money(r.roi.estimated_annual_roi, cur),
-            "net_pct": pct_value(r.roi.net_roi_pct),
-            "break_even": percent(r.roi.break_even_efficiency, 1)
-            if r.roi.break_even_efficiency is not None else None,
-            "grid": _roi_grid(r),
-        },
+        "roi": _roi(r),
         "provenance": {
             "build_time": r.provenance.build_time,
             "data_sha256": r.provenance.data_sha256,

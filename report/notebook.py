@@ -29,13 +29,15 @@ EXECUTION_TIMEOUT = 1800  # seconds per cell; the analysis of a large table take
 
 def expected_numbers(results: Results) -> dict[str, Any]:
     """The headline numbers the notebook's last cell checks against the published report."""
-    return {
+    expected = {
         "chosen_k": results.selection.chosen_k,
         "silhouette": round(results.quality.silhouette, 6),
         "sizes": [s.size for s in results.segments],
-        "total_revenue": round(results.roi.total_revenue, 2),
-        "net_roi_pct": round(results.roi.net_roi_pct, 4),
     }
+    if results.roi is not None:
+        expected["total_revenue"] = round(results.roi.total_revenue, 2)
+        expected["net_roi_pct"] = round(results.roi.net_roi_pct, 4)
+    return expected
 
 
 def check_cell_source(expected: dict[str, Any]) -> str:
@@ -46,23 +48,37 @@ def check_cell_source(expected: dict[str, Any]) -> str:
         "    \"chosen_k\": results.selection.chosen_k,\n"
         "    \"silhouette\": round(results.quality.silhouette, 6),\n"
         "    \"sizes\": [s.size for s in results.segments],\n"
-        "    \"total_revenue\": round(results.roi.total_revenue, 2),\n"
-        "    \"net_roi_pct\": round(results.roi.net_roi_pct, 4),\n"
         "}\n"
+        "if results.roi is not None:\n"
+        "    reproduced[\"total_revenue\"] = round(results.roi.total_revenue, 2)\n"
+        "    reproduced[\"net_roi_pct\"] = round(results.roi.net_roi_pct, 4)\n"
         "assert reproduced == PUBLISHED, (reproduced, PUBLISHED)\n"
         "print(\"All headline numbers match the published report.\")"
     )
 
 
-def build_notebook(config: dict[str, Any], title: str) -> nbformat.NotebookNode:
-    """The notebook without its last cell's numbers (known only once our analysis is done)."""
+def _data_note(config: dict[str, Any], sha256: str | None) -> str:
+    data = config["data"]
+    if data["source"] != "file":
+        return "It uses the built-in synthetic data, generated again from its seed."
+    digest = f" (SHA-256 `{sha256}`)" if sha256 else ""
+    return (f"It reads the customer table `{md_escape(data['path'])}`{digest}: put that file "
+            "in the same folder as this notebook before running it.")
+
+
+def build_notebook(config: dict[str, Any], title: str, version: str,
+                   data_sha256: str | None = None) -> nbformat.NotebookNode:
+    """The notebook without its last cell's numbers (known only once our analysis is done).
+    `config` is the published config (the data file is named, never its folder); `version`
+    is the kmeans-report version that built the report."""
     literal = pprint.pformat(config, sort_dicts=False, width=88)
     cells = [
         new_markdown_cell(
             f"# Reproduce: {md_escape(title)}\n\n"
-            "Re-runs the analysis of this report with the `kmeans-report` package "
-            "(`pip install -e .` in its repository) from the same configuration, then checks "
-            "the headline numbers against the published ones."
+            "Re-runs the analysis of this report with the `kmeans-report` package from the same "
+            "configuration, then checks the headline numbers against the published ones. "
+            f"Install the version that built it first: `pip install kmeans-report=={version}`. "
+            + _data_note(config, data_sha256)
         ),
         new_code_cell(
             "from analysis.config import validate_config\n"
@@ -78,20 +94,25 @@ def build_notebook(config: dict[str, Any], title: str) -> nbformat.NotebookNode:
             "print(f\"\\nChosen K: {results.selection.chosen_k} ({results.selection.reason})\")\n"
             "print(f\"Final silhouette score: {results.quality.silhouette:.3f}\")"
         ),
-        new_markdown_cell("## Business insights"),
+        new_markdown_cell("## Segments"),
         new_code_cell(
+            "cur = config.roi.currency\n"
             "for s in results.segments:\n"
-            "    print(f\"Cluster {s.cluster}: {s.name}\")\n"
+            "    print(f\"Cluster {s.cluster}: {s.name}\" + (f\" ({s.type})\" if s.type else \"\"))\n"
             "    print(f\"  Size: {s.size} customers ({s.share * 100:.1f}%)\")\n"
-            "    print(f\"  Annual spending: ${s.avg_spending:,.0f}\")\n"
-            "    print(f\"  Total cluster revenue: ${s.total_revenue:,.0f}\")"
+            "    if s.avg_spending is not None:\n"
+            "        print(f\"  Average spend: {cur}{s.avg_spending:,.0f}\")\n"
+            "        print(f\"  Total revenue: {cur}{s.total_revenue:,.0f}\")"
         ),
         new_markdown_cell("## ROI"),
         new_code_cell(
             "roi = results.roi\n"
-            "print(f\"Total customer revenue: ${roi.total_revenue:,.0f}\")\n"
-            "print(f\"Estimated annual ROI: ${roi.estimated_annual_roi:,.0f}\")\n"
-            "print(f\"Net ROI: {roi.net_roi_pct:.0f}%\")"
+            "if roi is None:\n"
+            "    print(\"No spend column is configured (roles.spending): no revenue, no ROI.\")\n"
+            "else:\n"
+            "    print(f\"Total customer revenue: {cur}{roi.total_revenue:,.0f}\")\n"
+            "    print(f\"Estimated annual ROI: {cur}{roi.estimated_annual_roi:,.0f}\")\n"
+            "    print(f\"Net ROI: {roi.net_roi_pct:.0f}%\")"
         ),
         new_markdown_cell("## Check against the published report"),
         new_code_cell(check_cell_source({})),

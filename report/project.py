@@ -86,7 +86,7 @@ def site_settings(meta: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> Site
         if isinstance(text, str):
             footer[side] = (
                 text.replace("{version}", meta_escape(meta["version"]))
-                .replace("{license}", meta_escape(meta["license"]))
+                .replace("{license}", meta_escape(meta["license"] or "unspecified"))
             )
     scholar = bool(config.pop("google-scholar", False))
     return SiteSettings(config, scholar, website.get("site-url"))
@@ -121,6 +121,9 @@ def write_project(
                   "subtitle": "", "scholar": []}
         if page.slug == "index":  # the home page carries the report's own title (Scholar)
             values.update(title=meta["title"], subtitle=page.title)
+            if context["roi"] is None:
+                values["description"] = ("Executive summary: customers, segments and how "
+                                         "strong the segmentation is.")
             if settings.scholar:
                 values["scholar"] = scholar_tags(meta, settings.site_url)
         path = project_dir / page.source

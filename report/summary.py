@@ -8,7 +8,7 @@ from .formatting import money, pct_value, percent, score
 
 
 def text_summary(r: Results) -> str:
-    cur = r.roi.currency
+    cur = r.config["roi"]["currency"]
     lines = [
         f"{r.data.n_rows:,} customers × {len(r.data.features)} features ({r.data.source})",
         "",
@@ -31,9 +31,12 @@ def text_summary(r: Results) -> str:
         "Segments:",
     ]
     for s in r.segments:
+        kind = f" [{s.type}]" if s.type else ""
+        spend = (f", avg spend {money(s.avg_spending, cur)}, revenue {money(s.total_revenue, cur)}"
+                 if s.avg_spending is not None else "")
         lines.append(
-            f"  Cluster {s.cluster}: {s.name} — {s.size:,} customers ({percent(s.share)}), "
-            f"avg spending {money(s.avg_spending, cur)}, revenue {money(s.total_revenue, cur)}"
+            f"  Cluster {s.cluster}: {s.name}{kind} — {s.size:,} customers ({percent(s.share)})"
+            + spend
         )
     st = r.stability
     if st.reseed_ari_mean is not None:
@@ -48,6 +51,9 @@ def text_summary(r: Results) -> str:
     if st.planted_ari is not None:
         lines.append(f"Recovery of planted segments: ARI {score(st.planted_ari)}")
     roi = r.roi
+    if roi is None:
+        lines += ["", "ROI: none (no spend column configured under roles.spending)"]
+        return "\n".join(lines)
     lines += [
         "",
         "ROI:",

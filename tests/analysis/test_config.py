@@ -13,11 +13,32 @@ def problems(raw):
     return info.value.problems
 
 
-def test_default_file_matches_builtin_defaults(default_config):
-    assert default_config == Config()
+def test_default_file_is_the_builtin_defaults_plus_the_notebooks_choices(default_config):
+    """report.yml holds the notebook's own choices (its roles, K = 3, its segment types, its
+    metadata); every other number is the built-in default."""
+    builtin = Config()
+    for section in ("data", "features", "preprocessing", "roi"):
+        assert getattr(default_config, section) == getattr(builtin, section), section
+    notebook_clustering = builtin.clustering.model_copy(update={"chosen_k": 3})
+    assert default_config.clustering == notebook_clustering
+    assert default_config.roles.spending == "annual_spending"
+    assert default_config.segments.rules == "notebook"
     assert default_config.clustering.k_values == list(range(2, 11))
     assert default_config.report.date == dt.date(2025, 10, 2)
     assert default_config.report.version == "1.3"
+    assert default_config.report.author == "Brandon Deloatch"
+
+
+def test_builtin_metadata_is_neutral():
+    """Nobody's name, version or date is a code default: a user's report is theirs."""
+    from analysis import __version__
+    from analysis.config import build_date
+
+    meta = Config().report
+    assert meta.author is None and meta.affiliation is None and meta.license is None
+    assert meta.notebook_id is None and meta.contributors == []
+    assert meta.version == __version__ and meta.date == build_date()
+    assert Config().roles.columns() == {} and Config().clustering.chosen_k == "auto"
 
 
 def test_unknown_key_suggests_the_right_one():
@@ -149,4 +170,4 @@ def test_yaml_values_pyyaml_cannot_build_are_config_errors(write_config):
 def test_citation_file_is_relative_to_the_config(write_config, tmp_path):
     path = write_config({"report": {"citation_file": "meta/CITATION.cff"}})
     assert load_config(path).report.citation_file == (tmp_path / "meta" / "CITATION.cff").resolve()
-    assert load_config(write_config()).report.citation_file is None
+    assert load_config(write_config()).report.citation_file == (tmp_path / "CITATION.cff").resolve()

@@ -17,7 +17,7 @@ from analysis.pipeline import run_analysis
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<script>alert(1)</script>"
-SCATTERS = ("spending-frequency", "pca", "silhouette-plot")
+SCATTERS = ("segments-scatter", "pca", "silhouette-plot")
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_cluster_colours_are_the_same_in_every_figure(results, specs):
 
 
 def test_legends_use_segment_names(results, specs):
-    names = {t.name for t in specs["spending-frequency"].figure.data}
+    names = {t.name for t in specs["segments-scatter"].figure.data}
     for seg in results.segments:
         assert f"Cluster {seg.cluster} — {seg.name}" in names
 
@@ -140,7 +140,7 @@ def test_indices_say_which_direction_is_better(specs):
 
 
 def test_scatter_uses_role_features_and_centres(results, specs):
-    fig = specs["spending-frequency"].figure
+    fig = specs["segments-scatter"].figure
     spending = next(f for f in results.data.features if f.role == "spending")
     assert spending.label in fig.layout.xaxis.title.text
     centres = [t for t in fig.data if (t.name or "").startswith("centre of")]
@@ -192,7 +192,7 @@ def test_hostile_labels_are_shown_as_text(results):
     for name, spec in build_all(changed).items():
         text = _texts(spec.figure)
         assert "<script" not in text and "<i>" not in text, name
-    texts = _texts(build_all(changed)["spending-frequency"].figure)
+    texts = _texts(build_all(changed)["segments-scatter"].figure)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in texts
     assert "a&amp;b" in texts
 

@@ -166,7 +166,7 @@ def test_reproduce_page_and_notebook_hold_the_config_as_data(page, site_url, hos
     tree = ast.parse(code)  # still valid Python: nothing closed the literal early
     literal = next(n.value for n in tree.body if isinstance(n, ast.Assign)
                    and n.targets[0].id == "CONFIG")
-    assert ast.literal_eval(literal) == config.to_dict()
+    assert ast.literal_eval(literal) == config.public_dict()  # file names, no folders
     errors = [o for c in notebook["cells"] for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert errors == []

@@ -44,11 +44,18 @@ def test_navbar_lists_every_page_marks_the_current_one_and_offers_the_pdf(built)
     project, site, result = built
     for page in result.pages:
         text = html(site, page)
-        nav = text.split('<ul class="nav-left">', 1)[1].split("</ul>", 1)[0]
-        assert re.findall(r'href="([^"]+)"', nav) == result.pages
-        assert re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', nav) == [page]
+        header = text.split('<header class="site-header"', 1)[1].split("</header>", 1)[0]
+        links = re.findall(r'href="([^"]+)"', header)
+        # the site title links home; the navbar (menus included) every other page, in order
+        assert links[0] == "index.html"
+        assert [h for h in links[1:] if h.endswith(".html")] == result.pages[1:]
+        active = re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', header)
+        assert active == ([] if page == "index.html" else [page])
         assert 'href="downloads/report.pdf"' in text and "Download PDF" in text
         assert '<div id="version-switcher"></div>' in text
+        assert '<summary class="active">About</summary>' in header or page not in (
+            "reproduce.html", "citation.html", "provenance.html", "versions.html",
+            "downloads.html")
         assert '<script src="assets/version-switcher.js" defer></script>' in text
         assert "Version 1.3.0 · MIT license" in text  # page-footer, placeholders filled
         assert "<title>" in text and "K-Means Segmentation Report" in text

@@ -125,7 +125,7 @@ def test_svgs_carry_the_expected_text(exported, results):
     k = results.selection.chosen_k
     elbow = _svg_text(files["elbow"].svg)
     assert "Number of clusters (K)" in elbow and f"chosen K = {k}" in elbow
-    scatter = _svg_text(files["spending-frequency"].svg)
+    scatter = _svg_text(files["segments-scatter"].svg)
     for seg in results.segments:
         assert f"Cluster {seg.cluster} — {seg.name}" in scatter
     assert "Davies–Bouldin (lower is better)" in _svg_text(files["validity-indices"].svg)

@@ -1,0 +1,58 @@
+"""From the feature table to the matrix K-Means sees: per-feature transforms, optional
+quantile clipping, then the scaler. Profiles, insights and ROI keep the original units;
+only the clustering space changes, and the Methods page says how."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import cluster
+from .config import Config
+
+TRANSFORMS = {"none": None, "log1p": np.log1p, "asinh": np.arcsinh}
+
+
+@dataclass
+class Prepared:
+    matrix: np.ndarray  # scaled, in the dtype K-Means runs on
+    scaler: object  # fitted; inverse_transform gives the transformed (clipped) space back
+    clipped: dict[str, int]  # values clipped per column (0 without clipping)
+
+
+def clustering_space(frame: pd.DataFrame, config: Config) -> tuple[np.ndarray, dict[str, int]]:
+    """Transformed and clipped features, float64, one column per configured feature."""
+    X = frame.to_numpy(np.float64, copy=True)
+    for j, feature in enumerate(config.features):
+        function = TRANSFORMS[feature.transform]
+        if function is not None:
+            X[:, j] = function(X[:, j])
+    clipped = {f.column: 0 for f in config.features}
+    bounds = config.preprocessing.clip_quantiles
+    if bounds is not None:
+        low, high = np.quantile(X, bounds, axis=0)
+        for j, feature in enumerate(config.features):
+            outside = (X[:, j] < low[j]) | (X[:, j] > high[j])
+            clipped[feature.column] = int(outside.sum())
+        np.clip(X, low, high, out=X)
+    return X, clipped
+
+
+def prepare(frame: pd.DataFrame, config: Config, dtype=np.float64) -> Prepared:
+    X, clipped = clustering_space(frame, config)
+    scaler = cluster.make_scaler(config.preprocessing.scaler)
+    X = scaler.fit_transform(X)
+    return Prepared(np.ascontiguousarray(X, dtype=dtype), scaler, clipped)
+
+
+def centres_in_original_units(prepared: Prepared, centres: np.ndarray, config: Config) -> np.ndarray:
+    """K-Means centres back in the features' own units: unscale, then undo each transform."""
+    values = prepared.scaler.inverse_transform(np.asarray(centres, np.float64))
+    for j, feature in enumerate(config.features):
+        if feature.transform == "log1p":
+            values[:, j] = np.expm1(values[:, j])
+        elif feature.transform == "asinh":
+            values[:, j] = np.sinh(values[:, j])
+    return values

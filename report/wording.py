@@ -1,0 +1,94 @@
+"""Words for the numbers: a value in its feature's unit, and the sentence of each suggested
+action. Analysis decides *which* actions a segment's numbers suggest (analysis.segments);
+this module only says them, citing the segment's own numbers.
+
+No sentence names a unit, a role or a business notion the configuration did not give: units
+and labels come from the features, currency from `roi.currency`.
+"""
+
+from __future__ import annotations
+
+from analysis.results import Action
+
+from .formatting import money, number
+
+# {label} {value} {overall} {index} {ratio} are filled in by `action_text`.
+ACTIONS = {
+    "retain-top-spend": (
+        "Protect this revenue: {label} averages {value} here against {overall} overall "
+        "({ratio}× the average). Keep these customers close (named contact, early access) "
+        "before spending on acquisition."
+    ),
+    "test-low-cost": (
+        "Keep the cost of reaching them low: {label} averages {value} against {overall} "
+        "overall. Test inexpensive digital offers and measure the lift before investing more."
+    ),
+    "reward-frequency": (
+        "Reward the habit: {label} is {value} against {overall} overall; a membership tier "
+        "or subscription keeps these customers coming back."
+    ),
+    "reactivate": (
+        "Bring them back more often: {label} is {value} against {overall} overall; time "
+        "reminders and offers to the usual gap between purchases."
+    ),
+    "premium-basket": (
+        "Offer premium products and bundles: {label} is {value} against {overall} overall."
+    ),
+    "grow-basket": (
+        "Grow the basket: {label} is {value} against {overall} overall; try bundles and "
+        "add-ons at checkout."
+    ),
+    "loyal-advocates": (
+        "Turn long relationships into referrals: {label} is {value} against {overall} "
+        "overall; invite them into a referral or membership programme."
+    ),
+    "onboard-new": (
+        "Help newer customers settle in: {label} is {value} against {overall} overall; an "
+        "onboarding series and a second-purchase offer matter most now."
+    ),
+    "category-strength": (
+        "Lead with {label}: this segment buys it at index {index} (100 = average), {value} "
+        "against {overall} overall; feature it in campaigns to them."
+    ),
+    "category-cross-sell": (
+        "Cross-sell {label}: {value} against {overall} overall (index {index}); these "
+        "customers probably buy it elsewhere."
+    ),
+    "feature-high": (
+        "{label} stands out high: {value} against {overall} overall (index {index}); shape "
+        "offers around it."
+    ),
+    "feature-low": (
+        "{label} stands out low: {value} against {overall} overall (index {index}); find out "
+        "why before targeting on it."
+    ),
+    "watch-average": (
+        "Close to the average customer on every feature (the largest difference: {label}, "
+        "{value} against {overall} overall): use this segment as the baseline and test "
+        "messages on it first."
+    ),
+}
+
+
+def measure(value: float | None, unit: str, currency: str) -> str:
+    """A value in its unit: money for the currency unit, else a number and the unit's name."""
+    if value is None:
+        return "—"
+    if unit and unit == currency:
+        return money(value, currency)
+    size = abs(value)
+    decimals = 0 if size >= 100 else 1 if size >= 1 else 2
+    text = number(value, decimals)
+    return f"{text} {unit}" if unit else text
+
+
+def action_text(action: Action, currency: str) -> str:
+    index = action.value / action.overall * 100 if action.overall > 0 else None
+    ratio = action.value / action.overall if action.overall > 0 else None
+    return ACTIONS[action.kind].format(
+        label=action.label,
+        value=measure(action.value, action.unit, currency),
+        overall=measure(action.overall, action.unit, currency),
+        index=number(index) if index is not None else "—",
+        ratio=number(ratio, 1) if ratio is not None else "—",
+    )
