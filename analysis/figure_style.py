@@ -39,10 +39,12 @@ FONT_FAMILY = (
 )
 FONT_SIZE = 14
 
-# Static export size in CSS pixels. 760 px across maps onto the ~16 cm text width of an
-# A4 page, so 14 px text prints at roughly 8-9 pt; on the site the width is responsive.
-WIDTH = 760
-HEIGHT = 440
+# Static export size in CSS pixels. One SVG serves the site and the PDF: 560 px across keeps
+# 14 px text readable when a phone shows it full width (about 10 px at 390 px) and prints
+# at about 11 pt across the ~16 cm text width of an A4 page.
+WIDTH = 560
+HEIGHT = 420
+LEGEND_ROW = 24  # pixels per row of a horizontal legend
 
 
 def escape_text(value: object) -> str:
@@ -53,6 +55,13 @@ def escape_text(value: object) -> str:
     text show literally instead of being parsed as markup.
     """
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def short(text: str, limit: int = 24) -> str:
+    """A label cut to `limit` characters (with an ellipsis) where space is scarce: axis ticks.
+    Tooltips and the report's tables keep the full text."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def cluster_colour(cluster: int) -> str:
@@ -71,31 +80,37 @@ def cluster_symbol(cluster: int) -> str:
     return SYMBOLS[(cluster // len(OKABE_ITO)) % len(SYMBOLS)]
 
 
-def segment_label(results: Results, cluster: int) -> str:
-    """'Cluster N — name', escaped, as used in every legend."""
+def segment_label(results: Results, cluster: int, limit: int | None = None) -> str:
+    """'Cluster N — name', escaped, as used in every legend (cut to `limit` characters of
+    text, before escaping, where space is scarce)."""
     name = next((s.name for s in results.segments if s.cluster == cluster), None)
     text = f"Cluster {cluster} — {name}" if name else f"Cluster {cluster}"
-    return escape_text(text)
+    return escape_text(short(text, limit) if limit else text)
+
+
+def legend_rows(labels: Iterable[str], width: int = WIDTH) -> int:
+    """How many rows plotly's horizontal legend needs (about 7 px per character plus the
+    symbol, at the legend's font size)."""
+    rows, used = 1, 0.0
+    for label in labels:
+        item = 46 + 7.0 * len(label)
+        if used and used + item > width - 40:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
 
 
 def legend_extra_height(labels: Iterable[str], width: int = WIDTH) -> int:
-    """Pixels to add to a figure so a top legend of `labels` does not squeeze the plot.
-
-    Estimates how many rows plotly's horizontal legend needs (about 7.5 px per character
-    plus the symbol) and returns 30 px per row beyond the first.
-    """
-    rows, used = 1, 0.0
-    for label in labels:
-        item = 50 + 7.5 * len(label)
-        if used and used + item > width - 80:
-            rows, used = rows + 1, 0.0
-        used += item
-    return 30 * (rows - 1)
+    """Pixels to add to a figure so its legend (below the plot) does not squeeze it."""
+    return LEGEND_ROW * legend_rows(labels, width)
 
 
-def cluster_legend_height(results: Results, base: int = HEIGHT, extra_items: int = 0) -> int:
+def legend_layout(results: Results, base: int = HEIGHT, extra_items: int = 0) -> dict:
+    """Height and bottom margin of a figure with one legend entry per cluster (plus
+    `extra_items` entries), so the legend below the plot never overlaps it."""
     labels = [segment_label(results, c) for c in clusters(results)]
-    return base + legend_extra_height(labels + ["Cluster centres"] * extra_items)
+    extra = legend_extra_height(labels + ["Cluster centres"] * extra_items)
+    return {"height": base + extra, "margin": {"b": 60 + extra}}
 
 
 def clusters(results: Results) -> list[int]:
@@ -127,6 +142,17 @@ def value_axis(feature: FeatureSummary) -> dict:
     """Axis options for a feature: thousands as 20k for large values, plain numbers otherwise."""
     large = max(abs(feature.min), abs(feature.max)) >= 10_000
     return {"title": {"text": axis_title(feature)}, "tickformat": "~s" if large else None}
+
+
+def hover_value(feature: FeatureSummary, axis: str, currency: str) -> str:
+    """A plotly hover placeholder for a feature value, formatted like the report's tables:
+    money as $20,923, other values with their unit (7.7 visits/year)."""
+    large = max(abs(feature.min), abs(feature.max))
+    digits = 0 if large >= 1000 else 1 if large >= 10 else 2
+    number = f"%{{{axis}:,.{digits}f}}"
+    if feature.unit and feature.unit == currency:
+        return escape_text(currency) + number
+    return number + (f" {escape_text(feature.unit)}" if feature.unit else "")
 
 
 def fmt_number(value: float, digits: int = 0) -> str:
@@ -182,16 +208,19 @@ def base_layout(height: int = HEIGHT, **extra) -> dict:
         "margin": {"l": 70, "r": 24, "t": 36, "b": 60, "pad": 2},
         "xaxis": axis,
         "yaxis": axis,
+        # Legends sit below the plot, from the bottom of the figure: they never cover data
+        # or collide with titles, at any width (figures with a legend add its rows' height).
         "legend": {
             "orientation": "h",
+            "yref": "container",
             "yanchor": "bottom",
-            "y": 1.02,
+            "y": 0.0,
             "xanchor": "left",
             "x": 0,
             "font": {"size": FONT_SIZE - 1},
-            "bgcolor": "rgba(255,255,255,0.8)",
         },
-        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": FONT_SIZE - 1}},
+        # full names in tooltips (plotly cuts trace names to 15 characters by default)
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": FONT_SIZE - 1}, "namelength": -1},
         "colorway": list(OKABE_ITO),
     }
     return _merge(layout, extra)

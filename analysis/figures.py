@@ -23,10 +23,12 @@ from analysis.figures_clusters import (
     silhouette_plot,
 )
 from analysis.figures_model import (
+    SILHOUETTE_LINES,
     elbow,
     feature_distributions,
     roi_sensitivity,
     silhouette_by_k,
+    silhouette_range,
     validity_indices,
 )
 from analysis.results import Results
@@ -86,9 +88,12 @@ def _silhouette_words(results: Results) -> tuple[str, str]:
     sampled = any(r.silhouette_se is not None for r in results.sweep)
     how = ("estimated on a sample; error bars show ± one standard error" if sampled
            else "computed exactly on all rows")
+    low, high = silhouette_range([r.silhouette for r in results.sweep])
+    drawn = [f"{t:.2f}" for t, _ in SILHOUETTE_LINES if low <= t <= high]
     caption = (f"Mean silhouette for {_k_range(results)} ({how}). The star marks the best K = "
                f"{best.k}; the dashed line the chosen K = {chosen.k}. Dotted lines are the usual "
-               f"reading thresholds (0.25, 0.50, 0.70).")
+               f"reading thresholds ({', '.join(drawn)}); below 0.25 a clustering shows no "
+               "substantial structure.")
     alt = (f"Line chart of mean silhouette by K, highest at K = {best.k} ({best.silhouette:.3f}); "
            f"the chosen K = {chosen.k} scores {chosen.silhouette:.3f}.")
     return caption, alt
@@ -196,7 +201,8 @@ def _roi_words(results: Results) -> tuple[str, str]:
     caption = (f"Net ROI (annual return minus the {cost} "
                f"implementation cost, as a % of that cost) for each targeting efficiency and "
                f"impact share. The thick line separates losses from gains; the square is the "
-               f"current assumption. Colours use a compressed (logarithmic) scale.")
+               f"current assumption. Colours use a compressed (logarithmic) scale; the table "
+               f"above gives every value.")
     grid = roi.grid
     flat = [v for row in grid.net_roi_pct for v in row]
     alt = (f"Heatmap of net ROI from {min(flat):,.0f}% to {max(flat):,.0f}%; the current "

@@ -24,9 +24,11 @@ def segments_scatter(results: Results) -> go.Figure:
     fx, fy = st.scatter_axes(results)
     xs = np.asarray(results.points.features[fx.column], dtype=float)
     ys = np.asarray(results.points.features[fy.column], dtype=float)
-    fig = st.new_figure(height=st.cluster_legend_height(results, st.HEIGHT + 40, extra_items=1),
+    fig = st.new_figure(**st.legend_layout(results, st.HEIGHT + 40, extra_items=1),
                         xaxis=st.value_axis(fx), yaxis=st.value_axis(fy))
-    hover = f"{st.axis_title(fx)}: %{{x:,.4~g}}<br>{st.axis_title(fy)}: %{{y:,.4~g}}"
+    cur = results.config["roi"]["currency"]
+    hover = (f"{st.escape_text(fx.label)}: {st.hover_value(fx, 'x', cur)}<br>"
+             f"{st.escape_text(fy.label)}: {st.hover_value(fy, 'y', cur)}")
     for c in st.clusters(results):
         idx = _cluster_points(results, c)
         fig.add_trace(go.Scatter(
@@ -53,19 +55,23 @@ def cluster_profiles(results: Results) -> go.Figure:
     features = results.data.features
     labels = [st.escape_text(f.label) for f in features]
     fig = st.new_figure(
-        height=st.cluster_legend_height(results),
-        xaxis={"title": {"text": "Feature"}, "showgrid": False},
+        **st.legend_layout(results),
+        # positions on the axis, short names as ticks: long labels cannot squeeze the plot
+        xaxis={"title": {"text": "Feature"}, "showgrid": False,
+               "tickvals": list(range(len(features))),
+               "ticktext": [st.escape_text(st.short(f.label)) for f in features]},  # cut, then escaped
         yaxis={"title": {"text": "Normalised centre (0 = min, 1 = max)"}, "range": [-0.03, 1.03]},
     )
     for p in sorted(results.profiles, key=lambda p: p.cluster):
         norm = [(p.centre[f.column] - f.min) / (f.max - f.min) if f.max > f.min else 0.5
                 for f in features]
         fig.add_trace(go.Scatter(
-            x=labels, y=norm, mode="lines+markers", name=st.segment_label(results, p.cluster),
+            x=list(range(len(features))), y=norm, mode="lines+markers",
+            name=st.segment_label(results, p.cluster), text=labels,
             line={"color": st.cluster_colour(p.cluster), "width": 3},
             marker={"size": 9, "symbol": st.cluster_symbol(p.cluster)},
             customdata=[p.centre[f.column] for f in features],
-            hovertemplate="%{x}: %{customdata:,.4~g} (normalised %{y:.2f})"
+            hovertemplate="%{text}: %{customdata:,.4~g} (normalised %{y:.2f})"
                           "<extra>%{fullData.name}</extra>",
         ))
     return fig
@@ -81,8 +87,11 @@ def _segment_bars(results: Results, values: list[float], text: list[str], axis_t
         yaxis={"autorange": "reversed", "showgrid": False, "ticks": ""},
         margin={"l": 20, "r": 30, "t": 20, "b": 60},
     )
+    fig.update_yaxes(tickvals=list(range(len(segments))),
+                     ticktext=[st.segment_label(results, s.cluster, 40) for s in segments])
     fig.add_trace(go.Bar(
-        x=values, y=labels, orientation="h", text=text, textposition="auto",
+        x=values, y=list(range(len(segments))), orientation="h", text=text, textposition="auto",
+        customdata=labels,
         marker={"color": [st.cluster_colour(s.cluster) for s in segments]},
         cliponaxis=False, hovertemplate=hover,
         insidetextfont={"color": [st.text_colour_on(st.cluster_colour(s.cluster))
@@ -96,7 +105,7 @@ def segment_sizes(results: Results) -> go.Figure:
     segs = sorted(results.segments, key=lambda s: s.cluster)
     return _segment_bars(
         results, [s.size for s in segs], [f"{s.size:,} ({st.fmt_pct(s.share)})" for s in segs],
-        "Customers", "%{y}<br>%{x:,} customers<extra></extra>")
+        "Customers", "%{customdata}<br>%{x:,} customers<extra></extra>")
 
 
 def segment_revenue(results: Results) -> go.Figure:
@@ -108,7 +117,7 @@ def segment_revenue(results: Results) -> go.Figure:
         results, [s.total_revenue for s in segs],
         [f"{st.fmt_money(s.total_revenue, cur)} ({st.fmt_pct(s.total_revenue / total)})"
          for s in segs],
-        f"Total revenue ({cur})", "%{y}<br>%{x:,.0f}<extra></extra>")
+        f"Total revenue ({cur})", "%{customdata}<br>" + cur + "%{x:,.0f}<extra></extra>")
     fig.update_xaxes(tickformat="~s")
     return fig
 
@@ -120,7 +129,7 @@ def silhouette_plot(results: Results) -> go.Figure:
     labels = np.asarray(pts.cluster)
     gap = max(4, len(values) // 60)
     fig = st.new_figure(
-        height=st.cluster_legend_height(results, st.HEIGHT + 40),
+        **st.legend_layout(results, st.HEIGHT + 40),
         xaxis={"title": {"text": "Silhouette value"},
                "range": [min(-0.1, values.min() - 0.05), min(1.0, max(0.6, values.max() + 0.1))]},
         yaxis={"title": {"text": "Customers, sorted within each cluster"}, "showgrid": False,
@@ -158,7 +167,7 @@ def pca_projection(results: Results) -> go.Figure:
     if coords.shape[1] < 2:  # a single feature: PC2 is zero
         coords = np.column_stack([coords[:, 0], np.zeros(len(coords))])
     fig = st.new_figure(
-        height=st.cluster_legend_height(results, st.HEIGHT + 40),
+        **st.legend_layout(results, st.HEIGHT + 40),
         xaxis={"title": {"text": f"PC1 ({st.fmt_pct(explained[0])} of variance)"}},
         yaxis={"title": {"text": f"PC2 ({st.fmt_pct(explained[1])} of variance)"}},
     )

@@ -12,6 +12,10 @@ from analysis import figure_style as st
 from analysis.results import Results
 
 K_AXIS = {"title": {"text": "Number of clusters (K)"}, "dtick": 1, "showgrid": False}
+# The usual reading of the average silhouette: what lies above each line.
+SILHOUETTE_LINES = ((0.25, "above 0.25: weak structure (below: none)"),
+                    (0.50, "above 0.50: reasonable structure"),
+                    (0.70, "above 0.70: strong structure"))
 
 
 def _line(x, y, name: str, **extra) -> go.Scatter:
@@ -57,6 +61,11 @@ def elbow(results: Results) -> go.Figure:
     return fig
 
 
+def silhouette_range(values: list[float]) -> tuple[float, float]:
+    """The silhouette axis: from 0 (or below the lowest value) to past the next threshold."""
+    return min(0.0, min(values) - 0.05), min(1.0, max(0.55, max(values) + 0.08))
+
+
 def silhouette_by_k(results: Results) -> go.Figure:
     """Mean silhouette by K (± standard error when sampled), best K and chosen K."""
     rows = results.sweep
@@ -65,13 +74,16 @@ def silhouette_by_k(results: Results) -> go.Figure:
     sampled = any(r.silhouette_se is not None for r in rows)
     error = ({"type": "data", "array": [r.silhouette_se or 0.0 for r in rows],
               "color": st.MUTED, "thickness": 1.5, "width": 5} if sampled else None)
+    # The y axis starts at 0 and reaches past the next reading threshold, so small
+    # differences look small and every line drawn is labelled with what it means.
+    low, high = silhouette_range(values)
     fig = st.new_figure(xaxis=K_AXIS,
-                        yaxis={"title": {"text": "Mean silhouette (higher is better)"}})
-    for threshold, text in ((0.25, "0.25: substantial structure"), (0.50, "0.50: reasonable"),
-                            (0.70, "0.70: strong")):
-        if min(values) - 0.05 <= threshold <= max(values) + 0.08:
+                        yaxis={"title": {"text": "Mean silhouette (higher is better)"},
+                               "range": [low, high]})
+    for threshold, text in SILHOUETTE_LINES:
+        if low <= threshold <= high:
             fig.add_hline(y=threshold, line={"color": st.MUTED, "dash": "dot", "width": 1},
-                          annotation_text=text, annotation_position="bottom left",
+                          annotation_text=text, annotation_position="top right",
                           annotation_font={"color": st.MUTED, "size": st.FONT_SIZE - 2})
     fig.add_trace(_line(ks, values, "Mean silhouette", error_y=error,
                         hovertemplate="K = %{x}<br>silhouette %{y:.3f}<extra></extra>"))
@@ -85,11 +97,12 @@ def validity_indices(results: Results) -> go.Figure:
     """Calinski–Harabasz (higher is better) and Davies–Bouldin (lower is better) by K."""
     rows = results.sweep
     ks = [r.k for r in rows]
+    # Stacked, not side by side: each panel keeps the full width for its ticks and title.
     fig = make_subplots(
-        rows=1, cols=2, horizontal_spacing=0.14,
+        rows=2, cols=1, vertical_spacing=0.2,
         subplot_titles=("Calinski–Harabasz (higher is better)", "Davies–Bouldin (lower is better)"),
     )
-    fig.update_layout(st.base_layout(showlegend=False))
+    fig.update_layout(st.base_layout(height=560, showlegend=False))
     panels = (
         ("Calinski–Harabasz", [r.calinski_harabasz for r in rows], max, ":,.1f"),
         ("Davies–Bouldin", [r.davies_bouldin for r in rows], min, ":.3f"),
@@ -97,17 +110,16 @@ def validity_indices(results: Results) -> go.Figure:
     for col, (name, values, pick, fmt) in enumerate(panels, start=1):
         fig.add_trace(_line(ks, values, name, showlegend=False,
                             hovertemplate=f"K = %{{x}}<br>{name} %{{y{fmt}}}<extra></extra>"),
-                      row=1, col=col)
+                      row=col, col=1)
         best_value = pick(values)
         best_k = ks[values.index(best_value)]
-        fig.add_trace(_star(best_k, best_value, f"Best {name} at K = {best_k}"), row=1, col=col)
+        fig.add_trace(_star(best_k, best_value, f"Best {name} at K = {best_k}"), row=col, col=1)
         fig.add_annotation(x=best_k, y=best_value, text=f"best K = {best_k}", showarrow=False,
                            yshift=-22 if pick is max else 22, xshift=8, xanchor="left",
                            font={"color": st.OKABE_ITO[2], "size": st.FONT_SIZE - 1},
-                           row=1, col=col)
-        st.mark_chosen_k(fig, results.selection.chosen_k, row=1, col=col)
-        fig.update_xaxes(K_AXIS, row=1, col=col)
-    fig.update_yaxes(title_text="Index value", row=1, col=1)
+                           row=col, col=1)
+        st.mark_chosen_k(fig, results.selection.chosen_k, row=col, col=1)
+        fig.update_xaxes(K_AXIS, row=col, col=1)
     st.style_axes(fig)
     fig.update_xaxes(showgrid=False)
     fig.update_layout(margin={"t": 40})
@@ -196,18 +208,19 @@ def roi_sensitivity(results: Results) -> go.Figure:
     if z.min() < 0:
         ticks.insert(0, round(float(z.min())))
     fig = st.new_figure(
-        height=st.HEIGHT + 20,
+        height=st.HEIGHT + 2 * st.LEGEND_ROW,
         xaxis={"title": {"text": "Targeting efficiency improvement"}, "showline": False,
                "tickvals": list(range(len(x_text))), "ticktext": x_text, "showgrid": False,
                "range": [-0.5, len(x_text) - 0.5]},
         yaxis={"title": {"text": "Impact share of revenue"}, "tickvals": list(range(len(y_text))),
                "ticktext": y_text, "showgrid": False, "showline": False,
                "range": [-0.5, len(y_text) - 0.5]},
-        margin={"l": 70, "r": 24, "t": 60, "b": 60},
+        margin={"l": 70, "r": 24, "t": 24, "b": 60 + 2 * st.LEGEND_ROW},
     )
     fig.add_trace(go.Heatmap(
+        # No numbers printed in the cells: they would not fit a phone; the ROI page's table
+        # holds every value, and the tooltip shows it.
         z=_signed_log(z).tolist(), text=[[f"{v:,.0f}%" for v in row] for row in z],
-        texttemplate="%{text}", textfont={"size": st.FONT_SIZE - 3},
         colorscale=_roi_colours(_signed_log(z)), xgap=1, ygap=1,
         colorbar={"title": {"text": "Net ROI", "side": "right"}, "thickness": 14,
                   "tickvals": _signed_log(np.array(ticks, dtype=float)).tolist(),
@@ -227,8 +240,7 @@ def roi_sensitivity(results: Results) -> go.Figure:
         x=[cx], y=[cy], mode="markers", name=(
             f"Current assumption: {st.fmt_pct(roi.targeting_efficiency, 0)} × "
             f"{st.fmt_pct(roi.impact_share, 0)} → {roi.net_roi_pct:,.0f}%"),
-        marker={"symbol": "square-open", "size": 34, "color": st.INK, "line": {"width": 3}},
+        marker={"symbol": "square-open", "size": 26, "color": st.INK, "line": {"width": 3}},
         hoverinfo="name",
     ))
-    fig.update_layout(legend={"y": 1.04})
     return fig

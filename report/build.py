@@ -2,7 +2,7 @@
 
 1. validate the config and the output folder; pick the render engine (fails before any work)
 2. analysis (or its cached outputs)           -> results.json, assignments, profiles
-3. figures (SVGs cached by content)           -> figures/*.html, figures/*.svg
+3. figures (SVGs cached by content)           -> figures/*.svg, figures/*.json
 4. the Reproduce notebook (executed, cached)  -> downloads/reproduce.ipynb
 5. pages from templates                       -> *.qmd, report.qmd, _quarto.yml
 6. render with the engine into a staging folder, then swap it in place of the output folder
@@ -108,7 +108,8 @@ def _figures(results: Results, key: str, project: Path, cache_dir: Path, progres
             with staged_dir(folder) as staging:
                 files = write_figures(specs, staging, cache_dir=cache_dir / "figures", session=session)
                 refs = [{"name": n, "title": sp.title, "caption": sp.caption, "alt": sp.alt,
-                         "html": files[n].html.name, "svg": files[n].svg.name}
+                         "json": files[n].json.name, "svg": files[n].svg.name,
+                         "width": sp.width, "height": sp.height}
                         for n, sp in specs.items()]
                 (staging / "figures.json").write_text(json.dumps(refs, indent=1), encoding="utf-8")
     else:
@@ -119,7 +120,8 @@ def _figures(results: Results, key: str, project: Path, cache_dir: Path, progres
     return {
         ref["name"]: FigureRef(
             name=ref["name"], title=ref["title"], caption=ref["caption"], alt=ref["alt"],
-            html=(folder / ref["html"]).read_text(encoding="utf-8"), svg=f"figures/{ref['svg']}",
+            json=f"figures/{ref['json']}", svg=f"figures/{ref['svg']}",
+            width=ref["width"], height=ref["height"],
         )
         for ref in refs
     }

@@ -1,10 +1,11 @@
-"""Write figures to disk: an HTML fragment for the site and a static SVG for the PDF.
+"""Write figures to disk: a static SVG (shown first on the site, and in the PDF) and the
+figure's plotly JSON, which the site turns into the interactive chart on demand.
 
-The fragments never load plotly.js themselves (the site layout ships it once, as a local
-asset). SVGs are drawn by kaleido 1.x in headless Chromium; all figures of a build share one
+SVGs are drawn by kaleido 1.x in headless Chromium; all figures of a build share one
 browser session, because starting Chromium costs far more than drawing a figure. Each
 figure has a content hash, so an SVG drawn before for the same figure is reused from a
-cache folder instead of being drawn again.
+cache folder instead of being drawn again. Plotly names the SVG's clip paths after a random
+id; it is replaced by one derived from the hash, so the same figure gives the same bytes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hashlib
+import json
 import os
 import queue
 import re
@@ -28,10 +30,10 @@ import plotly.graph_objects as go
 from analysis.figures import FigureSpec
 from report.errors import RenderError
 
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+# The interactive chart: no plotly logo, fits its column, and no toolbar over the legend
+# (hover tooltips, zoom by dragging and double-click to reset still work).
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 INSTALL_HINT = "install it with `apt-get install chromium` (Debian/Ubuntu)"
-# a script loaded from the network: never allowed in a fragment (the site must work offline)
-_REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,8 @@ class FigureFiles:
     """What `write_figures` wrote for one figure."""
 
     name: str
-    html: Path  # fragment for the site: a <div> and the inline script that draws it
-    svg: Path  # static image for the PDF
+    json: Path  # plotly JSON (data, layout, config) of the interactive chart
+    svg: Path  # static image: the site's first view and the PDF's figure
     hash: str  # content hash of the figure (JSON + export size + renderer versions)
     cached: bool  # True when the SVG was copied from the cache instead of drawn
 
@@ -63,15 +65,24 @@ def figure_hash(fig: go.Figure, width: int | None = None, height: int | None = N
     return digest.hexdigest()
 
 
-def html_fragment(spec: FigureSpec) -> str:
-    """The site's HTML for one figure: no plotly.js, no network access."""
-    html = spec.figure.to_html(
-        full_html=False, include_plotlyjs=False, div_id=f"fig-{spec.name}",
-        config=dict(PLOTLY_CONFIG), default_width="100%", default_height=f"{spec.height}px",
-    )
-    if _REMOTE_SCRIPT.search(html):  # a plotly change we do not expect: fail loudly
-        raise RenderError(f"figure {spec.name!r}: the HTML fragment loads a remote script")
-    return html
+def figure_json(spec: FigureSpec) -> str:
+    """The interactive chart as JSON: plotly's data and layout plus our config."""
+    import plotly.io as pio
+
+    payload = json.loads(pio.to_json(spec.figure, validate=False, remove_uids=True))
+    payload["config"] = dict(PLOTLY_CONFIG)
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+_SVG_UID = re.compile(r'id="defs-([0-9a-f]{6})"')
+
+
+def stable_svg_ids(path: Path, digest: str) -> None:
+    """Replace plotly's random per-render id in an SVG by one taken from the figure hash."""
+    text = path.read_text(encoding="utf-8")
+    found = _SVG_UID.search(text)
+    if found and found.group(1) != digest[:6]:
+        path.write_text(text.replace(found.group(1), digest[:6]), encoding="utf-8")
 
 
 def find_chromium() -> str:
@@ -163,6 +174,11 @@ class SvgSession:
         except RenderError:
             raise
         except Exception as exc:  # kaleido/choreographer raise many kinds; name the step
+            if type(exc).__name__ == "KaleidoError" and self._current:
+                # Chromium ran; plotly.js itself refused this figure (e.g. no room to draw).
+                raise RenderError(
+                    f"plotly could not draw figure {self._current!r} as SVG: {exc}"
+                ) from exc
             where = f"figure {self._current!r}" if self._current else "starting Chromium"
             raise RenderError(
                 f"drawing the static figures with Chromium ({self.browser}) failed at {where}: "
@@ -205,7 +221,7 @@ def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
                   cache_dir: Path | None = None,
                   browser_path: str | None = None,
                   session: SvgSession | None = None) -> dict[str, FigureFiles]:
-    """Write `<name>.html` (fragment) and `<name>.svg` for every figure into `out_dir`.
+    """Write `<name>.json` (interactive) and `<name>.svg` for every figure into `out_dir`.
 
     SVGs whose hash is found in `cache_dir` are copied from there; the rest are drawn in
     one browser session and then stored in `cache_dir` for next time. Chromium is only
@@ -218,16 +234,19 @@ def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
     jobs: list[tuple[str, go.Figure, Path, int, int]] = []
     for name, spec in specs.items():
         digest = figure_hash(spec.figure, spec.width, spec.height)
-        html_path, svg_path = out_dir / f"{name}.html", out_dir / f"{name}.svg"
-        html_path.write_text(html_fragment(spec) + "\n", encoding="utf-8")
+        json_path, svg_path = out_dir / f"{name}.json", out_dir / f"{name}.svg"
+        json_path.write_text(figure_json(spec) + "\n", encoding="utf-8")
         cached = cache is not None and (cache / f"{digest}.svg").is_file()
         if cached:
             _copy_atomic(cache / f"{digest}.svg", svg_path)
         else:
             jobs.append((name, spec.figure, svg_path, spec.width, spec.height))
-        files[name] = FigureFiles(name, html_path, svg_path, digest, cached)
+        files[name] = FigureFiles(name, json_path, svg_path, digest, cached)
 
     render_svgs(jobs, browser_path, session=session)
+    for item in files.values():
+        if not item.cached:
+            stable_svg_ids(item.svg, item.hash)
 
     if cache is not None:
         for item in files.values():

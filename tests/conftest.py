@@ -83,6 +83,7 @@ class PageWatch:
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.external_requests: list[str] = []
+        self.requests: list[str] = []  # every URL the page asked for
 
 
 @pytest.fixture
@@ -94,6 +95,7 @@ def page(browser):
 
     def guard(route):
         url = route.request.url
+        watch.requests.append(url)
         host = urlsplit(url).hostname
         if urlsplit(url).scheme in ("data", "blob", "about") or host == "127.0.0.1":
             route.continue_()

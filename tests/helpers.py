@@ -90,9 +90,7 @@ def chromium_path() -> str | None:
 
 
 def settle(page) -> None:
-    """Wait until a page has loaded and drawn its figures. (Not "networkidle": on Quarto's
-    pages anchor.js requests a `data:` font Chromium never reports finished.)"""
+    """Wait until a page has loaded. (Not "networkidle": on Quarto's pages anchor.js requests
+    a `data:` font Chromium never reports finished.)"""
     page.wait_for_load_state("load")
-    if page.locator(".kr-figure").count():
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15000)
     page.wait_for_timeout(300)

@@ -58,7 +58,7 @@ class PandocEngine:
                 (site_dir / out).write_text(html, encoding="utf-8")
                 pages.append(out)
                 highlight_css = highlight_css or fragment.css
-                uses_plotly = uses_plotly or "assets/plotly.min.js" in html
+                uses_plotly = uses_plotly or "assets/figures.js" in html
             report_progress(progress, "PDF report (typst)")
             source = typst_source.result()
         install_site_assets(site_dir, with_plotly=uses_plotly)

@@ -40,17 +40,41 @@ def test_page_loads_cleanly(page, site_url, name):
 
 
 @pytest.mark.parametrize("name, count", sorted(FIGURES_ON.items()))
-def test_plotly_figures_render(page, site_url, name, count):
+def test_charts_show_as_images_then_turn_interactive(page, site_url, name, count):
+    """Each chart is first its static SVG (sized, with alt text); reaching for it draws the
+    interactive plotly chart in its place, plotly.js loaded only then, from this site."""
     page.goto(site_url + name)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15000)
-    plots = page.locator(".kr-figure .js-plotly-plot")
-    assert plots.count() == count
+    settle(page)
+    figures = page.locator(".kr-figure")
+    assert figures.count() == count
+    assert not [r for r in page.watch.requests if "plotly.min.js" in r]
     for i in range(count):
-        box = plots.nth(i).bounding_box()
+        image = figures.nth(i).locator("img.kr-static")
+        assert int(image.get_attribute("width")) > 300 and int(image.get_attribute("height")) > 200
+        assert len(image.get_attribute("alt")) > 20
+    for i in range(count):
+        figures.nth(i).locator(".kr-activate").click()
+        figures.nth(i).locator(".js-plotly-plot .main-svg").first.wait_for(timeout=15000)
+        box = figures.nth(i).locator(".js-plotly-plot").bounding_box()
         assert box["width"] > 300 and box["height"] > 200
-        # each figure carries alt text for screen readers
-        label = page.locator(".kr-figure .kr-plot").nth(i).get_attribute("aria-label")
-        assert label and len(label) > 20
+        assert figures.nth(i).get_attribute("data-state") == "interactive"
+    assert [r for r in page.watch.requests if "plotly.min.js" in r]
+    assert page.watch.page_errors == [] and page.watch.external_requests == []
+
+
+def test_charts_are_images_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        no_js = context.new_page()
+        no_js.goto(site_url + "clusters.html")
+        images = no_js.locator(".kr-figure img.kr-static")
+        assert images.count() == FIGURES_ON["clusters.html"]
+        for i in range(images.count()):
+            images.nth(i).scroll_into_view_if_needed()
+            assert no_js.evaluate("img => img.complete && img.naturalWidth > 0",
+                                  images.nth(i).element_handle())
+    finally:
+        context.close()
 
 
 def test_navbar_links_reach_every_page(page, site_url):

@@ -23,28 +23,34 @@ RAW_HTML_MARK = "raw-html-only-marker"
 RAW_TYPST_MARK = "RawTypstOnlyMarker"
 
 
-def plotly_fragment() -> str:
+def figure_json() -> str:
     fig = go.Figure(go.Scatter(x=[1, 2, 3, 4], y=[3, 1, 4, 2], mode="markers+lines"))
     fig.update_layout(title="Elbow curve", height=360, margin=dict(l=40, r=20, t=50, b=40))
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id="fig-elbow")
+    return fig.to_json()
+
+
+# A chart as report.project writes it: the static SVG, its JSON for the interactive version.
+FIGURE = ('<figure class="kr-figure" id="figure-elbow" data-plotly="figures/elbow.json">'
+          '<img class="kr-static" src="figures/elbow.svg" width="320" height="160" '
+          'alt="An elbow curve" loading="lazy"><figcaption>Elbow curve.</figcaption></figure>')
 
 
 def page(title: str, body: str, *, plotly: bool = False, **meta: str) -> str:
-    """A page as report.project writes it: `format: html`, plotly.js included by the page."""
+    """A page as report.project writes it: `format: html`, the charts' script included."""
     lines = ["---", f'title: "{title}"']
     # Dates are typed (unquoted), as report.project writes them.
     lines += [f"{key}: {value}" if key == "date" else f'{key}: "{value}"'
               for key, value in meta.items()]
     if plotly:
         lines += ["format:", "  html:", "    include-in-header:", "      - text: |",
-                  '          <script src="assets/plotly.min.js" charset="utf-8"></script>']
+                  '          <script src="assets/figures.js" defer></script>']
     else:
         lines.append("format: html")
     return "\n".join([*lines, "---", "", body.strip(), ""])
 
 
 def page_bodies() -> dict[str, str]:
-    figure = plotly_fragment()
+    figure = FIGURE
     return {
         "index.qmd": page(
             "Executive summary",
@@ -197,6 +203,7 @@ def write_project(root: Path) -> Path:
     (root / "report.qmd").write_text(REPORT_QMD, encoding="utf-8")
     (root / "figures").mkdir(exist_ok=True)
     (root / "figures" / "elbow.svg").write_text(SVG, encoding="utf-8")
+    (root / "figures" / "elbow.json").write_text(figure_json(), encoding="utf-8")
     (root / "downloads").mkdir(exist_ok=True)
     (root / "downloads" / "segments.csv").write_text("customer_id,segment\n1,VIP\n")
     (root / "assets").mkdir(exist_ok=True)
@@ -265,7 +272,9 @@ def check_site(project_dir: Path, site_dir: Path, result) -> None:
     assert broken_links(site_dir) == []
     assert external_references(site_dir) == []
     index = (site_dir / "index.html").read_text(encoding="utf-8")
-    assert RAW_HTML_MARK in index and "Plotly.newPlot" in index
+    assert RAW_HTML_MARK in index and 'data-plotly="figures/elbow.json"' in index
+    assert (site_dir / "figures" / "elbow.json").is_file()
+    assert (site_dir / "assets" / "plotly.min.js").is_file()  # loaded on demand
     assert all(RAW_TYPST_MARK not in (site_dir / p).read_text(encoding="utf-8") for p in pages)
     text = "\n".join(pdf_text(result.pdf))
     assert RAW_TYPST_MARK in text and RAW_HTML_MARK not in text

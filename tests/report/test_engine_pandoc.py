@@ -93,10 +93,11 @@ def test_tables_and_segment_cards_reach_the_page(built):
     assert html(site, "index.html").count('class="segment-card"') == 2
 
 
-def test_plotly_js_is_local_and_only_on_pages_with_figures(built):
+def test_chart_script_only_on_pages_with_figures_and_plotly_js_is_local(built):
     _, site, _ = built
     assert (site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
-    tag = '<script src="assets/plotly.min.js" charset="utf-8"></script>'
+    assert "plotly.min.js" not in html(site, "index.html")  # loaded on demand only
+    tag = '<script src="assets/figures.js" defer></script>'
     assert tag in html(site, "index.html")
     assert tag not in html(site, "data.html")
 
@@ -112,7 +113,7 @@ def test_includes_of_quarto_yml_and_of_the_page_reach_every_page(built):
         assert '<script src="pagefind/pagefind-ui.js" defer></script>' in head
         assert body.rstrip().endswith(
             '<script src="assets/version-switcher.js" defer></script>\n\n</body>\n</html>')
-    assert "assets/plotly.min.js" in html(site, "index.html").split("</head>")[0]
+    assert "assets/figures.js" in html(site, "index.html").split("</head>")[0]
 
 
 def test_dates_read_as_quarto_shows_them(built):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-import re
+import json
 import shutil
 import time
 import xml.etree.ElementTree as ET
@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from analysis import figure_style as st
 from analysis.config import load_config
 from analysis.figures import build_all
 from analysis.pipeline import run_analysis
 from report import figure_export
 from report.errors import RenderError, ReportError
-from report.figure_export import figure_hash, html_fragment, write_figures
+from report.figure_export import figure_hash, figure_json, write_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium")
@@ -70,17 +71,18 @@ def _svg_text(path: Path) -> str:
     return " ".join("".join(el.itertext()) for el in root.iter(f"{SVG}text"))
 
 
-# ------------------------------------------------------------------ HTML fragments
+# ------------------------------------------------------------------ interactive JSON
 
 
-def test_fragments_have_no_cdn_and_a_stable_div_id(specs):
+def test_chart_json_is_data_with_our_config_and_no_url(specs):
     for name, spec in specs.items():
-        html = html_fragment(spec)
-        assert f'id="fig-{name}"' in html
-        assert "Plotly.newPlot" in html
-        assert not re.search(r"<script[^>]*\bsrc=", html), name
-        assert "http://" not in html and "https://" not in html, name
-        assert '"displaylogo": false' in html and '"responsive": true' in html
+        payload = json.loads(figure_json(spec))
+        assert set(payload) == {"data", "layout", "config"}, name
+        assert payload["config"] == {"displaylogo": False, "responsive": True,
+                                     "displayModeBar": False}
+        text = figure_json(spec)
+        assert "http://" not in text and "https://" not in text, name
+        assert all("uid" not in trace for trace in payload["data"])  # stable bytes
 
 
 def test_figure_hash_is_stable_and_content_sensitive(results, specs):
@@ -108,11 +110,11 @@ def test_missing_chromium_raises_render_error_with_the_fix(specs, tmp_path, monk
 
 
 @needs_chromium
-def test_every_figure_is_written_as_fragment_and_valid_svg(exported, specs):
+def test_every_figure_is_written_as_json_and_valid_svg(exported, specs):
     files = exported["files"]
     assert list(files) == list(specs)
     for name, item in files.items():
-        assert item.html.read_text(encoding="utf-8").count(f'id="fig-{name}"') == 1
+        assert json.loads(item.json.read_text(encoding="utf-8"))["data"]
         assert item.svg.stat().st_size > 1000
         assert item.hash == figure_hash(specs[name].figure, specs[name].width, specs[name].height)
         assert not item.cached
@@ -131,7 +133,7 @@ def test_svgs_carry_the_expected_text(exported, results):
     assert "Davies–Bouldin (lower is better)" in _svg_text(files["validity-indices"].svg)
     assert f"{results.roi.net_roi_pct:,.0f}%" in _svg_text(files["roi-sensitivity"].svg)
     root = ET.parse(files["elbow"].svg).getroot()
-    assert float(root.get("width")) == 760
+    assert float(root.get("width")) == st.WIDTH
 
 
 @needs_chromium
@@ -175,6 +177,8 @@ def test_hostile_label_is_literal_text_in_the_svg(results, tmp_path):
     svg = files["segment-sizes"].svg
     root = ET.parse(svg).getroot()
     assert not [el for el in root.iter() if el.tag.endswith("script")]
-    assert "Cluster 0 — <script>alert(1)</script> & co" in _svg_text(svg)
-    html = files["segment-sizes"].html.read_text(encoding="utf-8")
-    assert html.count("<script") == 1 and "alert(1)</script>" not in html  # plotly's own only
+    # shown as text (axis ticks cut long names at 40 characters; tooltips keep them whole)
+    assert "Cluster 0 — <script>alert(1)</script> &…" in _svg_text(svg)
+    data = json.loads(files["segment-sizes"].json.read_text(encoding="utf-8"))["data"]
+    # plotly shows labels as escaped text: the JSON holds entities, never a live tag
+    assert "&lt;script&gt;" in json.dumps(data) and "<script>" not in json.dumps(data)
