@@ -54,10 +54,24 @@ def staged_dir(target: Path) -> Iterator[Path]:
     try:
         yield staging
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        make_readable(staging)
         swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def make_readable(root: Path) -> None:
+    """Folders 0755 and files 0644, whatever the umask and mkdtemp's private 0700: a web
+    server running as another user must be able to serve a published site."""
+    os.chmod(root, 0o755)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs:
+            os.chmod(os.path.join(folder, name), 0o755)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
 
 
 def swap_into_place(staging: Path, target: Path) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import platform
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
+from . import __version__, clock
 from .config import Config
 from .results import Provenance
 
@@ -32,12 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def build_time() -> str:
     """UTC build time; SOURCE_DATE_EPOCH (reproducible builds) wins when set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip().isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    else:
-        moment = dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
-    return moment.isoformat().replace("+00:00", "Z")
+    return clock.build_moment().isoformat().replace("+00:00", "Z")
 
 
 def package_versions(names=PACKAGES) -> dict[str, str]:

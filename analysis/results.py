@@ -66,7 +66,7 @@ class SweepRow:
     calinski_harabasz: float
     davies_bouldin: float
     n_iter: int
-    fit_seconds: float
+    fit_seconds: float | None  # None: not published (reproducible build)
     min_cluster_share: float = 0.0  # share of customers in the smallest cluster
 
 
@@ -172,7 +172,7 @@ class Stability:
 class AlgorithmRun:
     algorithm: str  # lloyd | minibatch
     k: int
-    fit_seconds: float
+    fit_seconds: float | None  # None: not published (reproducible build)
     inertia: float  # on all rows
     ari_vs_final: float
 
@@ -269,6 +269,17 @@ class Results:
     provenance: Provenance
     comparison: Comparison | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def without_timings(self) -> Results:
+        """A copy without measured durations: a reproducible build (SOURCE_DATE_EPOCH) must
+        give the same bytes every time, and wall-clock times never repeat."""
+        copy = Results.from_dict(self.to_dict())
+        for row in copy.sweep:
+            row.fit_seconds = None
+        for run in copy.algorithms:
+            run.fit_seconds = None
+        copy.run.seconds = {}
+        return copy
 
     def sweep_row(self, k: int) -> SweepRow:
         return next(r for r in self.sweep if r.k == k)

@@ -89,7 +89,9 @@ def _load_results(folder: Path, config: Config) -> Results:
     results.metadata = config.report.model_dump(mode="json")
     results.config = config.public_dict()
     results.provenance = provenance.collect(config, results.data.sha256)
-    return results
+    from analysis.clock import reproducible
+
+    return results.without_timings() if reproducible() else results
 
 
 def _figures(results: Results, key: str, project: Path, cache_dir: Path, progress: Progress,

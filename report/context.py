@@ -238,7 +238,7 @@ def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> 
             "exact_max_rows": number(r.run.silhouette_exact_max_rows),
             "sample_size": number(r.run.silhouette_sample_size),
             "sweep_rows": number(r.run.sweep_rows),
-            "seconds_total": number(sum(r.run.seconds.values()), 2),
+            "seconds_total": number(sum(r.run.seconds.values()), 2) if r.run.seconds else None,
         },
         "sweep": sweep_rows(r),
         "profiles": _profile_rows(r, currency),

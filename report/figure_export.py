@@ -77,6 +77,15 @@ def figure_json(spec: FigureSpec) -> str:
 _SVG_UID = re.compile(r'id="defs-([0-9a-f]{6})"')
 
 
+def _with_stable_uids(fig: go.Figure, digest: str) -> go.Figure:
+    """A copy whose traces carry uids from the figure hash: plotly names each trace's SVG
+    group after its uid, which it would otherwise draw at random."""
+    copy = go.Figure(fig)
+    for i, trace in enumerate(copy.data):
+        trace.uid = f"{digest[:6]}{i}"
+    return copy
+
+
 def stable_svg_ids(path: Path, digest: str) -> None:
     """Replace plotly's random per-render id in an SVG by one taken from the figure hash."""
     text = path.read_text(encoding="utf-8")
@@ -240,7 +249,8 @@ def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
         if cached:
             _copy_atomic(cache / f"{digest}.svg", svg_path)
         else:
-            jobs.append((name, spec.figure, svg_path, spec.width, spec.height))
+            jobs.append((name, _with_stable_uids(spec.figure, digest), svg_path, spec.width,
+                         spec.height))
         files[name] = FigureFiles(name, json_path, svg_path, digest, cached)
 
     render_svgs(jobs, browser_path, session=session)

@@ -117,6 +117,8 @@ def build_notebook(config: dict[str, Any], title: str, version: str,
         new_markdown_cell("## Check against the published report"),
         new_code_cell(check_cell_source({})),
     ]
+    for i, cell in enumerate(cells):
+        cell.id = f"cell-{i}"  # stable ids: the same report gives the same notebook bytes
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}
@@ -136,6 +138,7 @@ class NotebookRun:
         self.notebook = notebook
         self.client = NotebookClient(
             notebook, timeout=EXECUTION_TIMEOUT, kernel_name="python3",
+            record_timing=False,  # no wall-clock times in the published notebook
             resources={"metadata": {"path": str(workdir)}},
             # The kernel's own start-up notices (e.g. about its local TCP transport) are
             # noise in a build log; real errors still surface as failed cells.

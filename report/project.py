@@ -134,7 +134,8 @@ def write_project(
         written.append(path)
     report = project_dir / PDF_SOURCE
     report.write_text(
-        env.get_template("report.qmd.j2").render(target="pdf", **context), encoding="utf-8"
+        env.get_template("report.qmd.j2").render(target="pdf", site_url=settings.site_url,
+                                                 **context), encoding="utf-8"
     )
     (project_dir / "_quarto.yml").write_text(
         yaml.safe_dump(settings.config, sort_keys=False, allow_unicode=True), encoding="utf-8"

@@ -19,9 +19,20 @@
     return box;
   }
 
+  // pagefind's input carries only a title: give it a real accessible name.
+  function label(box) {
+    var input = box.querySelector("input");
+    if (input) {
+      input.setAttribute("aria-label", "Search the report");
+      return;
+    }
+    window.requestAnimationFrame(function () { label(box); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof window.PagefindUI !== "function") return;
-    if (!slot()) return;
+    var box = slot();
+    if (!box) return;
     new window.PagefindUI({
       element: "#search",
       showImages: false,
@@ -29,5 +40,6 @@
       resetStyles: false,
       translations: { placeholder: "Search" },
     });
+    label(box);
   });
 })();

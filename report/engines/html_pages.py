@@ -23,7 +23,7 @@ from report.engines.siteconfig import (
     html_href,
 )
 
-FILTERS = [TEMPLATES_DIR / "filters" / "callouts.lua", TEMPLATES_DIR / "filters" / "links.lua"]
+FILTERS = [TEMPLATES_DIR / "filters" / name for name in ("callouts.lua", "links.lua", "tables.lua")]
 FRAGMENT_TEMPLATE = TEMPLATES_DIR / "layout" / "fragment.html"
 _MARKERS = re.compile(r"^<!--kr:(toc|css|body)-->\n", re.M)
 
@@ -184,6 +184,7 @@ class PageWriter:
                 "footer": self.footer,
                 "pdf_href": PDF_HREF,
                 "css": stylesheets(self.site.html),
+                "favicon": self.site.favicon,
             },
             page={
                 "title": _text(meta.get("title")),

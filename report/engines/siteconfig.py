@@ -42,6 +42,7 @@ class SiteConfig:
     typst: dict[str, Any]
     metadata: dict[str, Any] = field(default_factory=dict)  # site-wide document metadata
     site_url: str | None = None
+    favicon: str | None = None  # website.favicon
     output_dir: str = "_site"  # where `quarto render` writes the website
 
 
@@ -149,6 +150,7 @@ def load_site_config(project_dir: Path) -> SiteConfig:
         typst=format_options(cfg.get("format"), "typst"),
         metadata={k: v for k, v in cfg.items() if k not in _NON_METADATA_KEYS},
         site_url=website.get("site-url"),
+        favicon=website.get("favicon"),
         output_dir=str(project.get("output-dir") or "_site"),
     )
 

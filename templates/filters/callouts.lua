@@ -45,8 +45,9 @@ function Div(div)
       { pandoc.Plain(title) },
       pandoc.Attr("", { "callout-title" }))
     local body = pandoc.Div(div.content, pandoc.Attr("", { "callout-body" }))
+    -- attributes as ordered pairs, so the output is byte-identical from build to build
     local attr = pandoc.Attr(div.identifier, { "callout", "callout-" .. kind },
-      { role = kind == "note" and "note" or "region", ["aria-label"] = KINDS[kind] })
+      { { "role", kind == "note" and "note" or "region" }, { "aria-label", KINDS[kind] } })
     return pandoc.Div({ header, body }, attr)
   elseif FORMAT:match("typst") then
     local title_typst = pandoc.write(pandoc.Pandoc({ pandoc.Plain(title) }), "typst")
