@@ -134,8 +134,9 @@ def scatter_axes(results: Results) -> tuple[FeatureSummary, FeatureSummary]:
 
 
 def axis_title(feature: FeatureSummary) -> str:
-    unit = f" ({feature.unit})" if feature.unit else ""
-    return escape_text(f"{feature.label}{unit}")
+    """'Label (unit)', cut to fit an axis (tooltips and tables show the full label)."""
+    unit = f" ({short(feature.unit, 16)})" if feature.unit else ""
+    return escape_text(short(feature.label, 48) + unit)
 
 
 def value_axis(feature: FeatureSummary) -> dict:

@@ -80,7 +80,7 @@ _SVG_UID = re.compile(r'id="defs-([0-9a-f]{6})"')
 def _with_stable_uids(fig: go.Figure, digest: str) -> go.Figure:
     """A copy whose traces carry uids from the figure hash: plotly names each trace's SVG
     group after its uid, which it would otherwise draw at random."""
-    copy = go.Figure(fig)
+    copy = go.Figure(fig.to_dict())  # a real copy: subplot figures share state otherwise
     for i, trace in enumerate(copy.data):
         trace.uid = f"{digest[:6]}{i}"
     return copy
@@ -144,15 +144,27 @@ class SvgSession:
                 item[1].set_exception(self._failure or RuntimeError("session closed"))
 
     async def _serve(self) -> None:
+        """Draw the queued jobs in one Chromium session (a new one if a tab proves broken)."""
+        pending: tuple | None = None
+        while True:
+            pending = await self._session(pending)
+            if pending is None:
+                return
+
+    async def _session(self, carried: tuple | None) -> tuple | None:
+        """One browser session: serve requests until closed (returns None), or return the
+        request in progress when the tab turned out not to be ready (see `_not_ready`)."""
         import kaleido  # imported late: only builds that draw SVGs need it
 
         # mathjax=False: the figures use no LaTeX, and its default is a CDN URL (no network)
         async with kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=self.browser) as k:
             while True:
-                item = await asyncio.to_thread(self._requests.get)
+                item = carried or await asyncio.to_thread(self._requests.get)
+                carried = None
                 if item is None:
-                    return
-                jobs, done = item
+                    return None
+                jobs, done, attempt = item if len(item) == 3 else (*item, 0)
+                drawn = 0
                 try:
                     for name, fig, path, width, height in jobs:
                         self._current = name
@@ -161,8 +173,11 @@ class SvgSession:
                              "opts": {"format": "svg", "width": width, "height": height, "scale": 1}},
                             cancel_on_error=True,
                         )
+                        drawn += 1
                     done.set_result(None)
                 except Exception as exc:  # noqa: BLE001 - handed to the waiting caller
+                    if _not_ready(exc) and attempt < 2:
+                        return (jobs[drawn:], done, attempt + 1)  # a fresh browser, same jobs
                     done.set_exception(exc)
 
     def draw(self, jobs: list[tuple[str, go.Figure, Path, int, int]]) -> None:
@@ -198,6 +213,13 @@ class SvgSession:
         if self._thread is not None and self._thread.is_alive():
             self._requests.put(None)
             self._thread.join(timeout=30)
+
+
+def _not_ready(exc: BaseException) -> bool:
+    """kaleido sometimes records the execution context of the blank start page instead of
+    its own page's (the two "context created" events race on a loaded machine); every call
+    then fails with `kaleido_scopes is not defined`. A new browser session gets it right."""
+    return type(exc).__name__ == "JavascriptError" and "kaleido_scopes is not defined" in str(exc)
 
 
 def render_svgs(jobs: list[tuple[str, go.Figure, Path, int, int]],

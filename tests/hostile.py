@@ -26,6 +26,10 @@ SECRET_NAME = "KR_HOSTILE_SECRET"
 SECRET_VALUE = "kr-secret-7d1e5a90"
 ENV_SHORTCODE = "{{< env KR_HOSTILE_SECRET >}}"
 QUARTO_FORMS = "{{< meta title >}} {{{< var x >}}} a >}} b {{</* env HOME */>}} {{<"
+# A label of 5,000 characters with no space: pages must wrap it, never scroll sideways.
+LONG_WORD = "Long" + "0123456789" * 500
+# Right-to-left text in the byline must not reorder it.
+RTL = "محمد سعيد"  # (no lam-alef: pdftotext splits that ligature back out of order)
 
 # Each string a test looks for in the output, as literal text.
 HOSTILE = [SCRIPT, IMG, SHORTCODE, JS_LINK, TYPST_READ, TYPST_IMPORT, MARKUP, ENV_SHORTCODE,
@@ -88,7 +92,7 @@ def hostile_config(data: Path, cff: Path) -> dict:
             {"column": spend, "label": hostile("labS", IMG, "\nnewline"), "unit": CURRENCY},
             {"column": visits, "label": hostile("labV", SHORTCODE), "unit": hostile("unitV", SCRIPT)},
             {"column": basket, "label": hostile("labB", TYPST_IMPORT, MARKUP, QUARTO_FORMS)},
-            {"column": loyal, "label": hostile("labL", JS_LINK, TYPST_READ)},
+            {"column": loyal, "label": hostile("labL", JS_LINK, TYPST_READ, LONG_WORD)},
         ],
         "roles": {"spending": spend, "frequency": visits, "transaction": basket, "loyalty": loyal},
         "roi": {"currency": CURRENCY},
@@ -97,7 +101,7 @@ def hostile_config(data: Path, cff: Path) -> dict:
         "report": {
             "title": hostile("Title", SCRIPT, IMG, ENV_SHORTCODE),
             "subtitle": hostile("Subtitle", SHORTCODE, TYPST_READ, QUARTO_FORMS, "\nline two"),
-            "author": hostile("Author", JS_LINK, TYPST_IMPORT, ENV_SHORTCODE, "{unbalanced"),
+            "author": hostile(RTL, "Author", JS_LINK, TYPST_IMPORT, ENV_SHORTCODE, "{unbalanced"),
             "affiliation": hostile("Affil", MARKUP, SCRIPT),
             "version": hostile("Ver", TYPST_READ, IMG),
             "license": hostile("Lic", SCRIPT, SHORTCODE, ENV_SHORTCODE),

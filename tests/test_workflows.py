@@ -78,7 +78,7 @@ def test_ci_runs_setup_lint_tests_and_builds_with_both_engines_with_least_permis
              ".venv/bin/kmeans-report build --engine pandoc --out _site-pandoc"]
     assert [r for r in runs if r in order] == order
     uploads = [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
-    assert uploads == ["_site", "_site-pandoc"]
+    assert uploads == ["test-artifacts", "_site", "_site-pandoc"]
 
 
 def test_publish_triggers_permissions_and_concurrency():

@@ -210,3 +210,13 @@ def test_figure_json_is_bounded(results, specs):
     pts.features = {k: v * reps for k, v in pts.features.items()}
     total = sum(len(s.figure.to_json()) for s in build_all(big).values())
     assert total < 600_000, f"figures weigh {total:,} bytes with 2,000 points"
+
+
+def test_tooltips_are_formatted_like_the_tables_with_full_names(specs):
+    """No 6.907e+4 in a tooltip: money with its currency and separators, units named, and
+    trace names never cut (hoverlabel.namelength -1)."""
+    scatter = specs["segments-scatter"].figure
+    template = scatter.data[0].hovertemplate
+    assert "$%{x:,.0f}" in template and "visits/year" in template and "~g" not in template
+    for spec in specs.values():
+        assert spec.figure.layout.hoverlabel.namelength == -1

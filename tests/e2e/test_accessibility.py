@@ -44,9 +44,19 @@ def test_no_axe_violation(page, site_url, name, width):
     assert violations(page) == []
 
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # uploaded by CI
+
+
 @pytest.mark.parametrize("name", [p.href for p in PAGES])
-def test_no_page_scrolls_sideways_on_a_phone(page, site_url, name):
+def test_no_page_scrolls_sideways_on_a_phone(page, site_url, engine_site, name):
+    """Every page at 390 × 844; the full-page screenshot of each is kept for review."""
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(site_url + name)
     settle(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for figure in page.locator(".kr-figure").all():
+        box = figure.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    folder = ARTIFACTS / f"phone-{engine_site[2]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name.replace(".html", ".png")), full_page=True)

@@ -182,3 +182,47 @@ def test_hostile_label_is_literal_text_in_the_svg(results, tmp_path):
     data = json.loads(files["segment-sizes"].json.read_text(encoding="utf-8"))["data"]
     # plotly shows labels as escaped text: the JSON holds entities, never a live tag
     assert "&lt;script&gt;" in json.dumps(data) and "<script>" not in json.dumps(data)
+
+
+def test_a_tab_that_is_not_ready_gets_a_fresh_browser_and_the_figure_is_drawn(
+        specs, tmp_path, monkeypatch):
+    """kaleido's start-up race ('kaleido_scopes is not defined') costs a new browser, not
+    the build: the session starts again and draws the same figure."""
+    import sys
+    import types
+
+    class JavascriptError(Exception):
+        pass
+
+    sessions = []
+
+    class FakeKaleido:
+        def __init__(self, **kwargs):
+            sessions.append(self)
+            self.calls = 0
+
+        async def __aenter__(self):
+            return self
+
+        async def __aexit__(self, *exc):
+            return False
+
+        async def write_fig_from_object(self, job, cancel_on_error=True):
+            self.calls += 1
+            if len(sessions) == 1:
+                raise JavascriptError("ReferenceError: kaleido_scopes is not defined")
+            Path(job["path"]).write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+
+    monkeypatch.setitem(sys.modules, "kaleido", types.SimpleNamespace(Kaleido=FakeKaleido))
+    monkeypatch.setattr(figure_export, "find_chromium", lambda: "/usr/bin/chromium")
+    files = write_figures({"elbow": specs["elbow"]}, tmp_path)
+    assert files["elbow"].svg.is_file() and len(sessions) == 2
+
+
+@needs_chromium
+def test_many_export_sessions_in_a_row_all_draw(specs, tmp_path):
+    """Starting the export again and again (as builds do) never fails on start-up."""
+    for attempt in range(6):
+        out = tmp_path / str(attempt)
+        files = write_figures({"segment-sizes": specs["segment-sizes"]}, out)
+        _svg_text(files["segment-sizes"].svg)
