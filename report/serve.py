@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
+import os
 from pathlib import Path
 
 from .errors import ReportError
@@ -11,9 +14,39 @@ from .errors import ReportError
 HOST = "127.0.0.1"
 
 
+# Text formats a static host (GitHub Pages, Netlify, nginx with gzip on) sends compressed;
+# the preview does the same so that what it shows, and what a benchmark measures against it,
+# is what readers download.
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map", ".mjs"}
+
+
+@functools.lru_cache(maxsize=256)
+def _gzipped(path: str, mtime_ns: int) -> bytes:
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 — stdlib signature
         pass
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if (os.path.isdir(path) and self.path.split("?")[0].endswith("/")
+                and os.path.isfile(os.path.join(path, "index.html"))):
+            path = os.path.join(path, "index.html")
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and os.path.isfile(path) and Path(path).suffix in COMPRESSIBLE):
+            return super().send_head()
+        stat = os.stat(path)
+        body = _gzipped(path, stat.st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def make_server(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServer:

@@ -117,7 +117,9 @@ def visible_text(page: str) -> str:
 
 
 def flat(text: str) -> str:
-    return "".join(text.split())
+    # The PDF lets long words wrap at zero-width spaces (typst-literal.lua): invisible on the
+    # page, so they are not part of what the reader sees.
+    return "".join(text.replace("\u200b", "").split())
 
 
 def write_project(root: Path, strings: list[str]) -> Path:
