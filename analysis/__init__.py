@@ -4,4 +4,10 @@ Knows nothing of templates, Quarto or the web. `analysis.pipeline.run_analysis` 
 entry point the report uses.
 """
 
-__version__ = "1.3.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    # pyproject.toml is the one place the version is written (plus CHANGELOG.md's entry)
+    __version__ = version("kmeans-report")
+except PackageNotFoundError:  # a source tree used without installing it
+    __version__ = "0+unknown"

@@ -45,12 +45,35 @@ def check_replaceable(target: Path, option: str = "output folder") -> Path:
     )
 
 
+def owned_temp_dir(parent: Path | None, prefix: str) -> Path:
+    """A new private folder whose name carries this process's id (see `remove_stale`)."""
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+
+
+def remove_stale(parent: Path | None, prefix: str) -> None:
+    """Remove folders `owned_temp_dir` made for processes that no longer run: what a killed
+    build left behind. Folders of running processes (a concurrent build) are kept."""
+    parent = Path(parent or tempfile.gettempdir())
+    for folder in parent.glob(f"{prefix}*"):
+        pid = folder.name[len(prefix):].split("-", 1)[0]
+        if not (pid.isdigit() and folder.is_dir()) or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive, owned by another user
+            pass
+
+
 @contextmanager
 def staged_dir(target: Path) -> Iterator[Path]:
     """Yield an empty staging folder on the target's filesystem; on success it becomes target."""
     target = check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    for kind in ("staging", "old"):
+        remove_stale(target.parent, f".{target.name}.{kind}-")
+    staging = owned_temp_dir(target.parent, f".{target.name}.staging-")
     try:
         yield staging
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -80,7 +103,7 @@ def swap_into_place(staging: Path, target: Path) -> None:
     if not target.exists():
         os.rename(staging, target)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    old = owned_temp_dir(target.parent, f".{target.name}.old-")
     os.rmdir(old)
     os.rename(target, old)
     try:

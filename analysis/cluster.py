@@ -12,7 +12,7 @@ from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, RobustScale
 
 from . import metrics
 from .config import Clustering
-from .progress import SILENT, Progress
+from .progress import Progress
 from .results import AlgorithmRun, Stability, SweepRow
 
 
@@ -57,8 +57,9 @@ class SweepOutcome:
     silhouette_index: np.ndarray | None  # rows the silhouette was computed on (None = all)
 
 
-def sweep(X: np.ndarray, opts: Clustering, progress: Progress = SILENT) -> SweepOutcome:
+def sweep(X: np.ndarray, opts: Clustering, progress: Progress | None = None) -> SweepOutcome:
     """Fit one model per K and score it, as the notebook's loop does (plus CH, DB, timing)."""
+    progress = progress or Progress(enabled=False)
     sample_index = metrics.silhouette_sample_index(
         len(X), opts.silhouette.exact_max_rows, opts.silhouette.sample_size, opts.random_state
     )
@@ -142,13 +143,14 @@ def stability(
     final_labels: np.ndarray,
     opts: Clustering,
     true_labels: np.ndarray | None = None,
-    progress: Progress = SILENT,
+    progress: Progress | None = None,
 ) -> Stability:
     """Adjusted Rand index of the chosen clustering against re-seeded and bootstrap refits.
 
     Refits run on at most `stability.max_rows` rows (a fixed uniform sample) so the cost is
     bounded at any data size; agreement is measured on those rows.
     """
+    progress = progress or Progress(enabled=False)
     s = opts.stability
     rng = np.random.default_rng(opts.random_state)
     if len(X) > s.max_rows:

@@ -32,7 +32,6 @@ DEFAULT_CONFIG_NAME = "report.yml"
 # typo such as `n_customers: 10000000000000` is a config error, not a crash half-way.
 MAX_SEED = 2**32 - 1  # numpy RandomState / scikit-learn random_state
 MAX_ROWS = 100_000_000  # rows of generated data, sample and refit sizes
-PositiveInt = Annotated[int, Field(gt=0)]
 RowCount = Annotated[int, Field(gt=0, le=MAX_ROWS)]
 Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 Fraction = Annotated[float, Field(gt=0, le=1)]

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from .data import notebook_customers, planted_customers
 from .errors import DataError
-from .progress import SILENT, Progress
+from .progress import Progress
 
 CHUNK_ROWS = 1_000_000
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
@@ -68,12 +68,13 @@ def make_customers(
     seed: int = 42,
     chunk_rows: int = CHUNK_ROWS,
     overwrite: bool = False,
-    progress: Progress = SILENT,
+    progress: Progress | None = None,
 ) -> Path:
     """Write `rows` synthetic customers to `out` (.parquet or .csv); returns the path."""
     import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
+    progress = progress or Progress(enabled=False)
     out = Path(out)
     fmt = output_format(out)
     if rows < 1:

@@ -18,7 +18,7 @@ from . import cluster, metrics, provenance, scale
 from .config import Config
 from .data import Dataset, load_dataset
 from .preprocess import centres_in_original_units, prepare
-from .progress import SILENT, Progress
+from .progress import Progress
 from .results import (
     SCHEMA_VERSION,
     Comparison,
@@ -44,7 +44,8 @@ class AnalysisOutput:
     assignments: pd.DataFrame  # customer_id, cluster, segment — one row per customer
 
 
-def run_analysis(config: Config, progress: Progress = SILENT) -> AnalysisOutput:
+def run_analysis(config: Config, progress: Progress | None = None) -> AnalysisOutput:
+    progress = progress or Progress(enabled=False)  # one per run: stage times never carry over
     with progress.stage("load", "Loading customer data"):
         dataset = load_dataset(config)
     progress.note(f"  {dataset.n_rows:,} customers × {len(config.features)} features")
@@ -188,8 +189,7 @@ def compare(dataset: Dataset, labels: np.ndarray, k: int) -> Comparison | None:
 def quality_message(value: float, label: str, k: int) -> str:
     return (
         f"The average silhouette of the {k}-cluster solution is {value:.3f}: "
-        f"{label.lower()} by the usual reading (above 0.70 strong, 0.51–0.70 reasonable, "
-        "0.26–0.50 weak, 0.25 or less no substantial structure)."
+        f"{label.lower()} by the usual reading ({metrics.band_reading()})."
     )
 
 

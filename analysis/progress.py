@@ -47,5 +47,3 @@ class Progress:
             dynamic_ncols=True,
         )
 
-
-SILENT = Progress(enabled=False)

@@ -21,7 +21,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from . import metrics
 from .cluster import SweepOutcome, make_model, smallest_share
 from .config import Clustering
-from .progress import SILENT, Progress
+from .progress import Progress
 from .results import SweepRow
 
 CHUNK_ROWS = 1 << 20  # rows per block in the linear passes; bounds temporary memory
@@ -95,12 +95,13 @@ def score_partition(
 
 
 def sampled_sweep(
-    X: np.ndarray, opts: Clustering, progress: Progress = SILENT
+    X: np.ndarray, opts: Clustering, progress: Progress | None = None
 ) -> tuple[SweepOutcome, np.ndarray]:
     """Fit every K on the sweep sample; score each K's centres on all rows.
 
     Returns the outcome (models fitted on the sample) and the sample's row index.
     """
+    progress = progress or Progress(enabled=False)
     sample = sweep_sample_index(len(X), opts.large_data.sweep_sample_size, opts.random_state)
     X_sample = np.ascontiguousarray(X[sample])
     sil_index = metrics.silhouette_sample_index(

@@ -14,15 +14,15 @@ only when the site and PDF are complete, so a failed build leaves the previous s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from analysis.atomic import MARKER, staged_dir
+from analysis.atomic import MARKER, owned_temp_dir, remove_stale, staged_dir
 from analysis.config import Config, load_config
 from analysis.paths import check_output_dir
 from analysis.progress import Progress
@@ -32,7 +32,8 @@ from . import cache
 from .changelog import load_changelog
 from .citation import cff_from_meta, citation_context, load_cff, write_cff
 from .context import FigureRef, SiteInfo
-from .project import REPO, copy_file, write_project
+from .project import copy_file, write_project
+from .resources import CHANGELOG
 
 STAMP_FILE = ".kmeans-report-build.json"
 OUTPUT_TABLES = ("results.json", "assignments.csv", "assignments.parquet", "profiles.csv")
@@ -51,7 +52,7 @@ class BuildResult:
 
 def _releases(versions=None) -> list[dict[str, str]]:
     """CHANGELOG entries, plus published versions (versions.json) the changelog lacks."""
-    entries = load_changelog(REPO / "CHANGELOG.md")
+    entries = load_changelog(CHANGELOG)
     known = {e["version"].lstrip("v") for e in entries}
     for v in versions or []:
         if v.version not in known:
@@ -82,14 +83,15 @@ def _analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progr
 
 
 def _load_results(folder: Path, config: Config) -> Results:
-    results = Results.load(folder / "results.json")
-    # Report metadata and provenance describe this build, not the cached computation.
     from analysis import provenance
-
-    results.metadata = config.report.model_dump(mode="json")
-    results.config = config.public_dict()
-    results.provenance = provenance.collect(config, results.data.sha256)
     from analysis.clock import reproducible
+
+    cached = Results.load(folder / "results.json")
+    # Report metadata and provenance describe this build, not the cached computation: a new
+    # record built from the cached one, which is never changed.
+    results = dataclasses.replace(
+        cached, metadata=config.report.model_dump(mode="json"), config=config.public_dict(),
+        provenance=provenance.collect(config, cached.data.sha256))
 
     return results.without_timings() if reproducible() else results
 
@@ -203,12 +205,19 @@ DOWNLOADS = [
 ]
 
 
+PROJECT_PREFIX = "kmeans-report-project-"
+
+
 @contextlib.contextmanager
 def _project_folder(keep: Path | None):
     """A temporary project folder, or `keep` (replaced as a whole) when the user wants it."""
     if keep is None:
-        with tempfile.TemporaryDirectory(prefix="kmeans-report-project-") as tmp:
-            yield Path(tmp)
+        remove_stale(None, PROJECT_PREFIX)  # left in the system temp folder by killed builds
+        folder = owned_temp_dir(None, PROJECT_PREFIX)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
         return
     with staged_dir(Path(keep)) as staging:
         yield staging

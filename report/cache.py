@@ -1,7 +1,8 @@
 """Content-addressed caches that make rebuilds cheap.
 
 - analysis: keyed by the data's SHA-256, the analysis settings (every config section but
-  `report`) and the analysis code; holds the outputs folder (results.json + tables).
+  `report`) and the analysis code except the figure modules (a chart's colour never re-runs
+  K-Means); holds the outputs folder (results.json + tables).
 - notebook: the executed Reproduce notebook, keyed by the analysis key and the notebook code.
 - figures: SVGs keyed by the figure's own content hash (see report.figure_export).
 - build stamp: a digest of every input of a build; an unchanged stamp means nothing to do.
@@ -16,7 +17,9 @@ from pathlib import Path
 from analysis import __version__ as TOOL_VERSION
 from analysis.config import Config
 
-REPO = Path(__file__).resolve().parent.parent
+from .resources import ANALYSIS_DIR, CHECKOUT, PACKAGE_DIR, ROOT
+
+REPO = CHECKOUT  # file names in digests are relative to it, so a moved checkout keeps its caches
 ANALYSIS_SECTIONS = ("data", "features", "roles", "preprocessing", "clustering", "segments", "roi")
 
 
@@ -50,20 +53,25 @@ def analysis_key(config: Config, data_id: str) -> str:
         TOOL_VERSION,
         data_id,
         config.fingerprint(sections=ANALYSIS_SECTIONS),
-        tree_digest(REPO / "analysis", suffixes=(".py",)),
+        tree_digest(*analysis_code()),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
+def analysis_code() -> list[Path]:
+    """The modules the numbers come from: the analysis package but its figures sub-package."""
+    return sorted(ANALYSIS_DIR.glob("*.py"))
+
+
 def notebook_key(analysis: str, extra: str = "") -> str:
-    code = tree_digest(REPO / "report" / "notebook.py")
+    code = tree_digest(PACKAGE_DIR / "notebook.py")
     return hashlib.sha256(f"{analysis}\n{code}\n{extra}".encode()).hexdigest()[:32]
 
 
 def figure_set_key(analysis: str) -> str:
     """Figures are a function of the analysis results and the figure code only."""
     code = tree_digest(
-        *sorted((REPO / "analysis").glob("figure*.py")), REPO / "report" / "figure_export.py"
+        ANALYSIS_DIR / "figures", PACKAGE_DIR / "figure_export.py"
     )
     return hashlib.sha256(f"{analysis}\n{code}".encode()).hexdigest()[:32]
 
@@ -74,9 +82,9 @@ def build_stamp(config: Config, data_id: str, engine: str, extra: dict[str, str]
         "config": config.fingerprint(),
         "data": data_id,
         "engine": engine,
-        "code": tree_digest(REPO / "analysis", REPO / "report", suffixes=(".py", ".js", ".css", ".lua")),
-        "templates": tree_digest(REPO / "templates"),
-        "site": tree_digest(REPO / "_quarto.yml", REPO / "CITATION.cff", REPO / "CHANGELOG.md"),
+        "code": tree_digest(ANALYSIS_DIR, PACKAGE_DIR, suffixes=(".py", ".js", ".css", ".lua")),
+        "templates": tree_digest(ROOT / "templates"),
+        "site": tree_digest(ROOT / "_quarto.yml", ROOT / "CITATION.cff", ROOT / "CHANGELOG.md"),
         **extra,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -19,8 +19,23 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help="YAML configuration (default: ./report.yml, or built-in defaults if absent)",
+        help="YAML configuration (default: ./report.yml, or else the built-in example: the "
+             "notebook's own report)",
     )
+
+
+def _config(path: Path | None) -> Path | None:
+    """The configuration a command reads: the one given, ./report.yml, or the bundled example
+    (the notebook's report.yml, shipped with the package), so that an installed tool builds
+    the notebook's report from any folder."""
+    from analysis.config import DEFAULT_CONFIG_NAME
+
+    from .resources import DEFAULT_CONFIG
+
+    if path is not None or Path(DEFAULT_CONFIG_NAME).exists():
+        return path
+
+    return DEFAULT_CONFIG
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,7 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", choices=("auto", "quarto", "pandoc"), default="auto",
+    from .engines import ENGINE_NAMES
+
+    parser.add_argument("--engine", choices=ENGINE_NAMES, default="auto",
                         help="renderer: quarto when installed (auto; the publishing engine), "
                              "or the built-in pure-pip pandoc engine")
     parser.add_argument("--cache-dir", type=Path, default=Path(".kmeans-cache"), metavar="DIR",
@@ -128,7 +145,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     from .summary import text_summary
 
-    config = load_config(args.config)
+    config = load_config(_config(args.config))
     check_output_dir(args.out, config)  # before any work: nothing is written on bad input
     output = run_analysis(config, Progress(enabled=not args.quiet))
     out_dir = write_analysis(output, args.out)
@@ -165,7 +182,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     from .build import build_site
 
-    result = build_site(args.config, args.out, args.engine, cache_dir=args.cache_dir,
+    result = build_site(_config(args.config), args.out, args.engine, cache_dir=args.cache_dir,
                         progress=Progress(enabled=not args.quiet), force=args.rebuild,
                         project_dir=args.keep_project)
     if not result.up_to_date:
@@ -184,54 +201,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    import tempfile
-
-    from analysis import __version__
     from analysis.progress import Progress
 
-    from .build import build_site
-    from .errors import PublishError
-    from .publish import list_versions, publish_site
-    from .versions import validate_version
+    from .release import Release, publish
 
-    # An explicitly empty --version (say, an unset CI variable) is an error, not the default.
-    version = validate_version(_default_version(__version__) if args.version is None else args.version)
-    if args.site_root.is_dir() and not args.force and version in list_versions(args.site_root):
-        raise PublishError(f"version {version} is already published in {args.site_root}/; "
-                           "pass --force to replace it")
-    aliases = () if args.no_alias else tuple(args.alias or ("latest",))
-    if args.from_dir is not None:
-        site = args.from_dir
-        result = publish_site(site, args.site_root, version, title=args.title, aliases=aliases, force=args.force)
-    else:
-        published = list_versions(args.site_root) if args.site_root.exists() else None
-        with tempfile.TemporaryDirectory(prefix="kmeans-report-publish-") as tmp:
-            site = Path(tmp) / "site"
-            build_site(args.config, site, args.engine, cache_dir=args.cache_dir,
-                       progress=Progress(enabled=not args.quiet), force=True,
-                       versions=list(published or []), project_dir=args.keep_project)
-            result = publish_site(site, args.site_root, version, title=args.title, aliases=aliases, force=args.force)
+    release = Release(site_root=args.site_root, version=args.version, title=args.title,
+                      aliases=() if args.no_alias else tuple(args.alias or ("latest",)),
+                      force=args.force)
+    version, result = publish(release, config=_config(args.config), from_dir=args.from_dir,
+                              engine=args.engine, cache_dir=args.cache_dir,
+                              progress=Progress(enabled=not args.quiet),
+                              project_dir=args.keep_project)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Published {version} to {result.version_dir}"
           + (f" (aliases: {', '.join(result.aliases)})" if result.aliases else ""))
     return 0
-
-
-def _default_version(package_version: str) -> str:
-    """The release tag on HEAD (`v1.4.0` -> `1.4.0`) when there is one, else the package's."""
-    import subprocess
-
-    from analysis.provenance import REPO_ROOT
-
-    try:
-        tag = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "describe", "--tags", "--exact-match", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return package_version
-    return tag[1:] if tag.startswith("v") else tag or package_version
 
 
 def cmd_versions(args: argparse.Namespace) -> int:

@@ -42,7 +42,6 @@ class SiteInfo:
     releases: list[dict[str, Any]]  # version history entries, newest first
     downloads: list[dict[str, str]]  # {file, label, description, size}
     notebook_cells: list[dict[str, str]] = field(default_factory=list)
-    notebook_error: str | None = None
 
 
 TRANSFORM_WORDS = {"log1p": "log(1 + x)", "asinh": "asinh(x)"}

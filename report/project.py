@@ -18,10 +18,9 @@ from .context import FigureRef, SiteInfo, build_context
 from .errors import RenderError
 from .escape import meta_escape
 from .pages import PAGES, PDF_SECTIONS, PDF_SOURCE
+from .resources import QUARTO_CONFIG
 from .templating import make_environment
 
-REPO = Path(__file__).resolve().parent.parent
-QUARTO_CONFIG = REPO / "_quarto.yml"
 PDF_HREF = "downloads/report.pdf"
 
 

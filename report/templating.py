@@ -17,8 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import escape, formatting
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+from .resources import TEMPLATES_DIR
 
 
 def md(value: object) -> Markup:

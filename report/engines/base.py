@@ -11,10 +11,6 @@ from report.errors import RenderError
 
 Progress = Callable[[str], None]
 
-# Repository folders the engines read their templates and static assets from.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES_DIR = REPO_ROOT / "templates"
-ASSETS_DIR = REPO_ROOT / "report" / "assets"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from report.engines.base import TEMPLATES_DIR
 from report.engines.pandoc_run import run_pandoc
 from report.engines.siteconfig import (
     INCLUDE_KEYS,
@@ -22,6 +21,7 @@ from report.engines.siteconfig import (
     front_matter,
     html_href,
 )
+from report.resources import TEMPLATES_DIR
 
 FILTERS = [TEMPLATES_DIR / "filters" / name for name in ("callouts.lua", "links.lua", "tables.lua")]
 FRAGMENT_TEMPLATE = TEMPLATES_DIR / "layout" / "fragment.html"

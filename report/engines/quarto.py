@@ -16,8 +16,6 @@ import sys
 from pathlib import Path
 
 from report.engines.base import (
-    ASSETS_DIR,
-    TEMPLATES_DIR,
     Progress,
     RenderResult,
     check_project_dir,
@@ -27,6 +25,7 @@ from report.engines.base import (
 from report.engines.siteconfig import PDF_HREF, html_href, load_site_config
 from report.engines.sitefiles import build_search_index, plotly_js_path
 from report.errors import RenderError
+from report.resources import ASSETS_DIR, TEMPLATES_DIR
 
 MIN_QUARTO = (1, 5)
 QUARTO_FIX = (

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from report.engines.base import ASSETS_DIR
 from report.errors import RenderError
+from report.resources import ASSETS_DIR
 
 PAGEFIND_FIX = "python3 -m pip install 'pagefind[extended]'"
 PLOTLY_FIX = "python3 -m pip install plotly"

@@ -49,3 +49,31 @@ def test_a_file_is_refused(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(OutputError, match="not a folder"):
         check_replaceable(tmp_path / "f")
+
+
+def test_staging_folders_of_a_killed_build_are_removed_by_the_next(tmp_path):
+    """A build killed mid-way (SIGKILL: no cleanup runs) leaves its staging folder; the next
+    build into the same target removes it, but never a folder of a build still running."""
+    import subprocess
+    import sys
+
+    code = ("import os, sys; from analysis.atomic import staged_dir\n"
+            "with staged_dir(sys.argv[1]) as s:\n"
+            "    open(os.path.join(s, 'x'), 'w').write('x'); os.kill(os.getpid(), 9)\n")
+    target = tmp_path / "site"
+    killed = subprocess.run([sys.executable, "-c", code, str(target)], cwd=tmp_path.parent)
+    assert killed.returncode == -9
+    leftovers = list(tmp_path.glob(".site.staging-*"))
+    assert len(leftovers) == 1
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        alive = tmp_path / f".site.staging-{running.pid}-abc"
+        alive.mkdir()
+        with staged_dir(target) as staging:
+            (staging / "y").write_text("y")
+        assert not leftovers[0].exists()
+        assert alive.is_dir()
+        assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "site"]
+    finally:
+        running.kill()
+        running.wait()

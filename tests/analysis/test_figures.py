@@ -10,9 +10,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from analysis import figure_style as st
 from analysis.config import load_config
 from analysis.figures import FIGURE_NAMES, FigureSpec, build_all, elbow, escape_text
+from analysis.figures import style as st
 from analysis.pipeline import run_analysis
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -161,3 +161,11 @@ def test_sampled_silhouette_with_cached_distances_matches():
         assert np.allclose(got.values, exact, atol=1e-6)
         assert got.sample_size == 1_200 and got.se > 0
 
+
+
+def test_a_small_run_after_a_large_one_records_only_its_own_stages(large_output):
+    """Stage timings belong to one run: nothing carries over between runs in one process."""
+    assert "refine" in large_output.results.run.seconds
+    small = run_analysis(validate_config({}))
+    assert "refine" not in small.results.run.seconds
+    assert {"load", "sweep", "final"} <= set(small.results.run.seconds)

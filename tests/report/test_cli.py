@@ -66,17 +66,17 @@ def test_analyze_refuses_the_repository_and_its_parents(capsys, write_config):
 def test_publish_version_defaults_to_the_release_tag(monkeypatch):
     import subprocess
 
-    from report import cli
+    from report import release
 
     def fake_run(args, **kwargs):
         assert args[-4:] == ["describe", "--tags", "--exact-match", "HEAD"]
         return subprocess.CompletedProcess(args, 0, stdout="v2.1.0\n", stderr="")
 
     monkeypatch.setattr(subprocess, "run", fake_run)
-    assert cli._default_version("1.3.0") == "2.1.0"
+    assert release.default_version("1.3.0") == "2.1.0"
 
     def no_tag(args, **kwargs):
         raise subprocess.CalledProcessError(128, args)
 
     monkeypatch.setattr(subprocess, "run", no_tag)
-    assert cli._default_version("1.3.0") == "1.3.0"
+    assert release.default_version("1.3.0") == "1.3.0"

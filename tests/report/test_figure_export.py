@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import figure_style as st
 from analysis.config import load_config
 from analysis.figures import build_all
+from analysis.figures import style as st
 from analysis.pipeline import run_analysis
 from report import figure_export
 from report.errors import RenderError, ReportError

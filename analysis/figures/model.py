@@ -8,14 +8,15 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis import figure_style as st
+from analysis.figures import style as st
+from analysis.metrics import NO_STRUCTURE_BELOW, QUALITY_BANDS
 from analysis.results import Results
 
 K_AXIS = {"title": {"text": "Number of clusters (K)"}, "dtick": 1, "showgrid": False}
 # The usual reading of the average silhouette: what lies above each line.
-SILHOUETTE_LINES = ((0.25, "above 0.25: weak structure (below: none)"),
-                    (0.50, "above 0.50: reasonable structure"),
-                    (0.70, "above 0.70: strong structure"))
+SILHOUETTE_LINES = tuple(
+    (t, f"above {t:.2f}: {label.lower()}" + (" (below: none)" if t == NO_STRUCTURE_BELOW else ""))
+    for t, _, label in reversed(QUALITY_BANDS) if t > -1)
 
 
 def _line(x, y, name: str, **extra) -> go.Scatter:

@@ -6,7 +6,6 @@ interactively on the site and exported as a static SVG for the A4 PDF.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
@@ -156,10 +155,6 @@ def hover_value(feature: FeatureSummary, axis: str, currency: str) -> str:
     return number + (f" {escape_text(feature.unit)}" if feature.unit else "")
 
 
-def fmt_number(value: float, digits: int = 0) -> str:
-    return f"{value:,.{digits}f}"
-
-
 def fmt_value(value: float) -> str:
     """A feature value with sensible precision: 20,923 · 61.7 · 1.18."""
     size = abs(value)
@@ -181,10 +176,6 @@ def fmt_money(value: float, currency: str) -> str:
 def fmt_pct(share: float, digits: int = 1) -> str:
     """A 0..1 share as a percentage."""
     return f"{share * 100:.{digits}f}%"
-
-
-def finite(values: Iterable[float]) -> list[float]:
-    return [v for v in values if v is not None and math.isfinite(v)]
 
 
 def base_layout(height: int = HEIGHT, **extra) -> dict:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from analysis import figure_style as st
-from analysis.figure_style import escape_text
-from analysis.figures_clusters import (
+from analysis.figures import style as st
+from analysis.figures.clusters import (
     cluster_profiles,
     pca_projection,
     segment_revenue,
@@ -22,7 +21,7 @@ from analysis.figures_clusters import (
     segments_scatter,
     silhouette_plot,
 )
-from analysis.figures_model import (
+from analysis.figures.model import (
     SILHOUETTE_LINES,
     elbow,
     feature_distributions,
@@ -31,6 +30,8 @@ from analysis.figures_model import (
     silhouette_range,
     validity_indices,
 )
+from analysis.figures.style import escape_text
+from analysis.metrics import NO_STRUCTURE_BELOW
 from analysis.results import Results
 
 __all__ = [
@@ -92,8 +93,8 @@ def _silhouette_words(results: Results) -> tuple[str, str]:
     drawn = [f"{t:.2f}" for t, _ in SILHOUETTE_LINES if low <= t <= high]
     caption = (f"Mean silhouette for {_k_range(results)} ({how}). The star marks the best K = "
                f"{best.k}; the dashed line the chosen K = {chosen.k}. Dotted lines are the usual "
-               f"reading thresholds ({', '.join(drawn)}); below 0.25 a clustering shows no "
-               "substantial structure.")
+               f"reading thresholds ({', '.join(drawn)}); below {NO_STRUCTURE_BELOW:.2f} a "
+               "clustering shows no substantial structure.")
     alt = (f"Line chart of mean silhouette by K, highest at K = {best.k} ({best.silhouette:.3f}); "
            f"the chosen K = {chosen.k} scores {chosen.silhouette:.3f}.")
     return caption, alt

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from analysis import figure_style as st
+from analysis.figures import style as st
 from analysis.results import Results
 
 

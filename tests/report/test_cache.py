@@ -1,0 +1,90 @@
+"""Each cache key covers exactly what its output depends on: a change to the data, the
+settings, the code of one part, the templates or the engine invalidates what it should and
+nothing else (a chart's colour never re-runs K-Means)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from analysis.config import validate_config
+from report import cache
+from report.resources import ANALYSIS_DIR, PACKAGE_DIR, ROOT
+
+
+@pytest.fixture
+def sources(tmp_path, monkeypatch):
+    """Copies of the code and templates the keys read, to be edited by a test."""
+    copies = {}
+    for name, source in (("analysis", ANALYSIS_DIR), ("report", PACKAGE_DIR)):
+        copies[name] = tmp_path / name
+        shutil.copytree(source, copies[name], ignore=shutil.ignore_patterns("__pycache__", "_data"))
+    copies["root"] = tmp_path / "root"
+    shutil.copytree(ROOT / "templates", copies["root"] / "templates")
+    for name in ("_quarto.yml", "CITATION.cff", "CHANGELOG.md"):
+        shutil.copyfile(ROOT / name, copies["root"] / name)
+    monkeypatch.setattr(cache, "ANALYSIS_DIR", copies["analysis"])
+    monkeypatch.setattr(cache, "PACKAGE_DIR", copies["report"])
+    monkeypatch.setattr(cache, "ROOT", copies["root"])
+    return copies
+
+
+def keys(config=None, data_id="data-1", engine="pandoc"):
+    config = config or validate_config({})
+    analysis = cache.analysis_key(config, data_id)
+    return {
+        "analysis": analysis,
+        "figures": cache.figure_set_key(analysis),
+        "notebook": cache.notebook_key(analysis),
+        "build": cache.build_stamp(config, data_id, engine, {}),
+    }
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    return {name for name in before if before[name] != after[name]}
+
+
+def append(path, text="\n# changed\n"):
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_the_same_inputs_give_the_same_keys(sources):
+    assert keys() == keys()
+
+
+def test_new_data_invalidates_everything(sources):
+    assert changed(keys(), keys(data_id="data-2")) == {"analysis", "figures", "notebook", "build"}
+
+
+def test_an_analysis_setting_invalidates_everything_a_report_setting_only_the_build(sources):
+    base = keys()
+    k = keys(validate_config({"clustering": {"chosen_k": 4}}))
+    assert changed(base, k) == {"analysis", "figures", "notebook", "build"}
+    title = keys(validate_config({"report": {"title": "Another title"}}))
+    assert changed(base, title) == {"build"}
+
+
+def test_analysis_code_reruns_the_analysis_but_figure_code_only_redraws(sources):
+    base = keys()
+    append(sources["analysis"] / "figures" / "style.py")
+    assert changed(base, keys()) == {"figures", "build"}
+    base = keys()
+    append(sources["analysis"] / "metrics.py")
+    assert changed(base, keys()) == {"analysis", "figures", "notebook", "build"}
+
+
+def test_notebook_code_reruns_only_the_notebook(sources):
+    base = keys()
+    append(sources["report"] / "notebook.py")
+    assert changed(base, keys()) == {"notebook", "build"}
+
+
+def test_templates_site_config_and_engine_change_only_the_build(sources):
+    base = keys()
+    append(sources["root"] / "templates" / "page.qmd.j2", "\n")
+    assert changed(base, keys()) == {"build"}
+    base = keys()
+    append(sources["root"] / "_quarto.yml")
+    assert changed(base, keys()) == {"build"}
+    assert changed(keys(), keys(engine="quarto")) == {"build"}
