@@ -1,6 +1,6 @@
 -- Wide tables scroll sideways inside their own box on narrow screens, never the page. The
 -- box is a keyboard-focusable region (tabindex, role, label), so every reader can scroll it.
--- HTML only, for the pandoc engine (Quarto's own table styles keep tables in their column).
+-- HTML only; both engines run it (Quarto through `filters:` of the html format).
 
 local count = 0
 
