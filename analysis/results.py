@@ -270,6 +270,18 @@ class Results:
     comparison: Comparison | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def headline(self) -> dict[str, Any]:
+        """The numbers the Reproduce notebook checks against the published report."""
+        numbers = {
+            "chosen_k": self.selection.chosen_k,
+            "silhouette": round(self.quality.silhouette, 6),
+            "sizes": [s.size for s in self.segments],
+        }
+        if self.roi is not None:
+            numbers["total_revenue"] = round(self.roi.total_revenue, 2)
+            numbers["net_roi_pct"] = round(self.roi.net_roi_pct, 4)
+        return numbers
+
     def without_timings(self) -> Results:
         """A copy without measured durations: a reproducible build (SOURCE_DATE_EPOCH) must
         give the same bytes every time, and wall-clock times never repeat."""

@@ -16,45 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-from analysis.results import Results
 
 from .errors import RenderError
 from .escape import md_escape
+from .resources import TEMPLATES_DIR
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # holds analysis/ and report/
+NOTEBOOK_TEMPLATE = TEMPLATES_DIR / "notebook" / "reproduce.ipynb"
 EXECUTION_TIMEOUT = 1800  # seconds per cell; the analysis of a large table takes minutes
-
-
-def expected_numbers(results: Results) -> dict[str, Any]:
-    """The headline numbers the notebook's last cell checks against the published report."""
-    expected = {
-        "chosen_k": results.selection.chosen_k,
-        "silhouette": round(results.quality.silhouette, 6),
-        "sizes": [s.size for s in results.segments],
-    }
-    if results.roi is not None:
-        expected["total_revenue"] = round(results.roi.total_revenue, 2)
-        expected["net_roi_pct"] = round(results.roi.net_roi_pct, 4)
-    return expected
-
-
-def check_cell_source(expected: dict[str, Any]) -> str:
-    published = pprint.pformat(expected, sort_dicts=False, width=88)
-    return (
-        f"PUBLISHED = {published}\n"
-        "reproduced = {\n"
-        "    \"chosen_k\": results.selection.chosen_k,\n"
-        "    \"silhouette\": round(results.quality.silhouette, 6),\n"
-        "    \"sizes\": [s.size for s in results.segments],\n"
-        "}\n"
-        "if results.roi is not None:\n"
-        "    reproduced[\"total_revenue\"] = round(results.roi.total_revenue, 2)\n"
-        "    reproduced[\"net_roi_pct\"] = round(results.roi.net_roi_pct, 4)\n"
-        "assert reproduced == PUBLISHED, (reproduced, PUBLISHED)\n"
-        "print(\"All headline numbers match the published report.\")"
-    )
 
 
 def _data_note(config: dict[str, Any], sha256: str | None) -> str:
@@ -66,70 +34,47 @@ def _data_note(config: dict[str, Any], sha256: str | None) -> str:
             "in the same folder as this notebook before running it.")
 
 
+def _tagged(notebook: nbformat.NotebookNode, tag: str) -> int:
+    for index, cell in enumerate(notebook.cells):
+        if tag in cell.metadata.get("tags", []):
+            return index
+    raise RenderError(f"{NOTEBOOK_TEMPLATE}: no cell tagged {tag!r}; the template is damaged")
+
+
 def build_notebook(config: dict[str, Any], title: str, version: str,
                    data_sha256: str | None = None) -> nbformat.NotebookNode:
-    """The notebook without its last cell's numbers (known only once our analysis is done).
-    `config` is the published config (the data file is named, never its folder); `version`
-    is the kmeans-report version that built the report."""
+    """The notebook template with this report's parameters injected (papermill's way: the
+    cell tagged `parameters` holds them) and its introduction written; the `published` cell's
+    numbers come later (`with_published`), once our own analysis is done. `config` is the
+    published config (the data file is named, never its folder); `version` is the
+    kmeans-report version that built the report."""
+    notebook = nbformat.read(NOTEBOOK_TEMPLATE, as_version=4)
+    notebook.cells[_tagged(notebook, "intro")].source = (
+        f"# Reproduce: {md_escape(title)}\n\n"
+        "Re-runs the analysis of this report with the `kmeans-report` package from the same "
+        "configuration, then checks the headline numbers against the published ones. "
+        f"Install the version that built it first: `pip install kmeans-report=={version}`. "
+        + _data_note(config, data_sha256)
+    )
     literal = pprint.pformat(config, sort_dicts=False, width=88)
-    cells = [
-        new_markdown_cell(
-            f"# Reproduce: {md_escape(title)}\n\n"
-            "Re-runs the analysis of this report with the `kmeans-report` package from the same "
-            "configuration, then checks the headline numbers against the published ones. "
-            f"Install the version that built it first: `pip install kmeans-report=={version}`. "
-            + _data_note(config, data_sha256)
-        ),
-        new_code_cell(
-            "from analysis.config import validate_config\n"
-            "from analysis.pipeline import run_analysis\n\n"
-            f"CONFIG = {literal}\n"
-            "config = validate_config(CONFIG)"
-        ),
-        new_markdown_cell("## The K sweep"),
-        new_code_cell(
-            "results = run_analysis(config).results\n"
-            "for row in results.sweep:\n"
-            "    print(f\"K={row.k}: Inertia={row.inertia:.0f}, Silhouette={row.silhouette:.3f}\")\n"
-            "print(f\"\\nChosen K: {results.selection.chosen_k} ({results.selection.reason})\")\n"
-            "print(f\"Final silhouette score: {results.quality.silhouette:.3f}\")"
-        ),
-        new_markdown_cell("## Segments"),
-        new_code_cell(
-            "cur = config.roi.currency\n"
-            "for s in results.segments:\n"
-            "    print(f\"Cluster {s.cluster}: {s.name}\" + (f\" ({s.type})\" if s.type else \"\"))\n"
-            "    print(f\"  Size: {s.size} customers ({s.share * 100:.1f}%)\")\n"
-            "    if s.avg_spending is not None:\n"
-            "        print(f\"  Average spend: {cur}{s.avg_spending:,.0f}\")\n"
-            "        print(f\"  Total revenue: {cur}{s.total_revenue:,.0f}\")"
-        ),
-        new_markdown_cell("## ROI"),
-        new_code_cell(
-            "roi = results.roi\n"
-            "if roi is None:\n"
-            "    print(\"No spend column is configured (roles.spending): no revenue, no ROI.\")\n"
-            "else:\n"
-            "    print(f\"Total customer revenue: {cur}{roi.total_revenue:,.0f}\")\n"
-            "    print(f\"Estimated annual ROI: {cur}{roi.estimated_annual_roi:,.0f}\")\n"
-            "    print(f\"Net ROI: {roi.net_roi_pct:.0f}%\")"
-        ),
-        new_markdown_cell("## Check against the published report"),
-        new_code_cell(check_cell_source({})),
-    ]
-    for i, cell in enumerate(cells):
-        cell.id = f"cell-{i}"  # stable ids: the same report gives the same notebook bytes
-    notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.metadata["language_info"] = {"name": "python"}
+    notebook.cells[_tagged(notebook, "parameters")].source = f"CONFIG = {literal}"
     return notebook
+
+
+def with_published(notebook: nbformat.NotebookNode, published: dict[str, Any]) -> int:
+    """Writes the report's headline numbers (`Results.headline()`) into the `published` cell;
+    returns that cell's index (it and the cells after it run once the numbers are known)."""
+    index = _tagged(notebook, "published")
+    literal = pprint.pformat(published, sort_dicts=False, width=88)
+    notebook.cells[index].source = f"PUBLISHED = {literal}"
+    return index
 
 
 class NotebookRun:
     """Executes the notebook in a Jupyter kernel in the background, while the build goes on.
 
-    Every cell but the last runs as soon as the run starts (they need only the config); the
-    last one, which checks the published numbers, runs when `finish(expected)` gives them.
+    The cells before the one tagged `published` run as soon as the run starts (they need
+    only the config); it and the check after it run when `finish(expected)` gives the numbers.
     """
 
     def __init__(self, notebook: nbformat.NotebookNode, workdir: Path):
@@ -155,21 +100,20 @@ class NotebookRun:
     def _run(self) -> None:
         try:
             # One OpenMP thread in the kernel: the build's own analysis runs on the other core.
+            # The kernel is this Python's (ipykernel's own kernel spec), so it imports the
+            # installed kmeans-report that is building the report.
             env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-            # The kernel imports the very analysis code that built this report (this
-            # checkout first), not whichever copy happens to be installed.
-            env["PYTHONPATH"] = os.pathsep.join(
-                p for p in (str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")) if p
-            )
             with self.client.setup_kernel(env=env):
                 cells = self.notebook.cells
-                for index, cell in enumerate(cells[:-1]):
-                    self.client.execute_cell(cell, index)
+                published = _tagged(self.notebook, "published")
+                for index in range(published):
+                    self.client.execute_cell(cells[index], index)
                 expected = self._expected.get()
                 if expected is None:  # the build failed: stop quietly
                     return
-                cells[-1].source = check_cell_source(expected)
-                self.client.execute_cell(cells[-1], len(cells) - 1)
+                with_published(self.notebook, expected)
+                for index in range(published, len(cells)):
+                    self.client.execute_cell(cells[index], index)
         except BaseException as exc:  # noqa: BLE001 - reported by finish() in the build thread
             self._error = exc
 

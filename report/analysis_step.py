@@ -1,0 +1,48 @@
+"""Build step: the analysis, computed or taken from the cache, as this build's `Results`."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from analysis.config import Config
+from analysis.progress import Progress
+from analysis.results import Results
+
+# What a cached analysis folder holds (results.json first, then the tables offered as downloads).
+OUTPUT_TABLES = ("results.json", "assignments.csv", "assignments.parquet", "profiles.csv")
+
+
+def analysis_folder(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "analysis" / key
+
+
+def analysis_cached(cache_dir: Path, key: str) -> bool:
+    return all((analysis_folder(cache_dir, key) / name).is_file() for name in OUTPUT_TABLES)
+
+
+def analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progress) -> Path:
+    """Folder with results.json and the tables, computed or taken from the cache."""
+    folder = analysis_folder(cache_dir, key)
+    if analysis_cached(cache_dir, key):
+        progress.note("• Analysis unchanged: using cached results")
+        return folder
+    from analysis.outputs import write_analysis
+    from analysis.pipeline import run_analysis
+
+    output = run_analysis(config, progress)
+    write_analysis(output, folder)
+    return folder
+
+
+def results_for_build(folder: Path, config: Config) -> Results:
+    """The cached computation with this build's metadata and provenance: a new record, the
+    cached one is never changed. Timings are dropped for a reproducible build."""
+    from analysis import provenance
+    from analysis.clock import reproducible
+
+    cached = Results.load(folder / "results.json")
+    results = dataclasses.replace(
+        cached, metadata=config.report.model_dump(mode="json"), config=config.public_dict(),
+        provenance=provenance.collect(config, cached.data.sha256))
+    return results.without_timings() if reproducible() else results

@@ -1,0 +1,64 @@
+"""Build step: the executed Reproduce notebook, run in the background beside the analysis
+and cached by the analysis it reproduces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.config import Config
+from analysis.progress import Progress
+from analysis.results import Results
+
+from . import cache
+from .project import copy_file
+
+
+def notebook_cache(cache_dir: Path, key: str, config: Config) -> Path:
+    # The notebook shows the report's title besides the analysis.
+    meta = config.report.title
+    return cache_dir / "notebooks" / f"{cache.notebook_key(key, meta)}.ipynb"
+
+
+def start_notebook(config: Config, key: str, data_id: str, project: Path, cache_dir: Path,
+                   progress: Progress):
+    """Start executing the Reproduce notebook now (it needs only the config), unless a run
+    for the same analysis is cached. Returns the running NotebookRun, or None.
+
+    It runs in its own folder of the project (Quarto skips `_` folders), where the data file
+    is linked under its own name: the notebook reads it by that name, as a reader will."""
+    from analysis import __version__
+
+    from .notebook import NotebookRun, build_notebook
+
+    if notebook_cache(cache_dir, key, config).is_file():
+        return None
+    progress.note("• Executing the Reproduce notebook (in the background)")
+    workdir = project / "_reproduce"
+    workdir.mkdir()
+    sha = None
+    if config.data.source == "file":
+        copy_file(Path(config.data.path), workdir / Path(config.data.path).name)
+        sha = data_id
+    notebook = build_notebook(config.public_dict(), config.report.title, __version__, sha)
+    return NotebookRun(notebook, workdir).start()
+
+
+def finish_notebook(run, results: Results, key: str, config: Config, project: Path,
+                    cache_dir: Path, progress: Progress):
+    """The executed notebook: wait for the background run (or read the cached one); it is
+    written to the project's downloads and returned."""
+    import nbformat
+
+    cached = notebook_cache(cache_dir, key, config)
+    if run is None:
+        progress.note("• Reproduce notebook unchanged: using the cached run")
+        notebook = nbformat.read(cached, as_version=4)
+    else:
+        with progress.stage("notebook", "Waiting for the Reproduce notebook to finish"):
+            notebook = run.finish(results.headline())
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".partial")  # a killed build never leaves half a file
+        nbformat.write(notebook, partial)
+        partial.replace(cached)
+    nbformat.write(notebook, project / "downloads" / "reproduce.ipynb")
+    return notebook

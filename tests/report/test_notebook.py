@@ -1,0 +1,51 @@
+"""The Reproduce notebook comes from a real notebook template (templates/notebook/): the
+build injects the configuration into its `parameters` cell and the published numbers into its
+`published` cell; the headline numbers are defined once (`Results.headline`)."""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import pytest
+
+from report.notebook import NOTEBOOK_TEMPLATE, build_notebook, with_published
+
+
+def code_of(notebook) -> str:
+    return "\n\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+
+
+def test_the_template_is_a_valid_notebook_an_analyst_can_open():
+    template = nbformat.read(NOTEBOOK_TEMPLATE, as_version=4)
+    nbformat.validate(template)
+    tags = [t for c in template.cells for t in c.metadata.get("tags", [])]
+    assert tags == ["intro", "parameters", "published"]
+    assert template.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_parameters_and_introduction_are_injected(default_config):
+    config = default_config.public_dict()
+    notebook = build_notebook(config, "Q3 *segments*", "9.9.9", data_sha256=None)
+    intro, params = notebook.cells[0].source, notebook.cells[1].source
+    assert intro.startswith("# Reproduce: Q3 \\*segments\\*")
+    assert "pip install kmeans-report==9.9.9" in intro
+    literal = ast.parse(params).body[0].value
+    assert ast.literal_eval(literal) == config
+    assert "PUBLISHED = {}" in code_of(notebook)  # filled in only once the numbers exist
+
+
+def test_the_notebook_reproduces_and_checks_the_published_numbers(default_config, default_results):
+    """The code cells, run in order, reproduce the report's numbers and accept them; wrong
+    published numbers make the check fail."""
+    notebook = build_notebook(default_config.public_dict(), "t", "1")
+    with_published(notebook, default_results.headline())
+    namespace: dict = {}
+    exec(compile(code_of(notebook), "reproduce.ipynb", "exec"), namespace)  # noqa: S102
+    assert namespace["reproduced"] == default_results.headline()
+    assert default_results.headline()["sizes"] == [604, 176, 220]
+
+    index = with_published(notebook, {**default_results.headline(), "chosen_k": 4})
+    checks = "\n\n".join(c.source for c in notebook.cells[index:])
+    with pytest.raises(AssertionError):  # the analysis is not run again: only the check
+        exec(compile(checks, "reproduce.ipynb", "exec"), namespace)  # noqa: S102
