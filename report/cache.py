@@ -64,7 +64,7 @@ def analysis_code() -> list[Path]:
 
 
 def notebook_key(analysis: str, extra: str = "") -> str:
-    code = tree_digest(PACKAGE_DIR / "notebook.py")
+    code = tree_digest(PACKAGE_DIR / "notebook.py", ROOT / "templates" / "notebook")
     return hashlib.sha256(f"{analysis}\n{code}\n{extra}".encode()).hexdigest()[:32]
 
 

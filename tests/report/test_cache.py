@@ -74,9 +74,12 @@ def test_analysis_code_reruns_the_analysis_but_figure_code_only_redraws(sources)
     assert changed(base, keys()) == {"analysis", "figures", "notebook", "build"}
 
 
-def test_notebook_code_reruns_only_the_notebook(sources):
+def test_notebook_code_or_template_reruns_only_the_notebook(sources):
     base = keys()
     append(sources["report"] / "notebook.py")
+    assert changed(base, keys()) == {"notebook", "build"}
+    base = keys()
+    append(sources["root"] / "templates" / "notebook" / "reproduce.ipynb", " ")
     assert changed(base, keys()) == {"notebook", "build"}
 
 
