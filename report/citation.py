@@ -142,6 +142,7 @@ def citation_context(cff: dict[str, Any], contributors: list[dict[str, str]]) ->
         "title": str(cff["title"]),
         "authors": [author_name(a) for a in cff["authors"]],
         "date": str(cff.get("date-released", "")),
+        "version": str(cff.get("version", "")),
     }
 
 

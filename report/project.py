@@ -64,8 +64,9 @@ def _check_pages(config: dict[str, Any], source: Path) -> None:
         )
 
 
-def site_settings(meta: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> SiteSettings:
-    """The root _quarto.yml, checked, with the footer's {version} and {license} filled in.
+def site_settings(citation: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> SiteSettings:
+    """The root _quarto.yml, checked, with the footer's {version} and {license} filled in
+    from the citation metadata (CITATION.cff), the same source as the Citation page's.
 
     `google-scholar` is taken out of what Quarto sees: the home page writes its own Scholar
     tags (same for both engines; Quarto would copy markdown escapes into them).
@@ -84,8 +85,8 @@ def site_settings(meta: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> Site
     for side, text in list(footer.items()):
         if isinstance(text, str):
             footer[side] = (
-                text.replace("{version}", meta_escape(meta["version"]))
-                .replace("{license}", meta_escape(meta["license"] or "unspecified"))
+                text.replace("{version}", meta_escape(citation["version"] or "unversioned"))
+                .replace("{license}", meta_escape(citation["license"]))
             )
     scholar = bool(config.pop("google-scholar", False))
     return SiteSettings(config, scholar, website.get("site-url"))
@@ -113,7 +114,7 @@ def write_project(
     context = build_context(results, figures, site)
     context["pdf_sections"] = PDF_SECTIONS
     meta = context["meta"]
-    settings = site_settings(meta)
+    settings = site_settings(site.citation)
     written = []
     for page in PAGES:
         values = {"slug": page.slug, "title": page.title, "description": page.description,

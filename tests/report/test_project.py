@@ -116,3 +116,19 @@ def test_scholar_pdf_url_is_absolute_with_a_site_url():
     tags = dict(scholar_tags(meta, "https://example.org/report/"))
     assert tags["citation_pdf_url"] == "https://example.org/report/downloads/report.pdf"
     assert "citation_author" not in tags
+
+
+def test_the_footer_reads_version_and_license_from_the_citation_metadata():
+    """One source: the footer says what the Citation page says (CITATION.cff)."""
+    from report.citation import citation_context
+    from report.escape import meta_unescape
+    from report.project import site_settings
+
+    cff = {"cff-version": "1.2.0", "message": "m", "title": "T", "version": "2.0",
+           "license": "CC-BY-4.0", "authors": [{"name": "A"}]}
+    citation = citation_context(cff, [])
+    footer = site_settings(citation).config["website"]["page-footer"]
+    assert meta_unescape(footer["left"]) == "Version 2.0 · CC-BY-4.0 license"
+    del cff["license"], cff["version"]
+    footer = site_settings(citation_context(cff, [])).config["website"]["page-footer"]
+    assert meta_unescape(footer["left"]) == "Version unversioned · unspecified license"
