@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from analysis.errors import AnalysisError
@@ -83,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_build_options(build)
     build.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR",
                        help="site folder, replaced as a whole when the build succeeds (default: _site/)")
+    build.add_argument("--timings", action="store_true",
+                       help="print the wall and CPU time of each stage at the end")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="preview a built site on http://127.0.0.1:PORT/")
@@ -182,9 +185,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     from .build import build_site
 
+    progress = Progress(enabled=not args.quiet)
+    wall, cpu = time.perf_counter(), time.process_time()
     result = build_site(_config(args.config), args.out, args.engine, cache_dir=args.cache_dir,
-                        progress=Progress(enabled=not args.quiet), force=args.rebuild,
-                        project_dir=args.keep_project)
+                        progress=progress, force=args.rebuild, project_dir=args.keep_project)
+    if args.timings:
+        print(progress.timings_table(time.perf_counter() - wall, time.process_time() - cpu),
+              file=sys.stderr)
     if not result.up_to_date:
         print(f"Built {args.out}/ with {result.engine} ({result.engine_version}): "
               f"{len(result.pages)} pages, PDF at {result.pdf}")

@@ -80,3 +80,20 @@ def test_publish_version_defaults_to_the_release_tag(monkeypatch):
 
     monkeypatch.setattr(subprocess, "run", no_tag)
     assert release.default_version("1.3.0") == "1.3.0"
+
+
+def test_build_timings_lists_each_stage_with_wall_and_cpu_time(tmp_path, capsys):
+    """`build --timings`: where a build's time goes, stage by stage, in the order they ran."""
+    out = tmp_path / "site"
+    args = ["-q", "build", "--engine", "pandoc", "--cache-dir", str(tmp_path / "cache"),
+            "--out", str(out), "--timings"]
+    assert main(args) == 0
+    table = capsys.readouterr().err.splitlines()
+    assert table[0].split() == ["stage", "wall", "s", "CPU", "s"]
+    stages = [line.split()[0] for line in table[1:]]
+    for stage in ("load", "sweep", "figures", "notebook", "pages", "render"):
+        assert stage in stages
+    assert stages.index("sweep") < stages.index("figures") < stages.index("render")
+    assert stages[-1] == "total"
+    wall = {line.split()[0]: float(line.split()[1]) for line in table[1:]}
+    assert wall["total"] >= wall["render"] > 0
