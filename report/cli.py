@@ -210,7 +210,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from analysis.progress import Progress
 
-    from .release import Release, publish
+    from .publish.release import Release, publish
 
     release = Release(site_root=args.site_root, version=args.version, title=args.title,
                       aliases=() if args.no_alias else tuple(args.alias or ("latest",)),

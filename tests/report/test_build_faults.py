@@ -161,12 +161,12 @@ def test_search_index_fault(previous, monkeypatch):
 
 
 def test_publish_fault_after_a_good_build(previous, monkeypatch, capsys):
-    import report.publish
+    import report.publish.transaction
 
     def fail_swap(self, staged, target):
         raise OSError(28, "No space left on device", str(target))
 
-    monkeypatch.setattr(report.publish._Transaction, "swap_dir", fail_swap)
+    monkeypatch.setattr(report.publish.transaction.Transaction, "swap_dir", fail_swap)
     assert previous.publish() == 2
     err = capsys.readouterr().err
     assert "No space left on device" in err and "rolled back" in err

@@ -66,7 +66,7 @@ def test_analyze_refuses_the_repository_and_its_parents(capsys, write_config):
 def test_publish_version_defaults_to_the_release_tag(monkeypatch):
     import subprocess
 
-    from report import release
+    from report.publish import release
 
     def fake_run(args, **kwargs):
         assert args[-4:] == ["describe", "--tags", "--exact-match", "HEAD"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-import report.publish as publish_mod
+import report.publish.transaction as transaction
 from report.errors import PublishError
 from report.publish import list_versions, publish_site, unpublish
 from tests.helpers import hash_tree
@@ -286,14 +286,14 @@ def test_a_fault_at_any_step_leaves_the_tree_as_it_was(tmp_path, root, sites, fo
 
 def test_a_non_os_error_half_way_also_rolls_back(root, sites, monkeypatch):
     before = hash_tree(root)
-    real_write = publish_mod._Transaction.write_file
+    real_write = transaction.Transaction.write_file
 
     def write_then_crash(self, path, text):
         real_write(self, path, text)
         if path.name == "versions.json":
             raise RuntimeError("bug after versions.json was replaced")
 
-    monkeypatch.setattr(publish_mod._Transaction, "write_file", write_then_crash)
+    monkeypatch.setattr(transaction.Transaction, "write_file", write_then_crash)
     with pytest.raises(RuntimeError, match="bug after"):
         publish_site(sites["1.10.0"], root, "1.10.0")
     assert hash_tree(root) == before and no_leftovers(root)
@@ -317,7 +317,7 @@ def test_unwritable_lock_file_gives_a_clear_error(root, sites, monkeypatch):
     def refuse(self):
         raise PermissionError(30, "Read-only file system", self.lock_file)
 
-    monkeypatch.setattr(publish_mod.FileLock, "_acquire", refuse)
+    monkeypatch.setattr(transaction.FileLock, "_acquire", refuse)
     before = hash_tree(root)
     with pytest.raises(PublishError, match="Read-only file system. Is it read-only"):
         publish_site(sites["1.10.0"], root, "1.10.0")

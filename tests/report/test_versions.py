@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from report.errors import PublishError, ReportError
-from report.versions import Version, VersionList, validate_alias, validate_version
+from report.publish.versions import Version, VersionList, validate_alias, validate_version
 
 
 def v(version, aliases=(), date="2025-10-02"):

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from analysis import __version__
 from analysis.atomic import owned_temp_dir, remove_stale
-
-from .build import build_site
-from .errors import PublishError
-from .publish import PublishResult, list_versions, publish_site
-from .versions import validate_version
+from report.build import build_site
+from report.errors import PublishError
+from report.publish import PublishResult, list_versions, publish_site
+from report.publish.versions import validate_version
 
 TEMP_PREFIX = "kmeans-report-publish-"
 
