@@ -6,7 +6,7 @@
  * versions, "this is an old version", the canonical URL) is worked out here, at run time, from
  * the site root's versions.json.
  *
- * Layout it expects (see report/publish.py):  <root>/versions.json
+ * Layout it expects (see report/publish/__init__.py):  <root>/versions.json
  *                                              <root>/<version or alias>/assets/version-switcher.js
  * The version folder and the site root are derived from this script's own URL, so the site
  * works at a domain root or under a sub-path (GitHub project pages) alike.
