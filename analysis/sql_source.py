@@ -140,11 +140,11 @@ def _driver_message(exc: BaseException, secret: str | None) -> str:
     """The driver's own first line, without the password and without SQLAlchemy's
     boilerplate (its SQL echo and documentation link)."""
     inner = getattr(exc, "orig", None) or exc
-    text = str(inner).strip().splitlines()
-    line = next((t.strip() for t in text if t.strip()), type(inner).__name__)
+    text = re.split(r"\[SQL:|\(Background on this error|\bLINE \d+:", str(inner))[0]
+    line = " ".join(text.split()) or type(inner).__name__
     if secret:
         line = line.replace(secret, "***")
-    return line[:300]
+    return line[:300].rstrip(" .")
 
 
 def _database_error(shown: str, exc: BaseException, secret: str | None) -> DataError:
@@ -279,6 +279,36 @@ def fetch(config) -> Fetched:
     return Fetched(frame=frame, server_version=version, sql=sql)
 
 
+def read_sample(template: str, table: str, rows: int) -> pd.DataFrame:
+    """The first `rows` rows of a table, every column (for `init --sql`)."""
+    shown = redact(template)
+    url = expand(template)
+    if duckdb_file(template) is not None and not Path(url.database).is_file():
+        raise DataError(f"{shown}: the DuckDB database file does not exist")
+    from sqlalchemy import create_engine, exc, literal_column, select
+    from sqlalchemy import table as table_clause
+
+    try:
+        connect_args = {"read_only": True} if url.get_backend_name() == "duckdb" else {}
+        engine = create_engine(url, connect_args=connect_args)
+    except (exc.NoSuchModuleError, ImportError) as error:
+        raise _driver_missing(shown, error) from None
+    schema, _, name = table.rpartition(".")
+    try:
+        with engine.connect() as connection:
+            found = table_clause(name, schema=schema or None)
+            sample = select(literal_column("*")).select_from(found).limit(rows)
+            result = connection.execute(sample)
+            return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()),
+                                             coerce_float=True)
+    except ImportError as error:
+        raise _driver_missing(shown, error) from None
+    except Exception as error:  # noqa: BLE001 - every driver has its own error classes
+        raise _database_error(shown, error, url.password or None) from None
+    finally:
+        engine.dispose()
+
+
 # --------------------------------------------------------------------------- identity
 
 
@@ -345,3 +375,64 @@ def data_fingerprint(config) -> str:
     _fetched_for_build.clear()
     _fetched_for_build[_key(config)] = dataset
     return "sql:" + dataset.sha256
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_customers(template: str, table: str, chunks, *, overwrite: bool = False) -> int:
+    """Load Arrow tables (`chunks`) into a new table, in one transaction: the table appears
+    complete or not at all. Refuses an existing table unless `overwrite`. Returns the rows."""
+    shown = redact(template)
+    url = expand(template)
+    from sqlalchemy import create_engine, exc, inspect
+
+    try:
+        engine = create_engine(url)
+    except (exc.NoSuchModuleError, ImportError) as error:
+        raise _driver_missing(shown, error) from None
+    schema, _, name = table.rpartition(".")
+    rows = 0
+    try:
+        with engine.begin() as connection:
+            if inspect(connection).has_table(name, schema=schema or None):
+                if not overwrite:
+                    raise DataError(f"{shown}: table {table!r} already exists; pass --force "
+                                    "to replace it")
+                quoted = _quote(connection.dialect.identifier_preparer, table)
+                connection.exec_driver_sql(f"DROP TABLE {quoted}")
+            for index, chunk in enumerate(chunks):
+                _append(connection, table, chunk, create=index == 0)
+                rows += chunk.num_rows
+    except DataError:
+        raise
+    except ImportError as error:
+        raise _driver_missing(shown, error) from None
+    except Exception as error:  # noqa: BLE001 - every driver has its own error classes
+        raise _database_error(shown, error, url.password or None) from None
+    finally:
+        engine.dispose()
+    return rows
+
+
+def _append(connection, table: str, chunk, *, create: bool) -> None:
+    quoted = _quote(connection.dialect.identifier_preparer, table)
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "duckdb":
+        driver.register("kmeans_chunk", chunk)
+        verb = f"CREATE TABLE {quoted} AS" if create else f"INSERT INTO {quoted}"
+        driver.execute(f"{verb} SELECT * FROM kmeans_chunk")
+        driver.unregister("kmeans_chunk")
+        return
+    frame = chunk.to_pandas()
+    if create:  # the table's columns and types, from an empty frame
+        frame.head(0).to_sql(table.rpartition(".")[2], connection,
+                             schema=table.rpartition(".")[0] or None, index=False)
+    if connection.dialect.driver == "psycopg":  # COPY: many times faster than INSERTs
+        columns = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in frame.columns)
+        with driver.cursor() as cursor, cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN") as copy:
+            for row in frame.itertuples(index=False, name=None):
+                copy.write_row(row)
+        return
+    frame.to_sql(table.rpartition(".")[2], connection, schema=table.rpartition(".")[0] or None,
+                 index=False, if_exists="append", chunksize=10_000)
