@@ -59,7 +59,8 @@ def redact(template: str) -> str:
     except DataError:
         return "data.sql.url (not a valid URL)"
     query = {k: ("***" if SECRET_KEYS.search(k) else v) for k, v in url.query.items()}
-    return url.set(query=query).render_as_string(hide_password=True)
+    shown = url.set(query=query).render_as_string(hide_password=True)
+    return shown.replace("=%2A%2A%2A", "=***")
 
 
 def literal_password(template: str) -> bool:
