@@ -70,9 +70,16 @@ def database(request) -> str:
 # -- the golden numbers, read back from each database --------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def analysed() -> dict:
+    return {}  # database URL -> results: one analysis per database for the module
+
+
 @pytest.fixture
-def golden_results(database):
-    return run_analysis(sql_config(database)).results
+def golden_results(database, analysed):
+    if database not in analysed:
+        analysed[database] = run_analysis(sql_config(database)).results
+    return analysed[database]
 
 
 def test_golden_numbers_from_the_database(golden_results):
