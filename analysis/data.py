@@ -244,7 +244,7 @@ def _check_header(path: Path, header: list[str], wanted: list[str]) -> None:
             close = difflib.get_close_matches(name, header, n=1)
             hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise DataError(
-            f"{path}: missing column(s) {', '.join(hints)}; the file has: {', '.join(header)}"
+            f"{path}: missing column(s) {', '.join(hints)}; the table has: {', '.join(header)}"
         )
 
 

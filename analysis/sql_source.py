@@ -5,8 +5,9 @@ are checked as a file's header is; then only the configured columns are fetched,
 query wrapped as a subquery (or the table read, ordered by the id column when there is one).
 DuckDB results come through DuckDB's own Arrow interface and PostgreSQL's through ADBC when
 it is installed: at 1M rows both are many times faster than `pandas.read_sql`
-(benchmarks/bench_sql.py; figures in the README). Other dialects stream through
-`pandas.read_sql` in chunks. The rows are then validated exactly as a file's are.
+(benchmarks/bench_sql.py; figures in the README). Other dialects are read with
+`pandas.read_sql` (in one piece: streamed in chunks it measured slower). The rows are then
+validated exactly as a file's are.
 
 Secrets: `${VAR}` in the URL is taken from the environment when connecting, and only then.
 Pages, results, errors and logs show the URL with its password hidden (`redact`), and any
@@ -30,7 +31,6 @@ from .errors import DataError
 INSTALL_HINT = "install the database drivers with: pip install 'kmeans-report[sql]'"
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 SECRET_KEYS = re.compile(r"pass|secret|token|key", re.IGNORECASE)
-CHUNK_ROWS = 200_000  # rows per chunk on the pandas.read_sql path
 ALIAS = "kmeans_source"
 
 
@@ -199,15 +199,11 @@ def server_version(connection) -> str:
     return f"{dialect.name} {info}".strip()
 
 
-def _arrow_frame(table) -> pd.DataFrame:
-    return table.to_pandas()
-
-
 def _fetch_duckdb(connection, sql: str) -> pd.DataFrame:
     raw = connection.connection.driver_connection
     relation = raw.sql(sql)
     read = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
-    return _arrow_frame(read())
+    return read().to_pandas()
 
 
 def _fetch_adbc(url, sql: str) -> pd.DataFrame:
@@ -216,15 +212,14 @@ def _fetch_adbc(url, sql: str) -> pd.DataFrame:
     libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with adbc.connect(libpq) as connection, connection.cursor() as cursor:
         cursor.execute(sql)
-        return _arrow_frame(cursor.fetch_arrow_table())
+        return cursor.fetch_arrow_table().to_pandas()
 
 
 def _fetch_pandas(connection, sql: str) -> pd.DataFrame:
+    """Any other dialect. In one piece: reading in chunks (stream_results) measured slower."""
     from sqlalchemy import text
 
-    streaming = connection.execution_options(stream_results=True)
-    chunks = list(pd.read_sql(text(sql), streaming, chunksize=CHUNK_ROWS))
-    return pd.concat(chunks, ignore_index=True) if chunks else pd.read_sql(text(sql), connection)
+    return pd.read_sql(text(sql), connection)
 
 
 def _has_adbc() -> bool:

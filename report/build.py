@@ -27,7 +27,7 @@ from analysis.config import Config, load_config
 from analysis.paths import check_output_dir
 from analysis.progress import Progress
 from analysis.results import Results
-from analysis.sql_source import duckdb_file
+from analysis.sql_source import duckdb_file, expand
 
 from . import cache
 from .changelog import load_changelog
@@ -148,9 +148,9 @@ def _start_notebook(config: Config, key: str, data_id: str, project: Path, cache
     if config.data.source == "file":
         copy_file(Path(config.data.path), workdir / Path(config.data.path).name)
         sha = data_id
-    duckdb_path = config.data.sql and duckdb_file(config.data.sql.url)
-    if duckdb_path and Path(duckdb_path).is_file():  # read by its name, as a data file is
-        copy_file(Path(duckdb_path), workdir / Path(duckdb_path).name)
+    if config.data.source == "sql" and duckdb_file(config.data.sql.url):
+        database = Path(expand(config.data.sql.url).database)  # read by its name, as a file is
+        copy_file(database, workdir / database.name)
     from analysis import __version__
 
     notebook = build_notebook(config.public_dict(), config.report.title, __version__, sha)

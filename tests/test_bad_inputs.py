@@ -573,3 +573,31 @@ def test_bad_sql_source_through_build_writes_nothing(ws, capsys):
     run_bad(ws, ["build", "--config", str(sql_config(ws, url)), "--engine", "pandoc", "--out",
                  str(ws.out), "--cache-dir", str(ws.root / "cache")],
             "column 'visit_frequency' has non-numeric values at row 9", capsys=capsys)
+
+
+def test_make_data_to_sql_refuses_an_existing_table_and_ambiguous_options(ws, capsys):
+    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    url = duckdb_with(ws, frame())
+    run_bad(ws, ["make-data", "--rows", "10", "--to-sql", url, "--table", "customers"],
+            "table 'customers' already exists; pass --force", capsys=capsys)
+    run_bad(ws, ["make-data", "--rows", "10", "--to-sql", url, "--out", str(ws.root / "x.csv"),
+                 "--table", "t"], "give either --out or --to-sql", capsys=capsys)
+    run_bad(ws, ["make-data", "--rows", "10", "--to-sql", url], "--table NAME is required",
+            capsys=capsys)
+    run_bad(ws, ["init", "--sql", url, "--table", "nope", "--out", str(ws.root / "r.yml")],
+            "the table does not exist", capsys=capsys)
+    run_bad(ws, ["init", "--sql", "postgresql+psycopg://u:hunter2@h/db", "--table", "t",
+                 "--out", str(ws.root / "r.yml")], "write the password as ${VARIABLE}",
+            capsys=capsys)
+
+
+def test_make_data_to_sql_replaces_a_table_whole_with_force(ws):
+    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    import duckdb
+
+    url = duckdb_with(ws, frame())
+    assert main(["-q", "make-data", "--rows", "25", "--to-sql", url, "--table", "customers",
+                 "--force"]) == 0
+    with duckdb.connect(str(ws.inputs / "crm.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*), min(customer_id), max(customer_id) FROM customers"
+                           ).fetchone() == (25, 1, 25)
