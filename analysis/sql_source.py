@@ -6,7 +6,7 @@ query wrapped as a subquery (or the table read, ordered by the id column when th
 DuckDB results come through DuckDB's own Arrow interface and PostgreSQL's through ADBC when
 it is installed: at 1M rows both are many times faster than `pandas.read_sql`
 (benchmarks/bench_sql.py; figures in the README). Other dialects are read with
-`pandas.read_sql` (in one piece: streamed in chunks it measured slower). The rows are then
+`pandas.read_sql` (in one piece: streamed in chunks it was no faster). The rows are then
 validated exactly as a file's are.
 
 Secrets: `${VAR}` in the URL is taken from the environment when connecting, and only then.
@@ -216,7 +216,7 @@ def _fetch_adbc(url, sql: str) -> pd.DataFrame:
 
 
 def _fetch_pandas(connection, sql: str) -> pd.DataFrame:
-    """Any other dialect. In one piece: reading in chunks (stream_results) measured slower."""
+    """Any other dialect, in one piece: streamed in chunks it was no faster (benchmarks)."""
     from sqlalchemy import text
 
     return pd.read_sql(text(sql), connection)
