@@ -143,8 +143,11 @@ def _driver_message(exc: BaseException, secret: str | None) -> str:
     inner = getattr(exc, "orig", None) or exc
     text = re.split(r"\[SQL:|\(Background on this error|\bLINE \d+:", str(inner))[0]
     line = " ".join(text.split()) or type(inner).__name__
-    if secret:
-        line = line.replace(secret, "***")
+    if secret:  # as typed, and as it would appear inside a URL
+        from urllib.parse import quote
+
+        for form in (secret, quote(secret, safe=""), quote(secret)):
+            line = line.replace(form, "***")
     return line[:300].rstrip(" .")
 
 
