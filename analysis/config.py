@@ -67,8 +67,31 @@ class SyntheticOptions(_Strict):
     planted_segments: Annotated[int, Field(ge=2, le=12)] | None = None
 
 
+class SqlOptions(_Strict):
+    """A database table or query (data.source: sql); see analysis.sql_source."""
+
+    # SQLAlchemy 2 URL; ${VAR} is taken from the environment when connecting.
+    url: Annotated[str, Field(min_length=1)]
+    query: Annotated[str, Field(min_length=1)] | None = None
+    table: Annotated[str, Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_source_no_secret(self) -> SqlOptions:
+        from .sql_source import literal_password
+
+        if (self.query is None) == (self.table is None):
+            raise ValueError("data.sql needs exactly one of query or table")
+        if literal_password(self.url):
+            raise ValueError(
+                "data.sql.url holds a password; write it as ${VARIABLE} (e.g. "
+                "postgresql+psycopg://user:${PGPASSWORD}@host/db) and set it in the "
+                "environment, so it is never published with the report"
+            )
+        return self
+
+
 class DataConfig(_Strict):
-    source: Literal["synthetic", "file"] = "synthetic"
+    source: Literal["synthetic", "file", "sql"] = "synthetic"
     path: Path | None = None
     format: Literal["auto", "csv", "parquet"] = "auto"
     id_column: str | None = None
@@ -77,11 +100,14 @@ class DataConfig(_Strict):
     missing: Literal["fail", "drop"] = "fail"
     csv: CsvOptions = CsvOptions()
     synthetic: SyntheticOptions = SyntheticOptions()
+    sql: SqlOptions | None = None
 
     @model_validator(mode="after")
     def _path_matches_source(self) -> DataConfig:
         if self.source == "file" and self.path is None:
             raise ValueError("data.path is required when data.source is 'file'")
+        if self.source == "sql" and self.sql is None:
+            raise ValueError("data.sql (url and query or table) is required when data.source is 'sql'")
         return self
 
 
@@ -364,6 +390,9 @@ class Config(_Strict):
         for section, key in (("data", "path"), ("report", "citation_file")):
             if data[section][key] is not None:
                 data[section][key] = Path(data[section][key]).name
+        sql = data["data"].get("sql")
+        if sql and _duckdb_file(sql["url"]):  # a DuckDB file, like a data file, by its name
+            sql["url"] = "duckdb:///" + Path(_duckdb_file(sql["url"])).name
         # Roles the table does not have are left out, not listed as None.
         data["roles"] = {role: v for role, v in data["roles"].items() if v is not None}
         return data
@@ -378,6 +407,12 @@ class Config(_Strict):
 
 
 SYNTHETIC_COLUMNS = ("annual_spending", "visit_frequency", "avg_transaction", "loyalty_years")
+
+
+def _duckdb_file(url: str) -> str | None:
+    from .sql_source import duckdb_file
+
+    return duckdb_file(url)
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
@@ -504,6 +539,14 @@ def load_config(path: str | Path | None = None) -> Config:
         config = config.model_copy(
             update={"data": config.data.model_copy(update={"path": resolved})}
         )
+    sql = config.data.sql
+    duckdb_path = _duckdb_file(sql.url) if sql else None
+    if duckdb_path and not duckdb_path.startswith("$") and not Path(duckdb_path).is_absolute():
+        # A DuckDB file, like data.path, is relative to the config file.
+        url = "duckdb:///" + (path.parent / duckdb_path).resolve().as_posix()
+        config = config.model_copy(update={"data": config.data.model_copy(
+            update={"sql": sql.model_copy(update={"url": url + sql.url.partition("?")[1]
+                                                  + sql.url.partition("?")[2]})})})
     cff = config.report.citation_file
     if cff is not None and not cff.is_absolute():
         resolved = (path.parent / cff).resolve()

@@ -36,6 +36,7 @@ class Dataset:
     compare_labels: pd.Series | None = None  # data.compare_with, aligned with `frame`
     size_bytes: int | None = None  # of the input file
     notes: list[str] = field(default_factory=list)
+    sql: dict | None = None  # data.source: sql: redacted URL, query, its SHA-256, server, rows
 
     @property
     def n_rows(self) -> int:
@@ -243,7 +244,7 @@ def _check_header(path: Path, header: list[str], wanted: list[str]) -> None:
             close = difflib.get_close_matches(name, header, n=1)
             hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise DataError(
-            f"{path}: missing column(s) {', '.join(hints)}; the file has: {', '.join(header)}"
+            f"{path}: missing column(s) {', '.join(hints)}; the table has: {', '.join(header)}"
         )
 
 
@@ -358,10 +359,19 @@ def file_dataset(config: Config) -> Dataset:
     wanted = features + extra
 
     raw = _read_csv(path, config, wanted) if file_format == "csv" else _read_parquet(path, wanted)
-    n_input = len(raw)
-    if n_input == 0:
+    if len(raw) == 0:
         raise DataError(f"{path}: the file has a header but no data rows")
+    return table_dataset(raw, config, label=path, file_format=file_format, source=path.name,
+                         sha256=file_sha256(path), size_bytes=path.stat().st_size)
 
+
+def table_dataset(raw: pd.DataFrame, config: Config, *, label, file_format: str, source: str,
+                  sha256: str, size_bytes: int | None = None) -> Dataset:
+    """Validate a table read with the configured columns (from any source) into a Dataset.
+    Messages start with `label` (the file's path, or a database's redacted URL)."""
+    path = label
+    features = config.feature_columns
+    n_input = len(raw)
     frame = pd.DataFrame({c: _to_numeric(path, raw, c, file_format) for c in features})
     keep, dropped_note = _clean_missing(path, frame, config.data.missing, file_format)
     ids = raw[config.data.id_column] if config.data.id_column else None
@@ -390,10 +400,10 @@ def file_dataset(config: Config) -> Dataset:
         frame=frame,
         ids=ids,
         compare_labels=compare,
-        source=path.name,
-        size_bytes=path.stat().st_size,
+        source=source,
+        size_bytes=size_bytes,
         format=file_format,
-        sha256=file_sha256(path),
+        sha256=sha256,
         n_input_rows=n_input,
         n_dropped=int((~keep).sum()),
         dropped_reason=dropped_note,
@@ -437,9 +447,14 @@ def check_clusterable(dataset: Dataset, config: Config) -> None:
 
 
 def load_dataset(config: Config) -> Dataset:
-    dataset = (
-        synthetic_dataset(config) if config.data.source == "synthetic" else file_dataset(config)
-    )
+    if config.data.source == "sql":
+        from .sql_source import sql_dataset
+
+        dataset = sql_dataset(config)
+    else:
+        dataset = (
+            synthetic_dataset(config) if config.data.source == "synthetic" else file_dataset(config)
+        )
     check_clusterable(dataset, config)
     check_transforms(dataset, config)
     return dataset

@@ -107,3 +107,32 @@ def make_customers(
         partial.unlink(missing_ok=True)
         raise
     return out
+
+
+def make_customers_sql(
+    url: str,
+    table: str,
+    rows: int,
+    *,
+    planted_segments: int | None = None,
+    seed: int = 42,
+    chunk_rows: int = CHUNK_ROWS,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> int:
+    """Load `rows` synthetic customers (the same rows `make_customers` writes) into a new
+    database table (`make-data --to-sql URL --table NAME`); returns the rows written."""
+    from .sql_source import write_customers
+
+    progress = progress or Progress(enabled=False)
+    if rows < 1:
+        raise DataError(f"--rows {rows}: must be at least 1")
+    if planted_segments is not None and not 2 <= planted_segments <= 12:
+        raise DataError(f"--planted-segments {planted_segments}: must be between 2 and 12")
+    starts = range(0, rows, chunk_rows)
+    chunks = (
+        customer_chunk(starts[i], min(chunk_rows, rows - starts[i]), chunk_seed(seed, i),
+                       planted_segments)
+        for i in progress.iter(range(len(starts)), f"loading {table}", len(starts))
+    )
+    return write_customers(url, table, chunks, overwrite=overwrite)

@@ -102,15 +102,25 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def render_config(plan: TablePlan, data_path: str, title: str) -> str:
+def render_config(plan: TablePlan, data_path: str, title: str,
+                  sql: tuple[str, str] | None = None) -> str:
+    """The config text; `sql` = (url, table) for a database table instead of a file."""
+    source = [
+        "  source: file",
+        f"  path: {_q(data_path)}            # relative to this file",
+    ] if sql is None else [
+        "  source: sql",
+        "  sql:",
+        f"    url: {_q(sql[0])}   # ${{VAR}} is read from the environment",
+        f"    table: {_q(sql[1])}           # or query: SELECT ... (one of the two)",
+    ]
     lines = [
         "# kmeans-report configuration written by `kmeans-report init`. Edit it, then run",
         "#   kmeans-report build --config <this file>",
         "# Every key is explained in the README (Configuration).",
         "",
         "data:",
-        "  source: file",
-        f"  path: {_q(data_path)}            # relative to this file",
+        *source,
         f"  id_column: {_q(plan.id_column) if plan.id_column else 'null'}",
         "  missing: fail               # or drop: rows with empty or non-numeric values",
     ]
@@ -166,7 +176,39 @@ def init_config(data_file: Path, out: Path, *, force: bool = False) -> tuple[Pat
     relative = os.path.relpath(Path(data_file).resolve(), out.resolve().parent)
     title = f"Customer segments: {_label(Path(data_file).stem)}"
     text = render_config(plan, Path(relative).as_posix(), title)
+    _write(out, text)
+    return out, plan
+
+
+def _write(out: Path, text: str) -> None:
     partial = out.with_name(out.name + ".partial")
     partial.write_text(text, encoding="utf-8")
     partial.replace(out)
+
+
+def init_sql_config(url: str, table: str, out: Path, *, force: bool = False
+                    ) -> tuple[Path, TablePlan]:
+    """`init --sql URL --table NAME`: the same plan, from the first rows of a database table."""
+    from .sql_source import duckdb_file, literal_password, read_sample, redact
+
+    out = Path(out)
+    if out.exists() and not force:
+        raise DataError(f"{out}: already exists; pass --force to replace it")
+    if literal_password(url):
+        raise DataError(f"{redact(url)}: write the password as ${{VARIABLE}} (e.g. "
+                        "'postgresql+psycopg://user:${PGPASSWORD}@host/db', in single quotes) "
+                        "so it is read from the environment and never written into the config")
+    frame = read_sample(url, table, SAMPLE_ROWS)
+    if frame.empty:
+        raise DataError(f"{redact(url)}: the table {table} has no rows")
+    plan = plan_table(frame)
+    if not plan.features:
+        raise DataError(f"{redact(url)}: no numeric column with varying values to cluster on")
+    path = duckdb_file(url)
+    if path and not path.startswith("$"):  # relative to the config file, as data.path is
+        relative = os.path.relpath(Path(path).resolve(), out.resolve().parent)
+        url = "duckdb:///" + Path(relative).as_posix() + url.partition("?")[1] + url.partition("?")[2]
+    text = render_config(plan, "", f"Customer segments: {_label(table.rpartition('.')[2])}",
+                         sql=(url, table))
+    _write(out, text)
     return out, plan

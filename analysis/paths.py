@@ -23,8 +23,13 @@ def check_output_dir(out_dir: Path, config: Config, *, option: str = "--out") ->
         folder = (REPO / name).resolve()
         if out == folder or out.is_relative_to(folder):
             raise OutputError(f"{option} {out_dir}: inside the source folder {folder}; choose another output folder")
-    if config.data.source == "file" and config.data.path is not None:
-        data = Path(config.data.path).absolute().resolve()
+    data_file = config.data.path if config.data.source == "file" else None
+    if config.data.source == "sql":  # a DuckDB database file is input data too
+        from .sql_source import duckdb_file
+
+        data_file = duckdb_file(config.data.sql.url)
+    if data_file is not None:
+        data = Path(data_file).absolute().resolve()
         if data == out or data.is_relative_to(out):
             raise OutputError(
                 f"{option} {out_dir}: the output folder contains the input data {data}; "

@@ -230,6 +230,7 @@ def summarise_data(dataset: Dataset, config: Config, clipped: dict[str, int]) ->
         size_bytes=dataset.size_bytes,
         clip_quantiles=list(config.preprocessing.clip_quantiles)
         if config.preprocessing.clip_quantiles else None,
+        sql=dataset.sql,
     )
 
 

@@ -40,6 +40,10 @@ def tree_digest(*paths: Path, suffixes: tuple[str, ...] | None = None) -> str:
 
 def data_fingerprint(config: Config) -> str:
     """The input data's identity without loading it: file bytes, or the generator settings."""
+    if config.data.source == "sql":  # the rows themselves: a database has no file to hash
+        from analysis.sql_source import data_fingerprint as sql_fingerprint
+
+        return sql_fingerprint(config)
     if config.data.source == "file":
         from analysis.data import file_sha256
 

@@ -61,8 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     make_data = sub.add_parser("make-data", help="write a large synthetic customer table (CSV or Parquet)")
     make_data.add_argument("--rows", type=int, required=True, help="number of customers")
-    make_data.add_argument("--out", type=Path, required=True, metavar="PATH",
+    make_data.add_argument("--out", type=Path, default=None, metavar="PATH",
                            help="output file; .parquet or .csv chooses the format")
+    make_data.add_argument("--to-sql", default=None, metavar="URL",
+                           help="load into a database instead (SQLAlchemy URL, ${VAR} from the "
+                                "environment; needs --table)")
+    make_data.add_argument("--table", default=None, metavar="NAME", help="table for --to-sql")
     make_data.add_argument("--planted-segments", type=int, default=None, metavar="K",
                            help="draw customers around K real segments (2-12; true labels kept "
                                 "in the planted_segment column)")
@@ -73,7 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     make_data.set_defaults(func=cmd_make_data)
 
     init = sub.add_parser("init", help="write a commented configuration for your own data table")
-    init.add_argument("data_file", type=Path, metavar="DATA_FILE", help="a CSV or Parquet table")
+    init.add_argument("data_file", type=Path, nargs="?", default=None, metavar="DATA_FILE",
+                      help="a CSV or Parquet table")
+    init.add_argument("--sql", default=None, metavar="URL",
+                      help="describe a database table instead (SQLAlchemy URL; needs --table)")
+    init.add_argument("--table", default=None, metavar="NAME", help="table for --sql")
     init.add_argument("--out", type=Path, default=Path("report.yml"), metavar="PATH",
                       help="configuration to write (default: report.yml)")
     init.add_argument("--force", action="store_true", help="replace an existing file")
@@ -158,9 +166,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_make_data(args: argparse.Namespace) -> int:
-    from analysis.generate import make_customers
+    from analysis.generate import make_customers, make_customers_sql
     from analysis.progress import Progress
 
+    if _one_of(args, "--out", args.out, "--to-sql", args.to_sql) == "--to-sql":
+        from analysis.sql_source import redact
+
+        rows = make_customers_sql(args.to_sql, _table(args, "--to-sql"), args.rows,
+                                  planted_segments=args.planted_segments, seed=args.seed,
+                                  chunk_rows=args.chunk_rows, overwrite=args.force,
+                                  progress=Progress(enabled=not args.quiet))
+        print(f"Loaded {rows:,} customers into table {args.table} of {redact(args.to_sql)}")
+        return 0
     path = make_customers(args.out, args.rows, planted_segments=args.planted_segments,
                           seed=args.seed, chunk_rows=args.chunk_rows, overwrite=args.force,
                           progress=Progress(enabled=not args.quiet))
@@ -169,15 +186,35 @@ def cmd_make_data(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from analysis.init_config import init_config
+    from analysis.init_config import init_config, init_sql_config
 
-    out, plan = init_config(args.data_file, args.out, force=args.force)
+    if _one_of(args, "DATA_FILE", args.data_file, "--sql", args.sql) == "--sql":
+        out, plan = init_sql_config(args.sql, _table(args, "--sql"), args.out, force=args.force)
+    else:
+        out, plan = init_config(args.data_file, args.out, force=args.force)
     roles = ", ".join(f"{role}: {', '.join(cols)}" for role, cols in plan.roles.items()) or "none"
     print(f"Wrote {out}: {len(plan.features)} features, id column "
           f"{plan.id_column or 'none'}, roles {roles}.")
     print(f"Check the labels, units and roles in it, then run:\n"
           f"  kmeans-report build --config {out}")
     return 0
+
+
+def _one_of(args, name_a: str, a, name_b: str, b) -> str:
+    """Which of two alternative options was given (exactly one must be)."""
+    from analysis.errors import DataError
+
+    if (a is None) == (b is None):
+        raise DataError(f"{args.command}: give either {name_a} or {name_b}")
+    return name_a if a is not None else name_b
+
+
+def _table(args, option: str) -> str:
+    from analysis.errors import DataError
+
+    if not args.table:
+        raise DataError(f"{args.command} {option}: --table NAME is required")
+    return args.table
 
 
 def cmd_build(args: argparse.Namespace) -> int:

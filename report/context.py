@@ -159,12 +159,22 @@ def _units_text(r: Results) -> str:
     return ", ".join(units)
 
 
+def _sql_source(sql: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The database source as shown: SQL on one line (it sits in a table cell)."""
+    if not sql:
+        return None
+    one_line = lambda text: " ".join(str(text).split()) if text else ""  # noqa: E731
+    return {**sql, "query": one_line(sql["query"]), "sql": one_line(sql["sql"]),
+            "rows": number(sql["rows"])}
+
+
 def _data(r: Results, currency: str) -> dict[str, Any]:
     d = r.data
     synthetic = d.format == "synthetic"
     return {
         "source": "built-in synthetic data (the notebook's generator)" if synthetic else d.source,
-        "file_name": None if synthetic else d.source,
+        "file_name": None if synthetic or d.sql else d.source,
+        "sql": _sql_source(d.sql),
         "size": size_text(d.size_bytes),
         "format": d.format,
         "sha256": d.sha256,

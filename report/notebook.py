@@ -27,11 +27,26 @@ EXECUTION_TIMEOUT = 1800  # seconds per cell; the analysis of a large table take
 
 def _data_note(config: dict[str, Any], sha256: str | None) -> str:
     data = config["data"]
+    if data["source"] == "sql":
+        return sql_note(data["sql"])
     if data["source"] != "file":
         return "It uses the built-in synthetic data, generated again from its seed."
     digest = f" (SHA-256 `{sha256}`)" if sha256 else ""
     return (f"It reads the customer table `{md_escape(data['path'])}`{digest}: put that file "
             "in the same folder as this notebook before running it.")
+
+
+def sql_note(sql: dict[str, Any]) -> str:
+    from analysis.sql_source import VARIABLE, duckdb_file
+
+    what = f"the table `{md_escape(sql['table'])}`" if sql.get("table") else "the configured query"
+    if duckdb_file(sql["url"]):
+        return (f"It reads {what} from the DuckDB file `{md_escape(duckdb_file(sql['url']))}`: "
+                "put that file in the same folder as this notebook before running it.")
+    names = sorted(set(VARIABLE.findall(sql["url"])))
+    needs = (f" Set the environment variable(s) {', '.join(f'`{n}`' for n in names)} first: "
+             "the URL takes them from the environment." if names else "")
+    return f"It reads {what} from the database in `CONFIG['data']['sql']['url']`.{needs}"
 
 
 def _tagged(notebook: nbformat.NotebookNode, tag: str) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from analysis.config import Config
 from analysis.progress import Progress
 from analysis.results import Results
+from analysis.sql_source import duckdb_file, expand
 
 from . import cache
 from .project import copy_file
@@ -39,6 +40,9 @@ def start_notebook(config: Config, key: str, data_id: str, project: Path, cache_
     if config.data.source == "file":
         copy_file(Path(config.data.path), workdir / Path(config.data.path).name)
         sha = data_id
+    if config.data.source == "sql" and duckdb_file(config.data.sql.url):
+        database = Path(expand(config.data.sql.url).database)  # read by its name, as a file is
+        copy_file(database, workdir / database.name)
     notebook = build_notebook(config.public_dict(), config.report.title, __version__, sha)
     return NotebookRun(notebook, workdir).start()
 

@@ -155,3 +155,33 @@ def engine_site(request, site_builder):
     (site folder, project folder, engine name)."""
     site, project = site_builder(request.param)
     return site, project, request.param
+
+
+# -- databases for the SQL source (data.source: sql) ---------------------------------------------
+
+PG_PASSWORD = "kr-Test:p@ss/w0rd"  # holds :, @ and / on purpose: ${VAR} expansion must cope
+PG_PASSWORD_VAR = "KMEANS_REPORT_TEST_PGPASSWORD"
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster for the session (tests/pg_cluster.py), stopped after."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'kmeans-report[sql]')")
+    from tests.pg_cluster import PgCluster, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    cluster = PgCluster(password=PG_PASSWORD).start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(postgres, monkeypatch):
+    """The cluster's URL with the password as ${VAR}, the variable set for this test."""
+    monkeypatch.setenv(PG_PASSWORD_VAR, PG_PASSWORD)
+    return (f"postgresql+psycopg://{postgres.user}:${{{PG_PASSWORD_VAR}}}@127.0.0.1:"
+            f"{postgres.port}/{postgres.database}")

@@ -423,3 +423,181 @@ def test_publishing_a_version_twice_or_a_missing_site(ws, capsys, built):
             "version 1.0.0 is already published", "--force", capsys=capsys)
     run_bad(ws, ["publish", "--from", str(ws.root / "nowhere"), "--site-root", str(public),
                  "--version", "2.0.0"], "nowhere", "does not exist", capsys=capsys)
+
+
+# -- databases (data.source: sql) ----------------------------------------------------------------
+
+
+def sql_config(ws: Workspace, url: str, table: str | None = "customers", query: str | None = None,
+               **data) -> Path:
+    sql = {"url": url, **({"query": query} if query else {"table": table})}
+    path = ws.inputs / "report.yml"
+    body = {"data": {"source": "sql", "sql": sql, "id_column": "customer", **data},
+            "features": [{"column": c} for c in FEATURES]}
+    path.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def duckdb_with(ws: Workspace, table: pd.DataFrame, name: str = "customers") -> str:
+    import duckdb
+
+    path = ws.inputs / "crm.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.register("frame", table)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM frame")
+    return f"duckdb:///{path}"
+
+
+def _with_cell(column: str, row: int, value) -> pd.DataFrame:
+    table = frame().astype({column: object})
+    table.loc[row, column] = value
+    return table
+
+
+# name -> (table, extra data settings or a query, expected message parts); rows are positions
+# in the result (1-based), as a database has no lines.
+DUCKDB_CASES = {
+    "text in a number column": (_with_cell("visit_frequency", 8, "nine"), {},
+                                ("column 'visit_frequency' has non-numeric values at row 9", "'nine'")),
+    "NULL, fail": (frame().assign(avg_transaction=lambda f: f.avg_transaction.where(f.index != 4)), {},
+                   ("1 row(s) have missing", "avg_transaction: 1", "row 5", "data.missing: drop")),
+    "duplicate ids": (frame().assign(customer=lambda f: f.customer.where(f.index != 11, "C002")), {},
+                      ("id column 'customer' has duplicate ids ('C002') at rows 3, 4",)),  # ordered by id
+    "a date column": (frame().assign(loyalty_years=pd.Timestamp("2024-01-01")), {},
+                      ("column 'loyalty_years' has type datetime64",)),
+    "too few rows": (frame(6), {}, ("6 usable row(s), fewer than the largest K",)),
+    "no rows": (frame(), {"query": "SELECT * FROM customers WHERE annual_spending < 0"},
+                ("the query returned no rows",)),
+    "missing column": (frame().rename(columns={"loyalty_years": "loyalty_yrs"}), {},
+                       ("missing column(s) 'loyalty_years' (did you mean 'loyalty_yrs'?)",)),
+    "missing table": (frame(), {"table": "clients"}, ("the table does not exist", "clients")),
+    "SQL syntax error": (frame(), {"query": "SELEC * FROM customers"},
+                         ("the SQL has a syntax error (data.sql.query)",)),
+}
+
+
+@pytest.mark.parametrize("case", list(DUCKDB_CASES))
+def test_bad_duckdb_source(ws, capsys, case):
+    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    table, settings, expected = DUCKDB_CASES[case]
+    url = duckdb_with(ws, table)
+    config = sql_config(ws, url, **settings)
+    run_bad(ws, analyze(config, ws), "crm.duckdb: ", *expected, capsys=capsys)
+
+
+def test_missing_duckdb_file_is_not_created(ws, capsys):
+    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    url = f"duckdb:///{ws.inputs / 'nowhere.duckdb'}"
+    run_bad(ws, analyze(sql_config(ws, url), ws), f"{url}: the DuckDB database file does not exist",
+            capsys=capsys)
+
+
+def test_output_folder_holding_the_duckdb_file_is_refused(ws, capsys):
+    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    config = sql_config(ws, duckdb_with(ws, frame()))
+    run_bad(ws, ["analyze", "--config", str(config), "--out", str(ws.inputs)],
+            "contains the input data", capsys=capsys)
+
+
+@pytest.fixture
+def pg_customers(postgres, pg_url):
+    """Table `customers` (the 40 rows of `frame()`) in the session's PostgreSQL cluster."""
+    import pyarrow as pa
+
+    from analysis.sql_source import write_customers
+
+    write_customers(pg_url, "customers", [pa.Table.from_pandas(frame())], overwrite=True)
+    return pg_url
+
+
+def _pg_cases(url: str, port: int) -> dict:
+    from tests.conftest import PG_PASSWORD_VAR
+    from tests.pg_cluster import free_port
+
+    return {
+        "server unreachable": (url.replace(f":{port}/", f":{free_port()}/"), {}, {},
+                               ("the database server cannot be reached",)),
+        "authentication failed": (url, {PG_PASSWORD_VAR: "wrong"}, {},
+                                  ("authentication failed", "report:***@127.0.0.1")),
+        "database missing": (url.rsplit("/", 1)[0] + "/nodb", {}, {},
+                             ("the database does not exist",)),
+        "table missing": (url, {}, {"table": "clients"}, ("the table does not exist",)),
+        "SQL syntax error": (url, {}, {"query": "SELECT FROM WHERE customers"},
+                             ("the SQL has a syntax error",)),
+        "configured column missing": (url, {}, {"query": "SELECT customer, annual_spending, "
+                                      "visit_frequency, avg_transaction FROM customers"},
+                                      ("missing column(s) 'loyalty_years'",)),
+        "variable not set": (url.replace(PG_PASSWORD_VAR, "KMEANS_REPORT_UNSET_VAR"), {}, {},
+                             ("the environment variable KMEANS_REPORT_UNSET_VAR used in "
+                              "data.sql.url is not set",)),
+    }
+
+
+PG_CASES = ["server unreachable", "authentication failed", "database missing", "table missing",
+            "SQL syntax error", "configured column missing", "variable not set"]
+
+
+@pytest.mark.parametrize("case", PG_CASES)
+def test_bad_postgres_source(ws, capsys, monkeypatch, postgres, pg_customers, case):
+    from tests.conftest import PG_PASSWORD
+
+    url, env, settings, expected = _pg_cases(pg_customers, postgres.port)[case]
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    err = run_bad(ws, analyze(sql_config(ws, url, **settings), ws), "postgresql+psycopg://report:***@",
+                  *expected, capsys=capsys)
+    assert PG_PASSWORD not in err and "p@ss" not in err
+    assert err.count("\n") == 1  # one paragraph
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://report:${PW}@127.0.0.1/crm",
+                                 "notadialect+nodriver://u@h/db"])
+def test_database_driver_not_installed(ws, capsys, monkeypatch, url):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if psycopg were not installed
+    monkeypatch.setenv("PW", "x")
+    run_bad(ws, analyze(sql_config(ws, url), ws), "the database driver is not installed",
+            "pip install 'kmeans-report[sql]'", capsys=capsys)
+
+
+def test_password_in_the_config_is_refused(ws, capsys):
+    config = sql_config(ws, "postgresql+psycopg://report:hunter2@db/crm")
+    err = run_bad(ws, analyze(config, ws), "data.sql.url holds a password", capsys=capsys)
+    assert "hunter2" not in err
+
+
+def test_bad_sql_source_through_build_writes_nothing(ws, capsys):
+    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    url = duckdb_with(ws, _with_cell("visit_frequency", 8, "nine"))
+    run_bad(ws, ["build", "--config", str(sql_config(ws, url)), "--engine", "pandoc", "--out",
+                 str(ws.out), "--cache-dir", str(ws.root / "cache")],
+            "column 'visit_frequency' has non-numeric values at row 9", capsys=capsys)
+
+
+def test_make_data_to_sql_refuses_an_existing_table_and_ambiguous_options(ws, capsys):
+    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    url = duckdb_with(ws, frame())
+    run_bad(ws, ["make-data", "--rows", "10", "--to-sql", url, "--table", "customers"],
+            "table 'customers' already exists; pass --force", capsys=capsys)
+    run_bad(ws, ["make-data", "--rows", "10", "--to-sql", url, "--out", str(ws.root / "x.csv"),
+                 "--table", "t"], "give either --out or --to-sql", capsys=capsys)
+    run_bad(ws, ["make-data", "--rows", "10", "--to-sql", url], "--table NAME is required",
+            capsys=capsys)
+    run_bad(ws, ["init", "--sql", url, "--table", "nope", "--out", str(ws.root / "r.yml")],
+            "the table does not exist", capsys=capsys)
+    run_bad(ws, ["init", "--sql", "postgresql+psycopg://u:hunter2@h/db", "--table", "t",
+                 "--out", str(ws.root / "r.yml")], "write the password as ${VARIABLE}",
+            capsys=capsys)
+
+
+def test_make_data_to_sql_replaces_a_table_whole_with_force(ws):
+    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    import duckdb
+
+    url = duckdb_with(ws, frame())
+    assert main(["-q", "make-data", "--rows", "25", "--to-sql", url, "--table", "customers",
+                 "--force"]) == 0
+    with duckdb.connect(str(ws.inputs / "crm.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*), min(customer_id), max(customer_id) FROM customers"
+                           ).fetchone() == (25, 1, 25)
