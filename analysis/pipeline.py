@@ -44,10 +44,12 @@ class AnalysisOutput:
     assignments: pd.DataFrame  # customer_id, cluster, segment — one row per customer
 
 
-def run_analysis(config: Config, progress: Progress | None = None) -> AnalysisOutput:
+def run_analysis(config: Config, progress: Progress | None = None,
+                 dataset: Dataset | None = None) -> AnalysisOutput:
+    """The analysis of the configured data (or of `dataset`, when the caller loaded it)."""
     progress = progress or Progress(enabled=False)  # one per run: stage times never carry over
     with progress.stage("load", "Loading customer data"):
-        dataset = load_dataset(config)
+        dataset = dataset or load_dataset(config)
     progress.note(f"  {dataset.n_rows:,} customers × {len(config.features)} features")
 
     opts = config.clustering

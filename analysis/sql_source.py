@@ -340,23 +340,11 @@ def provenance(config, fetched: Fetched) -> dict[str, Any]:
     }
 
 
-def _key(config) -> str:
-    url = expand(config.data.sql.url).render_as_string(hide_password=False)
-    return hashlib.sha256(f"{url}\n{config.fingerprint(sections=('data', 'features'))}"
-                          .encode()).hexdigest()
-
-
-# One dataset kept between a build's cache check (which must read the rows to hash them) and
-# its analysis, so a build reads the table once and analyses exactly the rows it hashed.
-_fetched_for_build: dict[str, Any] = {}
-
-
 def sql_dataset(config):
+    """Fetch, check and hash the configured rows. A build does it once, up front (its cache
+    key is the rows' hash), and hands the dataset to the analysis it then runs."""
     from .data import table_dataset
 
-    key = _key(config)
-    if key in _fetched_for_build:
-        return _fetched_for_build.pop(key)
     fetched = fetch(config)
     shown = redact(config.data.sql.url)
     if fetched.frame.empty:
@@ -368,11 +356,8 @@ def sql_dataset(config):
     return dataset
 
 
-def data_fingerprint(config) -> str:
-    """The rows' SHA-256 (reading them); the dataset is kept for the analysis that follows."""
-    dataset = sql_dataset(config)
-    _fetched_for_build.clear()
-    _fetched_for_build[_key(config)] = dataset
+def data_fingerprint(dataset) -> str:
+    """A fetched dataset's identity for the caches: the SHA-256 of its rows."""
     return "sql:" + dataset.sha256
 
 

@@ -21,8 +21,10 @@ def analysis_cached(cache_dir: Path, key: str) -> bool:
     return all((analysis_folder(cache_dir, key) / name).is_file() for name in OUTPUT_TABLES)
 
 
-def analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progress) -> Path:
-    """Folder with results.json and the tables, computed or taken from the cache."""
+def analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progress,
+                     dataset=None) -> Path:
+    """Folder with results.json and the tables, computed or taken from the cache. `dataset`:
+    the rows when the build already fetched them (a database source)."""
     folder = analysis_folder(cache_dir, key)
     if analysis_cached(cache_dir, key):
         progress.note("• Analysis unchanged: using cached results")
@@ -30,7 +32,7 @@ def analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progre
     from analysis.outputs import write_analysis
     from analysis.pipeline import run_analysis
 
-    output = run_analysis(config, progress)
+    output = run_analysis(config, progress, dataset)
     write_analysis(output, folder)
     return folder
 

@@ -73,6 +73,7 @@ class Inputs:
     data_id: str
     stamp: str
     cache_dir: Path
+    dataset: object = None  # the rows of a database source, fetched once to hash them
 
     @property
     def analysis_key(self) -> str:
@@ -125,14 +126,19 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     engine_version = engine.version()
     cff_path = config.report.citation_file
     cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
-    data_id = cache.data_fingerprint(config)
+    dataset = None
+    if config.data.source == "sql":  # the cache key is the rows' hash: fetch them once
+        from analysis.sql_source import sql_dataset
+
+        dataset = sql_dataset(config)
+    data_id = cache.data_fingerprint(config, dataset)
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions], sort_keys=True),
          "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True)},
     )
     return Inputs(config, out, engine, engine_version, cff, cff_path, versions, data_id, stamp,
-                  cache_dir.absolute())
+                  cache_dir.absolute(), dataset)
 
 
 class Background(contextlib.ExitStack):
@@ -167,7 +173,8 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
     # With the notebook's kernel busy on the other core, one thread each beats two each:
     # OpenMP threads that outnumber the cores slow K-Means down many times over.
     with threadpool_limits(1 if background.notebook is not None else None):
-        tables = analysis_outputs(inputs.config, inputs.analysis_key, inputs.cache_dir, progress)
+        tables = analysis_outputs(inputs.config, inputs.analysis_key, inputs.cache_dir, progress,
+                                  inputs.dataset)
     return results_for_build(tables, inputs.config)
 
 

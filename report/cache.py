@@ -38,12 +38,13 @@ def tree_digest(*paths: Path, suffixes: tuple[str, ...] | None = None) -> str:
     return digest.hexdigest()
 
 
-def data_fingerprint(config: Config) -> str:
-    """The input data's identity without loading it: file bytes, or the generator settings."""
-    if config.data.source == "sql":  # the rows themselves: a database has no file to hash
+def data_fingerprint(config: Config, dataset=None) -> str:
+    """The input data's identity: file bytes, the generator settings, or (a database has no
+    file to hash) the rows of `dataset`, fetched once by the build."""
+    if config.data.source == "sql":
         from analysis.sql_source import data_fingerprint as sql_fingerprint
 
-        return sql_fingerprint(config)
+        return sql_fingerprint(dataset)
     if config.data.source == "file":
         from analysis.data import file_sha256
 

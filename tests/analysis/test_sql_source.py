@@ -178,16 +178,15 @@ def test_fingerprint_follows_the_rows(tmp_path):
     url = f"duckdb:///{path}"
     make_customers_sql(url, "customers", 200)
     config = sql_config(url)
-    first = cache.data_fingerprint(config)
-    assert first.startswith("sql:") and cache.data_fingerprint(config) == first
-    # The build's analysis gets the very rows that were hashed, without reading again.
-    assert sql_source.sql_dataset(config).sha256 == first[4:]
+    fetched = sql_source.sql_dataset(config)
+    first = cache.data_fingerprint(config, fetched)
+    assert first == "sql:" + fetched.sha256
+    assert cache.data_fingerprint(config, sql_source.sql_dataset(config)) == first
     with duckdb.connect(str(path)) as con:
         con.execute("UPDATE customers SET loyalty_years = loyalty_years + 1 WHERE customer_id = 7")
-    changed = cache.data_fingerprint(config)
+    changed = cache.data_fingerprint(config, sql_source.sql_dataset(config))
     assert changed != first
     assert cache.analysis_key(config, changed) != cache.analysis_key(config, first)
-    sql_source._fetched_for_build.clear()
 
 
 def test_rows_hash_is_canonical():

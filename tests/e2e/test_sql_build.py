@@ -131,3 +131,23 @@ def test_init_from_a_database_table(sql_site, tmp_path):
     analysed = cli("-q", "analyze", "--config", str(out), "--out", str(tmp_path / "out"), env=env)
     assert analysed.returncode == 0, analysed.stderr
     assert "1,000 customers" in analysed.stdout or "Chosen K" in analysed.stdout
+
+
+def test_a_build_reads_the_table_once(tmp_path, monkeypatch):
+    """The cache key is the rows' hash, so the build fetches them up front; the analysis then
+    gets those very rows, with no second query and nothing kept between builds."""
+    from analysis import sql_source
+    from report.build import build_site
+
+    cli("make-data", "--rows", "300", "--to-sql", f"duckdb:///{tmp_path / 'crm.duckdb'}",
+        "--table", "customers", env=dict(os.environ))
+    config = {"data": {"source": "sql", "sql": {"url": "duckdb:///crm.duckdb",
+                                                "table": "customers"}}}
+    (tmp_path / "report.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    calls = []
+    real_fetch = sql_source.fetch
+    monkeypatch.setattr(sql_source, "fetch", lambda cfg: calls.append(1) or real_fetch(cfg))
+    result = build_site(tmp_path / "report.yml", tmp_path / "site", "pandoc",
+                        cache_dir=tmp_path / "cache", progress=None)
+    assert len(calls) == 1
+    assert result.results.data.n_rows == 300
