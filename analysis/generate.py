@@ -1,7 +1,7 @@
 """Large synthetic customer tables for `kmeans-report make-data`, written chunk by chunk.
 
-Each chunk is drawn with the notebook's distributions (`data.notebook_customers`) or around
-planted segments (`data.planted_customers`, true labels kept in `planted_segment`), so memory
+Each chunk is drawn with the notebook's distributions (`synthetic.notebook_customers`) or around
+planted segments (`synthetic.planted_customers`, true labels kept in `planted_segment`), so memory
 stays flat at any size. Chunk 0 uses the seed itself — a table that fits in one chunk is the
 built-in synthetic data, value for value — and chunk i > 0 a seed derived from (seed, i).
 The output is Parquet (one row group per chunk) or CSV, by extension, and appears only when
@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from .data import notebook_customers, planted_customers
 from .errors import DataError
 from .progress import Progress
+from .synthetic import notebook_customers, planted_customers
 
 CHUNK_ROWS = 1_000_000
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}

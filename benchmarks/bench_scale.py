@@ -140,7 +140,7 @@ def dtype_check() -> list[tuple[str, ...]]:
     from analysis import scale
     from analysis.cluster import make_scaler
     from analysis.config import validate_config
-    from analysis.data import planted_customers
+    from analysis.synthetic import planted_customers
 
     opts = validate_config({"clustering": {"chosen_k": "auto"}}).clustering
     frame, _ = planted_customers(1_000_000, 4, 42)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from analysis.config import validate_config
-from analysis.data import notebook_customers, planted_customers, segment_codes
 from analysis.pipeline import run_analysis
+from analysis.synthetic import notebook_customers, planted_customers, segment_codes
 
 
 def planted_config(k, method="silhouette", n=1500):

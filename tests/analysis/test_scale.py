@@ -15,10 +15,10 @@ from sklearn.preprocessing import StandardScaler
 
 from analysis import scale
 from analysis.config import validate_config
-from analysis.data import planted_customers
 from analysis.metrics import SampledSilhouette, sampled_silhouette_values
 from analysis.pipeline import run_analysis
 from analysis.results import Results
+from analysis.synthetic import planted_customers
 
 N_ROWS = 50_000
 
