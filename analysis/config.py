@@ -172,6 +172,8 @@ class Clustering(_Strict):
     # K's (K ± 1); the steadier neighbour is chosen instead.
     auto_stability_margin: Annotated[float, Field(ge=0, le=1)] = 0.10
     algorithm: Literal["lloyd", "minibatch"] = "lloyd"
+    # Where K-Means runs: scikit-learn on this machine, or Apache Spark MLlib (see `spark:`).
+    backend: Literal["sklearn", "spark"] = "sklearn"
     init: Literal["k-means++", "random"] = "k-means++"
     n_init: Annotated[int, Field(ge=1, le=100)] = 10
     random_state: Seed = 42
@@ -205,6 +207,23 @@ class Clustering(_Strict):
         if mode == "auto":
             return n_rows >= self.large_data.min_rows and n_rows > self.large_data.sweep_sample_size
         return mode == "on" and n_rows > self.large_data.sweep_sample_size
+
+
+class SparkOptions(_Strict):
+    """Apache Spark for `clustering.backend: spark` (analysis.spark_backend)."""
+
+    master: Annotated[str, Field(min_length=1)] = "local[*]"
+    app_name: Annotated[str, Field(min_length=1)] = "kmeans-report"
+    # Extra Spark settings, passed to the session as given (e.g. spark.driver.memory: 4g).
+    conf: dict[str, str | int | float | bool] = {}
+    # Any path Spark reads: a Parquet file, a folder of Parquet parts, a glob, hdfs://,
+    # s3a://, ... (passed through untouched); None: the table `data:` names.
+    path: Annotated[str, Field(min_length=1)] | None = None
+    format: Literal["auto", "parquet", "csv"] = "auto"  # auto: csv when the path ends in .csv
+
+    @property
+    def is_uri(self) -> bool:
+        return self.path is not None and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", self.path) is not None
 
 
 class SegmentRules(_Strict):
@@ -309,6 +328,7 @@ class Config(_Strict):
     segments: SegmentRules = SegmentRules()
     roi: RoiConfig = RoiConfig()
     report: ReportMeta = ReportMeta()
+    spark: SparkOptions = SparkOptions()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
@@ -344,6 +364,9 @@ class Config(_Strict):
                 "segments.rules: notebook needs roles.spending and roles.frequency (its types "
                 "are spending and visit thresholds); use segments.rules: data otherwise"
             )
+        if self.clustering.backend == "spark" and self.clustering.algorithm == "minibatch":
+            raise ValueError("clustering.algorithm: minibatch is not available with "
+                             "clustering.backend: spark (MLlib's KMeans is Lloyd's algorithm)")
         if self.data.source == "synthetic" and columns != list(SYNTHETIC_COLUMNS):
             raise ValueError(
                 "features: the synthetic data set has exactly the columns "
@@ -365,6 +388,9 @@ class Config(_Strict):
         for section, key in (("data", "path"), ("report", "citation_file")):
             if data[section][key] is not None:
                 data[section][key] = Path(data[section][key]).name
+        spark_path = data["spark"]["path"]
+        if spark_path is not None and not self.spark.is_uri:
+            data["spark"]["path"] = Path(spark_path).name
         # Roles the table does not have are left out, not listed as None.
         data["roles"] = {role: v for role, v in data["roles"].items() if v is not None}
         return data
@@ -504,6 +530,12 @@ def load_config(path: str | Path | None = None) -> Config:
         resolved = (path.parent / config.data.path).resolve()
         config = config.model_copy(
             update={"data": config.data.model_copy(update={"path": resolved})}
+        )
+    spark_path = config.spark.path
+    if spark_path is not None and not config.spark.is_uri and not Path(spark_path).is_absolute():
+        resolved = str((path.parent / spark_path).resolve())  # a glob stays a glob
+        config = config.model_copy(
+            update={"spark": config.spark.model_copy(update={"path": resolved})}
         )
     cff = config.report.citation_file
     if cff is not None and not cff.is_absolute():

@@ -17,7 +17,8 @@ from analysis import __version__ as TOOL_VERSION
 from analysis.config import Config
 
 REPO = Path(__file__).resolve().parent.parent
-ANALYSIS_SECTIONS = ("data", "features", "roles", "preprocessing", "clustering", "segments", "roi")
+ANALYSIS_SECTIONS = ("data", "features", "roles", "preprocessing", "clustering", "segments", "roi",
+                     "spark")
 
 
 def tree_digest(*paths: Path, suffixes: tuple[str, ...] | None = None) -> str:
@@ -37,6 +38,10 @@ def tree_digest(*paths: Path, suffixes: tuple[str, ...] | None = None) -> str:
 
 def data_fingerprint(config: Config) -> str:
     """The input data's identity without loading it: file bytes, or the generator settings."""
+    if config.clustering.backend == "spark" and config.spark.path is not None:
+        from analysis.spark_data import listing_fingerprint
+
+        return listing_fingerprint(config.spark)
     if config.data.source == "file":
         from analysis.data import file_sha256
 
