@@ -356,7 +356,7 @@ class Config(_Strict):
                     f"data.compare_with {compare!r} is a feature or the id column; it must be "
                     "a separate label column (e.g. a sales channel) the segments are compared with"
                 )
-            if self.data.source == "synthetic":
+            if self.data.source == "synthetic" and not self.reads_spark_path:
                 raise ValueError("data.compare_with needs data.source: file (the synthetic "
                                  "data compares with its planted segments by itself)")
         if self.segments.rules == "notebook" and not (self.roles.spending and self.roles.frequency):
@@ -367,12 +367,18 @@ class Config(_Strict):
         if self.clustering.backend == "spark" and self.clustering.algorithm == "minibatch":
             raise ValueError("clustering.algorithm: minibatch is not available with "
                              "clustering.backend: spark (MLlib's KMeans is Lloyd's algorithm)")
-        if self.data.source == "synthetic" and columns != list(SYNTHETIC_COLUMNS):
+        if (self.data.source == "synthetic" and not self.reads_spark_path
+                and columns != list(SYNTHETIC_COLUMNS)):
             raise ValueError(
                 "features: the synthetic data set has exactly the columns "
                 f"{', '.join(SYNTHETIC_COLUMNS)}; use data.source: file for other columns"
             )
         return self
+
+    @property
+    def reads_spark_path(self) -> bool:
+        """Spark reads the customer table from `spark.path` (not from `data:`)."""
+        return self.clustering.backend == "spark" and self.spark.path is not None
 
     @property
     def feature_columns(self) -> list[str]:
