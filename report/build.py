@@ -35,6 +35,7 @@ from .context import FigureRef, SiteInfo
 from .project import REPO, copy_file, write_project
 
 STAMP_FILE = ".kmeans-report-build.json"
+PARTS_INDEX = "_index.html"  # underscore: Parquet readers skip it when reading the folder
 OUTPUT_TABLES = ("results.json", "assignments.csv", "assignments.parquet", "profiles.csv")
 
 
@@ -64,7 +65,9 @@ def _analysis_folder(cache_dir: Path, key: str) -> Path:
 
 
 def _analysis_cached(cache_dir: Path, key: str) -> bool:
-    return all((_analysis_folder(cache_dir, key) / name).is_file() for name in OUTPUT_TABLES)
+    # A Spark run writes assignments.parquet as a folder of parts and no CSV.
+    folder = _analysis_folder(cache_dir, key)
+    return all((folder / name).exists() for name in OUTPUT_TABLES if name != "assignments.csv")
 
 
 def _analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progress) -> Path:
@@ -140,6 +143,8 @@ def _start_notebook(config: Config, key: str, data_id: str, project: Path, cache
 
     if _notebook_cache(cache_dir, key, config).is_file():
         return None
+    if config.clustering.backend == "spark":  # it re-runs on Spark where the data is, not here
+        return None
     progress.note("• Executing the Reproduce notebook (in the background)")
     workdir = project / "_reproduce"
     workdir.mkdir()
@@ -167,7 +172,14 @@ def _finish_notebook(run, results: Results, key: str, config: Config, project: P
     from .notebook import expected_numbers
 
     cached = _notebook_cache(cache_dir, key, config)
-    if run is None:
+    if run is None and config.clustering.backend == "spark":
+        from analysis import __version__
+
+        from .notebook import build_notebook, check_cell_source
+
+        notebook = build_notebook(config.public_dict(), config.report.title, __version__)
+        notebook.cells[-1].source = check_cell_source(expected_numbers(results))
+    elif run is None:
         progress.note("• Reproduce notebook unchanged: using the cached run")
         notebook = nbformat.read(cached, as_version=4)
     else:
@@ -182,7 +194,8 @@ def _finish_notebook(run, results: Results, key: str, config: Config, project: P
 
 
 def _size(path: Path) -> str:
-    size = path.stat().st_size
+    files = [f for f in path.rglob("*") if f.is_file()] if path.is_dir() else [path]
+    size = sum(f.stat().st_size for f in files)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
@@ -201,6 +214,21 @@ DOWNLOADS = [
     ("CITATION.cff", "CITATION.cff", "Citation metadata (Citation File Format)."),
     ("citation.bib", "BibTeX", "The recommended citation as a BibTeX entry."),
 ]
+
+
+def copy_parts(source: Path, target: Path) -> None:
+    """A folder of Parquet parts, plus a small page linking each part (static hosts list no
+    folders)."""
+    from html import escape
+
+    parts = sorted(p for p in source.iterdir() if p.is_file() and p.suffix == ".parquet")
+    for part in parts:
+        copy_file(part, target / part.name)
+    links = "\n".join(f'<li><a href="{escape(p.name)}">{escape(p.name)}</a></li>' for p in parts)
+    (target / PARTS_INDEX).write_text(
+        f"<!doctype html>\n<html lang=\"en\"><meta charset=\"utf-8\"><title>{source.name}</title>"
+        f"<h1>{source.name}</h1><p>Parquet parts written by Spark; read the folder whole."
+        f"</p><ul>\n{links}\n</ul></html>\n", encoding="utf-8")
 
 
 @contextlib.contextmanager
@@ -275,7 +303,10 @@ def build_site(
         results = _load_results(tables, config)
         downloads = project / "downloads"
         for name in OUTPUT_TABLES[1:]:
-            copy_file(tables / name, downloads / name)
+            if (tables / name).is_dir():  # Spark's Parquet parts, with a page listing them
+                copy_parts(tables / name, downloads / name)
+            elif (tables / name).exists():
+                copy_file(tables / name, downloads / name)
         results.save(downloads / "results.json")  # with this build's metadata and provenance
         if cff_path:
             shutil.copyfile(cff_path, downloads / "CITATION.cff")
@@ -302,7 +333,14 @@ def build_site(
             {"file": f, "label": label, "description": text,
              "size": _size(downloads / f) if (downloads / f).exists() else "in this build"}
             for f, label, text in DOWNLOADS
+            if f not in OUTPUT_TABLES or (downloads / f).exists()
         ]
+        for entry in site.downloads:
+            if (downloads / entry["file"]).is_dir():
+                parts = len(list((downloads / entry["file"]).glob("*.parquet")))
+                entry["file"] += f"/{PARTS_INDEX}"
+                entry["description"] = (f"The same table as a folder of {parts} Parquet "
+                                        "part files written by Spark (read the folder whole).")
         with progress.stage("pages", "Writing pages from templates"):
             write_project(project, results, figures, site)
 
