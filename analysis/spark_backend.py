@@ -206,7 +206,7 @@ def _run(spark, config: Config, opts, progress: Progress) -> AnalysisOutput:
         run=RunInfo(
             scaler=config.preprocessing.scaler,
             init="k-means||",
-            n_init=1,
+            n_init=opts.n_init,
             max_iter=opts.max_iter,
             random_state=opts.random_state,
             algorithm="lloyd",

@@ -8,6 +8,7 @@ inside the functions, so importing this module costs nothing on the scikit-learn
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import os
@@ -78,9 +79,39 @@ def check_master(master: str) -> None:
             ) from None
 
 
+JVM_LOG = Path(tempfile.gettempdir()) / f"kmeans-report-spark-{os.getpid()}.log"
+
+
+@contextlib.contextmanager
+def jvm_output_to(path: Path):
+    """Start the JVM with its stdout and stderr going to `path`: its banner and log lines
+    belong in a log file, not between the report's own messages."""
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(path, "ab") as log:
+        try:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
 def start_session(opts: SparkOptions):
     """The Spark session for the analysis: an active one is reused (a notebook, a test),
     otherwise one is started with `spark.master`, `spark.app_name` and `spark.conf`."""
+    import warnings
+
+    # PySpark warns about pandas versions it has not been tested with; the checks here
+    # (the results against the local path) are what this tool relies on.
+    warnings.filterwarnings("ignore", message="PySpark does not yet", category=FutureWarning)
+    warnings.filterwarnings("ignore", message="The copy keyword is deprecated", module="pyspark")
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -112,10 +143,12 @@ def start_session(opts: SparkOptions):
     for key, value in conf.items():
         builder = builder.config(key, value)
     try:
-        spark = builder.getOrCreate()
+        with jvm_output_to(JVM_LOG):
+            spark = builder.getOrCreate()
     except Exception as exc:  # Py4J / JVM start-up failures: name the master, not the JVM
         raise SparkError(
-            f"cannot start Spark with spark.master {opts.master!r}: {first_line(exc)}"
+            f"cannot start Spark with spark.master {opts.master!r}: {first_line(exc)} "
+            f"(Spark's own output: {JVM_LOG})"
         ) from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
@@ -193,7 +226,7 @@ def read_customers(spark, config: Config) -> SparkTable:
         where = "synthetic data"
     else:
         path, fmt = _spark_format(config)
-        source, where = _shown(path, config), _shown(path, config)
+        source, where = _shown(path, config), path  # errors name the whole path
         raw = _read(spark, path, fmt, config, where)
         wanted = features + [c for c in (config.data.id_column, config.data.compare_with) if c]
         _check_columns(raw, wanted, features, where)
