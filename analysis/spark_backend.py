@@ -141,8 +141,11 @@ def _run(spark, config: Config, opts, progress: Progress) -> AnalysisOutput:
     sweep_frame, sweep_rows = prepared.frame, n
     if large:
         fraction = min(1.0, opts.large_data.sweep_sample_size / n)
-        sweep_frame = prepared.frame.sample(False, fraction, opts.random_state
-                                            + SAMPLE_SEED_OFFSET).select("features").cache()
+        # Few partitions: the sample is small, and each MLlib iteration is a job whose cost
+        # is mostly per task.
+        sweep_frame = (prepared.frame.sample(False, fraction, opts.random_state
+                                             + SAMPLE_SEED_OFFSET).select("features")
+                       .coalesce(spark.sparkContext.defaultParallelism).cache())
         sweep_rows = sweep_frame.count()
     message = (f"MLlib K-Means for K = {opts.k_min}..{opts.k_max} on "
                + (f"a sample of {sweep_rows:,} rows" if large else f"all {n:,} rows"))
@@ -157,7 +160,8 @@ def _run(spark, config: Config, opts, progress: Progress) -> AnalysisOutput:
             models[k] = fitted
     if large:
         sweep_frame.unpersist()
-    selection = choose_k(rows, config, Z if opts.chosen_k == "auto" else None)
+    with progress.stage("select", "Choosing K (cluster sizes and stability, driver sample)"):
+        selection = choose_k(rows, config, Z if opts.chosen_k == "auto" else None)
     k = selection.chosen_k
     progress.note(f"  chosen K = {k} ({selection.reason})")
 

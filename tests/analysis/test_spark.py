@@ -173,6 +173,7 @@ def test_bad_spark_input_is_one_paragraph(planted, spark_session, capsys):
 
 def test_unreachable_master_fails_fast_without_a_stack_trace(tmp_path):
     """A fresh process (no active session): the master is checked before any JVM starts."""
+    pytest.importorskip("pyspark", reason="PySpark is not installed: pip install 'kmeans-report[spark]'")
     config = write_config(tmp_path, "spark", spark={"master": "spark://127.0.0.1:9",
                                                    "path": "parts"})
     done = subprocess.run([sys.executable, "-m", "report.cli", "-q", "analyze", "--config",

@@ -69,9 +69,10 @@ def test_spark_build_matches_the_local_path(data, spark_session, capsys):
     assert (site / "downloads" / "report.pdf").stat().st_size > 10_000
 
 
-def test_local_cluster_gives_the_same_segments(data, tmp_path):
+def test_local_cluster_gives_the_same_segments(data, spark_session, tmp_path):
     """Two executor JVMs: the driver holds no data the executors need. A fresh process,
-    because one Python process holds one SparkContext."""
+    because one Python process holds one SparkContext (`spark_session` only makes the test
+    skip where Spark cannot run)."""
     folder, local = data
     config = write_config(folder, "spark", spark={"path": "parts",
                                                   "master": "local-cluster[2,1,1024]"})
