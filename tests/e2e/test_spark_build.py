@@ -59,8 +59,10 @@ def test_spark_build_matches_the_local_path(data, spark_session, capsys):
     assert sorted(spark.groupby("cluster").size()) == sorted(p.size for p in results.profiles)
     version = results.run.spark.version
     methods = page_text(site / "methods.html")
-    assert f"Apache Spark {version} (pyspark.ml, MLlib), master local[2]" in methods
-    assert "Spark’s own silhouette" in methods or "Spark's own silhouette" in methods
+    assert f"The analysis ran on Apache Spark {version}" in methods
+    assert "MLlib), master local[2], application kmeans-report-tests" in methods
+    assert "uniform random sample of 1,500 customers (seed 45)" in methods
+    assert "own silhouette" in methods and "squared Euclidean distances" in methods
     provenance = page_text(site / "provenance.html")
     assert f"Spark version {version}" in provenance and "Spark master local[2]" in provenance
     downloads = page_text(site / "downloads.html")
