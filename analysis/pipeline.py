@@ -253,7 +253,8 @@ def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed:
         )
     else:
         chosen = np.arange(len(pool))
-        method = "all customers"
+        method = "all customers" if len(pool) == n_total else (
+            f"the silhouette's uniform random sample of {len(pool):,} of {n_total:,} customers")
     rows = pool[chosen]
     # Fitted on all rows, or on the silhouette sample when that is a sample (large tables).
     basis = X if len(pool) == len(X) else X[pool]
