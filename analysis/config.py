@@ -197,6 +197,8 @@ class Clustering(_Strict):
     # K's (K ± 1); the steadier neighbour is chosen instead.
     auto_stability_margin: Annotated[float, Field(ge=0, le=1)] = 0.10
     algorithm: Literal["lloyd", "minibatch"] = "lloyd"
+    # Where K-Means runs: scikit-learn on this machine, or Apache Spark MLlib (see `spark:`).
+    backend: Literal["sklearn", "spark"] = "sklearn"
     init: Literal["k-means++", "random"] = "k-means++"
     n_init: Annotated[int, Field(ge=1, le=100)] = 10
     random_state: Seed = 42
@@ -230,6 +232,23 @@ class Clustering(_Strict):
         if mode == "auto":
             return n_rows >= self.large_data.min_rows and n_rows > self.large_data.sweep_sample_size
         return mode == "on" and n_rows > self.large_data.sweep_sample_size
+
+
+class SparkOptions(_Strict):
+    """Apache Spark for `clustering.backend: spark` (analysis.spark_backend)."""
+
+    master: Annotated[str, Field(min_length=1)] = "local[*]"
+    app_name: Annotated[str, Field(min_length=1)] = "kmeans-report"
+    # Extra Spark settings, passed to the session as given (e.g. spark.driver.memory: 4g).
+    conf: dict[str, str | int | float | bool] = {}
+    # Any path Spark reads: a Parquet file, a folder of Parquet parts, a glob, hdfs://,
+    # s3a://, ... (passed through untouched); None: the table `data:` names.
+    path: Annotated[str, Field(min_length=1)] | None = None
+    format: Literal["auto", "parquet", "csv"] = "auto"  # auto: csv when the path ends in .csv
+
+    @property
+    def is_uri(self) -> bool:
+        return self.path is not None and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", self.path) is not None
 
 
 class SegmentRules(_Strict):
@@ -334,6 +353,7 @@ class Config(_Strict):
     segments: SegmentRules = SegmentRules()
     roi: RoiConfig = RoiConfig()
     report: ReportMeta = ReportMeta()
+    spark: SparkOptions = SparkOptions()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
@@ -361,7 +381,7 @@ class Config(_Strict):
                     f"data.compare_with {compare!r} is a feature or the id column; it must be "
                     "a separate label column (e.g. a sales channel) the segments are compared with"
                 )
-            if self.data.source == "synthetic":
+            if self.data.source == "synthetic" and not self.reads_spark_path:
                 raise ValueError("data.compare_with needs data.source: file (the synthetic "
                                  "data compares with its planted segments by itself)")
         if self.segments.rules == "notebook" and not (self.roles.spending and self.roles.frequency):
@@ -369,12 +389,21 @@ class Config(_Strict):
                 "segments.rules: notebook needs roles.spending and roles.frequency (its types "
                 "are spending and visit thresholds); use segments.rules: data otherwise"
             )
-        if self.data.source == "synthetic" and columns != list(SYNTHETIC_COLUMNS):
+        if self.clustering.backend == "spark" and self.clustering.algorithm == "minibatch":
+            raise ValueError("clustering.algorithm: minibatch is not available with "
+                             "clustering.backend: spark (MLlib's KMeans is Lloyd's algorithm)")
+        if (self.data.source == "synthetic" and not self.reads_spark_path
+                and columns != list(SYNTHETIC_COLUMNS)):
             raise ValueError(
                 "features: the synthetic data set has exactly the columns "
                 f"{', '.join(SYNTHETIC_COLUMNS)}; use data.source: file for other columns"
             )
         return self
+
+    @property
+    def reads_spark_path(self) -> bool:
+        """Spark reads the customer table from `spark.path` (not from `data:`)."""
+        return self.clustering.backend == "spark" and self.spark.path is not None
 
     @property
     def feature_columns(self) -> list[str]:
@@ -393,6 +422,9 @@ class Config(_Strict):
         sql = data["data"].get("sql")
         if sql and _duckdb_file(sql["url"]):  # a DuckDB file, like a data file, by its name
             sql["url"] = "duckdb:///" + Path(_duckdb_file(sql["url"])).name
+        spark_path = data["spark"]["path"]
+        if spark_path is not None and not self.spark.is_uri:
+            data["spark"]["path"] = Path(spark_path).name
         # Roles the table does not have are left out, not listed as None.
         data["roles"] = {role: v for role, v in data["roles"].items() if v is not None}
         return data
@@ -547,6 +579,12 @@ def load_config(path: str | Path | None = None) -> Config:
         config = config.model_copy(update={"data": config.data.model_copy(
             update={"sql": sql.model_copy(update={"url": url + sql.url.partition("?")[1]
                                                   + sql.url.partition("?")[2]})})})
+    spark_path = config.spark.path
+    if spark_path is not None and not config.spark.is_uri and not Path(spark_path).is_absolute():
+        resolved = str((path.parent / spark_path).resolve())  # a glob stays a glob
+        config = config.model_copy(
+            update={"spark": config.spark.model_copy(update={"path": resolved})}
+        )
     cff = config.report.citation_file
     if cff is not None and not cff.is_absolute():
         resolved = (path.parent / cff).resolve()

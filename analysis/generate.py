@@ -68,15 +68,17 @@ def make_customers(
     seed: int = 42,
     chunk_rows: int = CHUNK_ROWS,
     overwrite: bool = False,
+    parts: bool = False,
     progress: Progress | None = None,
 ) -> Path:
-    """Write `rows` synthetic customers to `out` (.parquet or .csv); returns the path."""
+    """Write `rows` synthetic customers to `out` (.parquet or .csv); returns the path.
+    `parts`: `out` is a folder of Parquet files, one per chunk (what Spark reads and writes)."""
     import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
     progress = progress or Progress(enabled=False)
     out = Path(out)
-    fmt = output_format(out)
+    fmt = "parquet" if parts else output_format(out)
     if rows < 1:
         raise DataError(f"--rows {rows}: must be at least 1")
     if planted_segments is not None and not 2 <= planted_segments <= 12:
@@ -86,6 +88,9 @@ def make_customers(
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
     starts = range(0, rows, chunk_rows)
+    if parts:
+        return _write_parts(out, partial, rows, starts, chunk_rows, seed, planted_segments,
+                            overwrite, progress)
     writer = None
     try:
         for index in progress.iter(range(len(starts)), f"writing {out.name}", len(starts)):
@@ -136,3 +141,27 @@ def make_customers_sql(
         for i in progress.iter(range(len(starts)), f"loading {table}", len(starts))
     )
     return write_customers(url, table, chunks, overwrite=overwrite)
+
+
+def _write_parts(out: Path, partial: Path, rows: int, starts: range, chunk_rows: int, seed: int,
+                 planted_segments: int | None, overwrite: bool, progress: Progress) -> Path:
+    """The same rows as one file would hold, as part-NNNNN.parquet files in a folder that
+    appears (or replaces the old one) only when complete."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    try:
+        for index in progress.iter(range(len(starts)), f"writing {out.name}/", len(starts)):
+            size = min(chunk_rows, rows - starts[index])
+            table = customer_chunk(starts[index], size, chunk_seed(seed, index), planted_segments)
+            pq.write_table(table, partial / f"part-{index:05d}.parquet")
+        if out.exists() and overwrite:
+            shutil.rmtree(out) if out.is_dir() else out.unlink()
+        os.replace(partial, out)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return out

@@ -64,7 +64,11 @@ def write_assignments(assignments: pd.DataFrame, folder: Path) -> None:
 
 def write_outputs_into(output: AnalysisOutput, folder: Path) -> None:
     output.results.save(folder / RESULTS_JSON)
-    write_assignments(output.assignments, folder)
+    spark_writer = getattr(output.assignments, "write_into", None)
+    if spark_writer is not None:  # the Spark backend: Spark writes a folder of Parquet parts
+        spark_writer(folder)
+    else:
+        write_assignments(output.assignments, folder)
     profiles_frame(output.results).to_csv(folder / PROFILES_CSV, index=False)
 
 

@@ -42,12 +42,17 @@ HISTOGRAM_BINS = 30
 class AnalysisOutput:
     results: Results
     assignments: pd.DataFrame  # customer_id, cluster, segment — one row per customer
+    # (on Spark: a handle whose write_into(folder) has Spark write them; see spark_backend)
 
 
 def run_analysis(config: Config, progress: Progress | None = None,
                  dataset: Dataset | None = None) -> AnalysisOutput:
     """The analysis of the configured data (or of `dataset`, when the caller loaded it)."""
     progress = progress or Progress(enabled=False)  # one per run: stage times never carry over
+    if config.clustering.backend == "spark":  # pyspark is imported only on this path
+        from .spark_backend import run_spark
+
+        return run_spark(config, progress)
     with progress.stage("load", "Loading customer data"):
         dataset = dataset or load_dataset(config)
     progress.note(f"  {dataset.n_rows:,} customers × {len(config.features)} features")
@@ -236,19 +241,23 @@ def summarise_data(dataset: Dataset, config: Config, clipped: dict[str, int]) ->
     )
 
 
-def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed: int) -> Points:
-    """A bounded, stated sample of customers with their PCA coordinates and silhouettes."""
+def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed: int,
+                 n_total: int | None = None) -> Points:
+    """A bounded, stated sample of customers with their PCA coordinates and silhouettes.
+    `n_total`: the table's size when `dataset` is itself a sample of it (Spark)."""
+    n_total = dataset.n_rows if n_total is None else n_total
     pool = sil.sample_index  # rows whose silhouette is known (all rows when exact)
     if len(pool) > MAX_POINTS:
         rng = np.random.default_rng(seed + 7)
         chosen = np.sort(rng.choice(len(pool), size=MAX_POINTS, replace=False))
         method = (
-            f"uniform random sample of {MAX_POINTS:,} of {dataset.n_rows:,} customers "
+            f"uniform random sample of {MAX_POINTS:,} of {n_total:,} customers "
             f"(seed {seed + 7})"
         )
     else:
         chosen = np.arange(len(pool))
-        method = "all customers"
+        method = "all customers" if len(pool) == n_total else (
+            f"the silhouette's uniform random sample of {len(pool):,} of {n_total:,} customers")
     rows = pool[chosen]
     # Fitted on all rows, or on the silhouette sample when that is a sample (large tables).
     basis = X if len(pool) == len(X) else X[pool]
@@ -256,7 +265,7 @@ def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed:
     coords = pca.transform(X[rows])
     return Points(
         method=method,
-        n_total=dataset.n_rows,
+        n_total=n_total,
         features={
             c: dataset.frame[c].to_numpy()[rows].round(6).tolist() for c in dataset.frame.columns
         },

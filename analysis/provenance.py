@@ -71,7 +71,9 @@ def collect(config: Config, data_sha256: str) -> Provenance:
         random_seeds=seeds,
         python=sys.version.split()[0],
         platform=platform.platform(),
-        packages=package_versions(),
+        packages=package_versions(
+            PACKAGES + (("pyspark",) if c.backend == "spark" else ())
+        ),
         git_commit=commit,
         git_dirty=dirty,
         build_time=build_time(),

@@ -236,6 +236,26 @@ class RunInfo:
     refine_rows: int | None = None  # rows the chosen K was refined on (None: not refined)
     refine_n_iter: int | None = None  # iterations of the refining run
     matrix_dtype: str = "float64"  # dtype of the scaled matrix K-Means ran on
+    backend: str = "sklearn"  # clustering.backend that ran: sklearn | spark
+    spark: SparkRun | None = None  # how Spark ran (backend spark only)
+
+
+@dataclass
+class SparkRun:
+    """Where and how the Spark backend ran, and what reached the driver (Methods page)."""
+
+    version: str  # Apache Spark version of the session
+    master: str  # the session's master URL (e.g. local[2], spark://host:7077, yarn)
+    app_name: str
+    default_parallelism: int
+    input_partitions: int  # partitions of the customer table as read
+    driver_sample_rows: int  # uniform sample collected to the driver (silhouette, stability, charts)
+    driver_sample_seed: int
+    final_n_iter: int  # MLlib iterations of the reported model
+    training_cost: float  # the reported model's trainingCost (sum of squared distances)
+    # Spark's ClusteringEvaluator silhouette: squared Euclidean distance, all rows; not the
+    # Euclidean silhouette reported everywhere else.
+    silhouette_squared_euclidean: float | None = None
 
 
 @dataclass

@@ -52,12 +52,25 @@ def cluster_profiles(
     the index against the overall mean (100 = average) and, for a list of spend columns,
     each category's share of the segment's spend."""
     grouped = frame.groupby(labels)
-    means, stds, sizes = grouped.mean(), grouped.std(), grouped.size()
-    overall = frame.mean()
-    n = len(frame)
+    return profiles_from_stats(grouped.mean(), grouped.std(), grouped.size(), frame.mean(),
+                               len(frame), centres_original, cluster_silhouette, spend_columns)
+
+
+def profiles_from_stats(
+    means: pd.DataFrame,
+    stds: pd.DataFrame,
+    sizes: pd.Series,
+    overall: pd.Series,
+    n: int,
+    centres_original: np.ndarray,
+    cluster_silhouette: dict[int, float],
+    spend_columns: list[str] | None = None,
+) -> list[ClusterProfile]:
+    """Profiles from per-cluster aggregates (rows: cluster, columns: features), however they
+    were computed (pandas here, Spark in analysis.spark_backend)."""
     profiles = []
     for cluster in range(len(centres_original)):
-        mean = {c: float(means.at[cluster, c]) for c in frame.columns}
+        mean = {c: float(means.at[cluster, c]) for c in means.columns}
         share = None
         if spend_columns and len(spend_columns) > 1:
             total = sum(mean[c] for c in spend_columns)
@@ -68,13 +81,13 @@ def cluster_profiles(
                 size=int(sizes.get(cluster, 0)),
                 share=float(sizes.get(cluster, 0) / n),
                 mean=mean,
-                std={c: _float_or_zero(stds.at[cluster, c]) for c in frame.columns},
+                std={c: _float_or_zero(stds.at[cluster, c]) for c in means.columns},
                 centre={
                     c: float(v)
-                    for c, v in zip(frame.columns, centres_original[cluster], strict=True)
+                    for c, v in zip(means.columns, centres_original[cluster], strict=True)
                 },
                 silhouette=float(cluster_silhouette.get(cluster, float("nan"))),
-                index={c: i for c in frame.columns
+                index={c: i for c in means.columns
                        if (i := _index(mean[c], float(overall[c]))) is not None},
                 spend_share=share,
             )
@@ -114,13 +127,27 @@ class Baseline:
     std: dict[str, float]
     labels: dict[str, str]
     units: dict[str, str]
-    spend: pd.Series | None  # per-customer spend (sum of the spend columns), None without
+    # Per-customer spend (the sum of the spend columns) as aggregates; None without spend.
+    spend_mean: float | None = None  # over all customers
+    spend_std: float | None = None
+    spend_by_cluster: dict[int, float] | None = None  # mean spend per cluster
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, config: Config, spend: pd.Series | None) -> Baseline:
-        return cls(frame.mean().to_dict(), frame.std().to_dict(),
-                   {f.column: f.display for f in config.features},
-                   {f.column: feature_unit(f, config) for f in config.features}, spend)
+    def of(cls, frame: pd.DataFrame, config: Config, spend: pd.Series | None,
+           labels: np.ndarray | None = None) -> Baseline:
+        spend_stats = {}
+        if spend is not None:
+            by_cluster = spend.groupby(labels).mean() if labels is not None else pd.Series()
+            spend_stats = dict(spend_mean=float(spend.mean()), spend_std=float(spend.std()),
+                               spend_by_cluster={int(c): float(v) for c, v in by_cluster.items()})
+        return cls.from_stats(frame.mean().to_dict(), frame.std().to_dict(), config,
+                              **spend_stats)
+
+    @classmethod
+    def from_stats(cls, mean: dict[str, float], std: dict[str, float], config: Config,
+                   **spend_stats) -> Baseline:
+        return cls(mean, std, {f.column: f.display for f in config.features},
+                   {f.column: feature_unit(f, config) for f in config.features}, **spend_stats)
 
 
 def _level(z: float, threshold: float) -> str:
@@ -214,14 +241,14 @@ def _role_of(column: str, config: Config) -> str | None:
 
 
 def actions(profile: ClusterProfile, segment_traits: list[Trait], base: Baseline,
-            labels: np.ndarray, config: Config) -> list[Action]:
+            config: Config) -> list[Action]:
     """What this segment's own standing-out features suggest, each with its numbers."""
     threshold = config.segments.min_difference
     out: list[Action] = []
-    if base.spend is not None and len(config.roles.spending_columns) > 1:
+    if base.spend_by_cluster is not None and len(config.roles.spending_columns) > 1:
         # Spend in categories: the total spend stands out (or not) on its own.
-        value = float(base.spend[labels == profile.cluster].mean())
-        overall, spread = float(base.spend.mean()), float(base.spend.std()) or 1.0
+        value = base.spend_by_cluster[profile.cluster]
+        overall, spread = base.spend_mean, base.spend_std or 1.0
         if abs(value - overall) / spread >= threshold:
             kind = ROLE_ACTIONS["spending"][0 if value > overall else 1]
             out.append(Action(kind, "", "Total spend", value, overall, config.roi.currency))
@@ -241,15 +268,21 @@ def actions(profile: ClusterProfile, segment_traits: list[Trait], base: Baseline
 
 def build_segments(profiles: list[ClusterProfile], frame: pd.DataFrame, X: np.ndarray,
                    labels: np.ndarray, config: Config, spend: pd.Series | None) -> list[Segment]:
-    base = Baseline.of(frame, config, spend)
+    base = Baseline.of(frame, config, spend, labels)
+    return segments_from_stats(profiles, base, cluster_z(X, labels, len(profiles)), config)
+
+
+def segments_from_stats(profiles: list[ClusterProfile], base: Baseline, z_space: np.ndarray,
+                        config: Config) -> list[Segment]:
+    """Segments from the profiles, the overall baseline and each cluster's z-scores in the
+    clustering space (`cluster_z`), however they were computed."""
     threshold = config.segments.min_difference
-    z_space = cluster_z(X, labels, len(profiles))
     per_segment = [traits(p, z_space[p.cluster], base, threshold) for p in profiles]
     names = unique_names(per_segment, threshold)
     roles = config.roles
     segments = []
     for p, segment_traits, name in zip(profiles, per_segment, names, strict=True):
-        avg_spend = float(spend[labels == p.cluster].mean()) if spend is not None else None
+        avg_spend = base.spend_by_cluster.get(p.cluster) if base.spend_by_cluster is not None else None
         frequency = p.mean[roles.frequency] if roles.frequency else None
         kind = None
         if config.segments.rules == "notebook":
@@ -257,7 +290,7 @@ def build_segments(profiles: list[ClusterProfile], frame: pd.DataFrame, X: np.nd
         segments.append(Segment(
             cluster=p.cluster, type=kind, name=name, size=p.size, share=p.share,
             traits=segment_traits,
-            actions=actions(p, segment_traits, base, labels, config),
+            actions=actions(p, segment_traits, base, config),
             avg_spending=avg_spend,
             avg_frequency=frequency,
             avg_transaction=p.mean[roles.transaction] if roles.transaction else None,

@@ -18,7 +18,11 @@ def analysis_folder(cache_dir: Path, key: str) -> Path:
 
 
 def analysis_cached(cache_dir: Path, key: str) -> bool:
-    return all((analysis_folder(cache_dir, key) / name).is_file() for name in OUTPUT_TABLES)
+    folder = analysis_folder(cache_dir, key)
+    # A Spark run writes assignments.parquet as a folder of parts and no CSV.
+    spark = (folder / "assignments.parquet").is_dir()
+    return all((folder / name).exists() for name in OUTPUT_TABLES
+               if not (spark and name == "assignments.csv"))
 
 
 def analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progress,

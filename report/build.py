@@ -197,7 +197,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         engine_version=inputs.engine_version,
         citation=citation,
         releases=releases(inputs.versions),
-        downloads=download_list(downloads),
+        downloads=download_list(downloads, OUTPUT_TABLES),
         notebook_cells=notebook_cells(notebook),
     )
     with progress.stage("pages", "Writing pages from templates"):

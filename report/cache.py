@@ -20,7 +20,8 @@ from analysis.config import Config
 from .resources import ANALYSIS_DIR, CHECKOUT, PACKAGE_DIR, ROOT
 
 REPO = CHECKOUT  # file names in digests are relative to it, so a moved checkout keeps its caches
-ANALYSIS_SECTIONS = ("data", "features", "roles", "preprocessing", "clustering", "segments", "roi")
+ANALYSIS_SECTIONS = ("data", "features", "roles", "preprocessing", "clustering", "segments", "roi",
+                     "spark")
 
 
 def tree_digest(*paths: Path, suffixes: tuple[str, ...] | None = None) -> str:
@@ -39,12 +40,17 @@ def tree_digest(*paths: Path, suffixes: tuple[str, ...] | None = None) -> str:
 
 
 def data_fingerprint(config: Config, dataset=None) -> str:
-    """The input data's identity: file bytes, the generator settings, or (a database has no
-    file to hash) the rows of `dataset`, fetched once by the build."""
+    """The input data's identity: file bytes, the generator settings, the listing of a Spark
+    source's files, or (a database has no file to hash) the rows of `dataset`, fetched once
+    by the build."""
     if config.data.source == "sql":
         from analysis.sql_source import data_fingerprint as sql_fingerprint
 
         return sql_fingerprint(dataset)
+    if config.clustering.backend == "spark" and config.spark.path is not None:
+        from analysis.spark_data import listing_fingerprint
+
+        return listing_fingerprint(config.spark)
     if config.data.source == "file":
         from analysis.data import file_sha256
 

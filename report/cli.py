@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     make_data.add_argument("--chunk-rows", type=int, default=1_000_000, metavar="N",
                            help="rows generated and written at a time (default: 1,000,000)")
     make_data.add_argument("--force", action="store_true", help="replace an existing file")
+    make_data.add_argument("--parts", action="store_true",
+                           help="write --out as a folder of Parquet part files, one per chunk "
+                                "(for clustering.backend: spark)")
     make_data.set_defaults(func=cmd_make_data)
 
     init = sub.add_parser("init", help="write a commented configuration for your own data table")
@@ -161,7 +164,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     output = run_analysis(config, Progress(enabled=not args.quiet))
     out_dir = write_analysis(output, args.out)
     print(text_summary(output.results))
-    print(f"\nWrote {out_dir}/: results.json, assignments.csv, assignments.parquet, profiles.csv")
+    written = sorted(p.name + ("/" if p.is_dir() else "") for p in out_dir.iterdir()
+                     if not p.name.startswith("."))
+    print(f"\nWrote {out_dir}/: {', '.join(written)}")
     return 0
 
 
@@ -180,7 +185,7 @@ def cmd_make_data(args: argparse.Namespace) -> int:
         return 0
     path = make_customers(args.out, args.rows, planted_segments=args.planted_segments,
                           seed=args.seed, chunk_rows=args.chunk_rows, overwrite=args.force,
-                          progress=Progress(enabled=not args.quiet))
+                          parts=args.parts, progress=Progress(enabled=not args.quiet))
     print(f"Wrote {args.rows:,} customers to {path}")
     return 0
 

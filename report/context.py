@@ -273,6 +273,32 @@ def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> 
         },
         "points_method": r.points.method,
         "large_data": _large_data(r),
+        "backend": _backend(r),
+    }
+
+
+def _backend(r: Results) -> dict[str, Any]:
+    """Which backend ran, and on Spark where and what reached the driver (Methods, Provenance)."""
+    spark = r.run.spark
+    if r.run.backend != "spark" or spark is None:
+        return {"spark": False, "name": "scikit-learn (this machine)",
+                "comparison_rows": number(r.run.sweep_rows)}
+    return {
+        "spark": True,
+        "name": f"Apache Spark {spark.version} (MLlib), master {spark.master}",
+        "version": spark.version,
+        "master": spark.master,
+        "app_name": spark.app_name,
+        "parallelism": str(spark.default_parallelism),
+        "partitions": number(spark.input_partitions),
+        "driver_rows": number(spark.driver_sample_rows),
+        "driver_seed": str(spark.driver_sample_seed),
+        "all_rows": spark.driver_sample_rows >= r.data.n_rows,
+        "n_iter": str(spark.final_n_iter),
+        "training_cost": number(spark.training_cost, 1),
+        "squared_silhouette": score(spark.silhouette_squared_euclidean)
+        if spark.silhouette_squared_euclidean is not None else None,
+        "comparison_rows": number(spark.driver_sample_rows),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from html import escape
 from pathlib import Path
 
 from analysis.results import Results
@@ -23,11 +24,17 @@ DOWNLOADS = [
 ]
 
 
+PARTS_INDEX = "_index.html"  # underscore: Parquet readers skip it when reading the folder
+
+
 def write_data_downloads(downloads: Path, tables: Path, table_names, results: Results,
                          cff: dict, cff_path: Path | None, bibtex: str) -> None:
     """The analysis tables, this build's results.json and the citation files."""
     for name in table_names:
-        copy_file(tables / name, downloads / name)
+        if (tables / name).is_dir():  # Spark's Parquet parts, with a page listing them
+            copy_parts(tables / name, downloads / name)
+        elif (tables / name).exists():  # a Spark run writes no CSV
+            copy_file(tables / name, downloads / name)
     results.save(downloads / "results.json")  # with this build's metadata and provenance
     if cff_path:
         shutil.copyfile(cff_path, downloads / "CITATION.cff")
@@ -36,17 +43,41 @@ def write_data_downloads(downloads: Path, tables: Path, table_names, results: Re
     (downloads / "citation.bib").write_text(bibtex, encoding="utf-8")
 
 
-def download_list(downloads: Path) -> list[dict[str, str]]:
-    """The Downloads page's rows; the PDF is written by the render, after the pages."""
-    return [
-        {"file": f, "label": label, "description": text,
-         "size": human_size(downloads / f) if (downloads / f).exists() else "in this build"}
-        for f, label, text in DOWNLOADS
-    ]
+def copy_parts(source: Path, target: Path) -> None:
+    """A folder of Parquet parts, plus a small page linking each part (static hosts list no
+    folders)."""
+    parts = sorted(p for p in source.iterdir() if p.is_file() and p.suffix == ".parquet")
+    for part in parts:
+        copy_file(part, target / part.name)
+    links = "\n".join(f'<li><a href="{escape(p.name)}">{escape(p.name)}</a></li>' for p in parts)
+    (target / PARTS_INDEX).write_text(
+        f"<!doctype html>\n<html lang=\"en\"><meta charset=\"utf-8\"><title>{source.name}</title>"
+        f"<h1>{source.name}</h1><p>Parquet parts written by Spark; read the folder whole."
+        f"</p><ul>\n{links}\n</ul></html>\n", encoding="utf-8")
+
+
+def download_list(downloads: Path, tables=()) -> list[dict[str, str]]:
+    """The Downloads page's rows; the PDF is written by the render, after the pages. Analysis
+    `tables` a run did not write are left out; a folder of parts links its index page."""
+    rows = []
+    for f, label, text in DOWNLOADS:
+        path = downloads / f
+        if f in tables and not path.exists():
+            continue
+        row = {"file": f, "label": label, "description": text,
+               "size": human_size(path) if path.exists() else "in this build"}
+        if path.is_dir():
+            parts = len(list(path.glob("*.parquet")))
+            row["file"] += f"/{PARTS_INDEX}"
+            row["description"] = (f"The same table as a folder of {parts} Parquet part files "
+                                  "written by Spark (read the folder whole).")
+        rows.append(row)
+    return rows
 
 
 def human_size(path: Path) -> str:
-    size = path.stat().st_size
+    files = [f for f in path.rglob("*") if f.is_file()] if path.is_dir() else [path]
+    size = sum(f.stat().st_size for f in files)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"

@@ -33,6 +33,8 @@ def start_notebook(config: Config, key: str, data_id: str, project: Path, cache_
 
     if notebook_cache(cache_dir, key, config).is_file():
         return None
+    if config.clustering.backend == "spark":  # it re-runs on Spark where the data is, not here
+        return None
     progress.note("• Executing the Reproduce notebook (in the background)")
     workdir = project / "_reproduce"
     workdir.mkdir()
@@ -54,7 +56,14 @@ def finish_notebook(run, results: Results, key: str, config: Config, project: Pa
     import nbformat
 
     cached = notebook_cache(cache_dir, key, config)
-    if run is None:
+    if run is None and config.clustering.backend == "spark":
+        from analysis import __version__
+
+        from .notebook import build_notebook, with_published
+
+        notebook = build_notebook(config.public_dict(), config.report.title, __version__)
+        with_published(notebook, results.headline())
+    elif run is None:
         progress.note("• Reproduce notebook unchanged: using the cached run")
         notebook = nbformat.read(cached, as_version=4)
     else:

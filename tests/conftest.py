@@ -185,3 +185,21 @@ def pg_url(postgres, monkeypatch):
     monkeypatch.setenv(PG_PASSWORD_VAR, PG_PASSWORD)
     return (f"postgresql+psycopg://{postgres.user}:${{{PG_PASSWORD_VAR}}}@127.0.0.1:"
             f"{postgres.port}/{postgres.database}")
+@pytest.fixture(scope="session")
+def spark_session():
+    """One local Spark session for every Spark test (the backend reuses an active session);
+    skips, saying why, where PySpark or Java cannot be had."""
+    import shutil
+
+    pytest.importorskip("pyspark", reason="PySpark is not installed: pip install 'kmeans-report[spark]'")
+    if shutil.which("java") is None:
+        pytest.skip("no Java on PATH (Debian: openjdk-17-jre-headless; .ci/setup installs it)")
+    from analysis.config import SparkOptions
+    from analysis.spark_data import start_session
+
+    spark = start_session(SparkOptions(master="local[2]", app_name="kmeans-report-tests",
+                                       conf={"spark.sql.shuffle.partitions": 4}))
+    try:
+        yield spark
+    finally:
+        spark.stop()

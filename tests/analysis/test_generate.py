@@ -82,3 +82,15 @@ def test_cli_make_data(tmp_path, capsys):
     assert pq.ParquetFile(out).metadata.num_row_groups == 3
     assert main(["-q", "make-data", "--rows", "10", "--out", str(out)]) == 2
     assert "--force" in capsys.readouterr().err
+
+
+def test_parts_hold_the_same_rows_as_one_file(tmp_path):
+    """`make-data --parts`: a folder of Parquet files, one per chunk, that reads back as the
+    very table one file holds; the folder appears whole or not at all."""
+    single = make_customers(tmp_path / "one.parquet", 2_500, planted_segments=3, chunk_rows=1_000)
+    folder = make_customers(tmp_path / "parts", 2_500, planted_segments=3, chunk_rows=1_000,
+                            parts=True)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    pd.testing.assert_frame_equal(pd.read_parquet(folder), pd.read_parquet(single))
+    assert not list(tmp_path.glob(".*partial*"))

@@ -1,0 +1,178 @@
+"""K-Means on Spark for the Spark backend: MLlib fits (k-means|| with restarts, and the refine
+from given centres), and the scores of a partition of all rows from per-cluster sums computed
+in Spark (inertia, Calinski–Harabasz, Davies–Bouldin, contingency tables and their ARI).
+Only K × d numbers per pass reach the driver."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+PREDICTION = "cluster"
+
+
+@dataclass
+class Scores:
+    """A partition of all rows, scored from per-cluster sums computed in Spark."""
+
+    counts: np.ndarray  # rows per cluster
+    z_sums: np.ndarray  # k × d sums of the scaled features
+    z_squares: np.ndarray  # k × d sums of their squares
+    inertia: float  # around the model's centres
+    ch: float
+    db: float
+    extra: dict  # per-cluster extra aggregates asked for (name -> array)
+
+
+@dataclass
+class Fitted:
+    model: object  # pyspark.ml KMeansModel (predicts into the `cluster` column)
+    seconds: float
+    n_iter: int
+    cost: float  # trainingCost: sum of squared distances to the centres, on the fitted rows
+
+
+def fit(frame, k: int, opts) -> Fitted:
+    """MLlib KMeans with k-means|| starts, run `n_init` times (seeds random_state + i), the
+    lowest trainingCost kept: one k-means|| run alone lands in a poor local optimum often
+    enough to change the chosen K."""
+    from pyspark.ml.clustering import KMeans
+
+    best, start = None, time.perf_counter()
+    for i in range(opts.n_init):
+        kmeans = KMeans(k=k, seed=(opts.random_state + i) % 2**63, maxIter=opts.max_iter,
+                        initMode="k-means||", featuresCol="features", predictionCol=PREDICTION)
+        model = kmeans.fit(frame)
+        if best is None or model.summary.trainingCost < best.summary.trainingCost:
+            best = model
+    return Fitted(best, time.perf_counter() - start, int(best.summary.numIter),
+                  float(best.summary.trainingCost))
+
+
+def refine(spark, frame, k: int, centres: np.ndarray, opts) -> Fitted:
+    """MLlib's KMeans on all rows, started from the sample's best centres (as the local
+    large-data path refines). The DataFrame API cannot take starting centres, so this calls
+    MLlib's own `KMeans.setInitialModel` through the JVM, on the cached feature column."""
+    from pyspark.ml.clustering import KMeansModel
+
+    jvm, gateway = spark._jvm, spark.sparkContext._gateway
+    mllib = jvm.org.apache.spark.mllib
+
+    def vector(values):
+        array = gateway.new_array(jvm.double, len(values))
+        for i, v in enumerate(values):
+            array[i] = float(v)
+        return mllib.linalg.Vectors.dense(array)
+
+    start = time.perf_counter()
+    initial = gateway.new_array(mllib.linalg.Vector, len(centres))
+    for i, c in enumerate(centres):
+        initial[i] = vector(c)
+    rows = jvm.org.apache.spark.ml.util.DatasetUtils.columnToOldVector(frame._jdf, "features")
+    fitted = (mllib.clustering.KMeans().setK(k).setMaxIterations(opts.max_iter)
+              .setSeed(opts.random_state).setInitialModel(mllib.clustering.KMeansModel(initial))
+              .run(rows))
+    model = KMeansModel(jvm.org.apache.spark.ml.clustering.KMeansModel("kmeans-report", fitted))
+    model._transfer_params_from_java()
+    model = model.setFeaturesCol("features").setPredictionCol(PREDICTION)
+    return Fitted(model, time.perf_counter() - start, int(fitted.numIter()),
+                  float(fitted.trainingCost()))
+
+
+def centres_of(model) -> np.ndarray:
+    return np.array([np.asarray(c, np.float64) for c in model.clusterCenters()])
+
+
+def nearest(Z: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Nearest centre of each driver-sample row (what MLlib's predict gives), as int32."""
+    d = (Z**2).sum(1)[:, None] - 2 * Z @ centres.T + (centres**2).sum(1)[None, :]
+    return d.argmin(axis=1).astype(np.int32)
+
+
+def score(frame, model, k: int, extra: dict | None = None) -> Scores:
+    """Two passes over all rows: per-cluster count, sums and sums of squares of the scaled
+    features (plus any `extra` aggregates), then distances to the cluster means (for
+    Davies–Bouldin). The definitions are scikit-learn's, as in analysis.scale."""
+    import pyspark.sql.functions as F
+    from pyspark.ml.functions import vector_to_array
+
+    centres = centres_of(model)
+    d = centres.shape[1]
+    predicted = model.transform(frame).withColumn("_z", vector_to_array("features"))
+    z = [F.col("_z")[j] for j in range(d)]
+    extra = extra or {}
+    aggregates = [F.count(F.lit(1)).alias("n")]
+    aggregates += [F.sum(z[j]).alias(f"s{j}") for j in range(d)]
+    aggregates += [F.sum(z[j] * z[j]).alias(f"q{j}") for j in range(d)]
+    aggregates += [expr.alias(f"x:{name}") for name, expr in extra.items()]
+    rows = predicted.groupBy(PREDICTION).agg(*aggregates).collect()
+    counts = np.zeros(k)
+    sums, squares = np.zeros((k, d)), np.zeros((k, d))
+    extras = {name: np.full(k, np.nan) for name in extra}
+    for row in rows:
+        c = row[PREDICTION]
+        counts[c] = row["n"]
+        sums[c] = [row[f"s{j}"] for j in range(d)]
+        squares[c] = [row[f"q{j}"] for j in range(d)]
+        for name in extra:
+            extras[name][c] = row[f"x:{name}"] if row[f"x:{name}"] is not None else np.nan
+    n = counts.sum()
+    present = counts > 0
+    means = centres.copy()
+    means[present] = sums[present] / counts[present, None]
+    # sum |x - c|^2 = sum |x|^2 - 2 c.sum x + n |c|^2, per cluster, in float64
+    inertia = float((squares.sum(1) - 2 * (centres * sums).sum(1)
+                     + counts * (centres**2).sum(1)).sum())
+    within = float((squares.sum(1) - counts * (means**2).sum(1)).sum())
+    overall = sums.sum(0) / n
+    between = float((counts * ((means - overall) ** 2).sum(1)).sum())
+    used = int(present.sum())
+    ch = 1.0 if within <= 0 or used < 2 else between * (n - used) / (within * (used - 1))
+    db = 0.0
+    if used >= 2:
+        table = F.array(*[F.array(*[F.lit(float(v)) for v in means[c]]) for c in range(k)])
+        own = F.element_at(table, F.col(PREDICTION) + 1)
+        distance = F.sqrt(sum((z[j] - own[j]) * (z[j] - own[j]) for j in range(d)))
+        spread = np.zeros(k)
+        for row in predicted.groupBy(PREDICTION).agg(F.sum(distance).alias("t")).collect():
+            spread[row[PREDICTION]] = row["t"]
+        m, s = means[present], spread[present] / counts[present]
+        gaps = np.sqrt(((m[:, None, :] - m[None, :, :]) ** 2).sum(axis=2))
+        np.fill_diagonal(gaps, np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(gaps > 0, (s[:, None] + s[None, :]) / gaps, 0.0)
+        db = float(ratio.max(axis=1).mean())
+    return Scores(counts, sums, squares, max(inertia, 0.0), float(ch), db, extras)
+
+
+def contingency(predicted, column: str, k: int) -> tuple[list[str], np.ndarray]:
+    """Counts of each value of `column` (most frequent first) in each cluster, from Spark."""
+    rows = predicted.groupBy(column, PREDICTION).count().collect()
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[str(row[column])] = totals.get(str(row[column]), 0) + row["count"]
+    order = sorted(totals, key=lambda v: (-totals[v], v))
+    table = np.zeros((len(order), k), dtype=np.int64)
+    index = {v: i for i, v in enumerate(order)}
+    for row in rows:
+        table[index[str(row[column])], row[PREDICTION]] += row["count"]
+    return order, table
+
+
+def ari_from_table(table: np.ndarray) -> float:
+    """Adjusted Rand index from a contingency table (the formula scikit-learn uses)."""
+    table = np.asarray(table, dtype=np.float64)
+    n = table.sum()
+
+    def pairs(x):
+        return (x * (x - 1) / 2).sum()
+
+    index = pairs(table)
+    rows, cols = pairs(table.sum(1)), pairs(table.sum(0))
+    expected = rows * cols / (n * (n - 1) / 2) if n > 1 else 0.0
+    maximum = (rows + cols) / 2
+    if maximum == expected:
+        return 1.0
+    return float((index - expected) / (maximum - expected))

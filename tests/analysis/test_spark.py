@@ -1,0 +1,203 @@
+"""The Spark backend against the local path, on the same planted table read as a folder of
+Parquet parts: same K, the same segments (ARI), the same Results schema, assignments written
+by Spark, and the Methods / Provenance pages naming Spark. One shared local Spark session
+(tests/conftest.py); small tables keep it quick."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from sklearn.metrics import adjusted_rand_score
+
+from analysis.config import load_config
+from analysis.generate import make_customers
+from analysis.outputs import write_analysis
+from analysis.pipeline import run_analysis
+from analysis.results import Results
+from report.cli import main
+from report.context import SiteInfo, build_context
+from report.templating import make_environment
+from tests.helpers import hash_tree
+
+ROWS, SEGMENTS = 12_000, 4
+FEATURES = ["annual_spending", "visit_frequency", "avg_transaction", "loyalty_years"]
+# Small samples and few refits keep the test quick; mode "on" takes the sampled path on both.
+CLUSTERING = {
+    "k_max": 6, "n_init": 3, "chosen_k": "auto",
+    "large_data": {"mode": "on", "sweep_sample_size": 4_000},
+    "silhouette": {"exact_max_rows": 1_500, "sample_size": 1_500},
+    "stability": {"max_rows": 1_500, "n_reseeds": 2, "n_bootstrap": 2},
+}
+
+
+def write_config(folder: Path, backend: str, **extra) -> Path:
+    body = {
+        "data": {"source": "file", "path": "customers.parquet", "id_column": "customer_id"},
+        "features": [{"column": c} for c in FEATURES],
+        "roles": {"spending": "annual_spending", "frequency": "visit_frequency"},
+        "clustering": {**CLUSTERING, "backend": backend},
+        **extra,
+    }
+    path = folder / f"{backend}.yml"
+    path.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """The same planted table twice: one Parquet file (local path), a folder of parts (Spark)."""
+    folder = tmp_path_factory.mktemp("spark-data")
+    for out, parts in ((folder / "customers.parquet", False), (folder / "parts", True)):
+        make_customers(out, ROWS, planted_segments=SEGMENTS, chunk_rows=3_000, parts=parts)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def runs(planted, spark_session):
+    """(local results, local assignments, Spark results, Spark output folder)."""
+    local = run_analysis(load_config(write_config(planted, "sklearn")))
+    config = load_config(write_config(planted, "spark", spark={"path": "parts/*.parquet"}))
+    spark = run_analysis(config)
+    out = planted / "spark-out"
+    write_analysis(spark, out)
+    return local.results, local.assignments, Results.load(out / "results.json"), out
+
+
+def test_spark_finds_the_same_segments_as_the_local_path(runs):
+    local, local_assign, spark, out = runs
+    assert spark.run.backend == "spark" and local.run.backend == "sklearn"
+    assert spark.selection.chosen_k == local.selection.chosen_k == SEGMENTS
+    theirs = pd.read_parquet(out / "assignments.parquet")
+    joined = local_assign.merge(theirs, on="customer_id", suffixes=("_local", "_spark"))
+    assert len(joined) == ROWS
+    assert adjusted_rand_score(joined.cluster_local, joined.cluster_spark) >= 0.99
+    local_sizes = sorted(p.size for p in local.profiles)
+    spark_sizes = sorted(p.size for p in spark.profiles)
+    assert np.allclose(spark_sizes, local_sizes, rtol=0.01)
+    # Spark's scaler divides by n - 1: inertia differs by (n - 1) / n, nothing more.
+    assert spark.final_inertia == pytest.approx(local.final_inertia, rel=0.01)
+    assert abs(spark.quality.silhouette - local.quality.silhouette) < 0.03
+    assert spark.final.silhouette_se is not None and spark.final.silhouette_sample_size == 1_500
+    assert spark.stability.planted_ari is None  # a file's planted column is not a true label
+    assert spark.roi.total_revenue == pytest.approx(local.roi.total_revenue, rel=1e-9)
+
+
+def test_assignments_are_a_parquet_folder_with_one_row_per_customer(runs):
+    *_, spark, out = runs
+    folder = out / "assignments.parquet"
+    assert folder.is_dir() and len(list(folder.glob("part-*.parquet"))) >= 1
+    assert not list(folder.glob(".*.crc"))
+    table = pd.read_parquet(folder)
+    assert list(table.columns) == ["customer_id", "cluster", "segment"]
+    assert len(table) == ROWS and table.customer_id.is_unique
+    assert set(table.customer_id) == set(range(1, ROWS + 1))
+    names = {s.cluster: s.name for s in spark.segments}
+    assert (table.segment == table.cluster.map(names)).all()
+    assert table.groupby("cluster").size().to_dict() == {p.cluster: p.size for p in spark.profiles}
+
+
+def _shape(value):
+    """The schema of a JSON value: keys and types, list items by their first element."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return "number" if isinstance(value, int | float) and not isinstance(value, bool) else type(value).__name__
+
+
+def test_results_json_has_the_local_paths_schema(runs):
+    local, _, spark, out = runs
+    local_shape, spark_shape = _shape(local.to_dict()), _shape(spark.to_dict())
+    spark_run = spark_shape["run"].pop("spark")
+    for shape in (local_shape, spark_shape):
+        shape["run"].pop("seconds")  # wall time per step: the steps differ by backend
+    local_shape["run"].pop("spark")
+    assert spark_shape["run"] == local_shape["run"]
+    for key in local_shape:
+        if key not in ("run", "config", "provenance"):
+            assert spark_shape[key] == local_shape[key], key
+    assert set(spark_run) == {f.name for f in dataclasses.fields(type(spark.run.spark))}
+    assert spark.run.spark.master == "local[2]" and spark.run.spark.driver_sample_rows == 1_500
+    assert spark.provenance.packages["pyspark"] == spark.run.spark.version.split("-")[0]
+    # Spark's own silhouette is recorded under its own name, and it is not the reported one.
+    assert spark.run.spark.silhouette_squared_euclidean > spark.quality.silhouette
+    assert Results.load(out / "results.json").to_dict() == spark.to_dict()
+
+
+def render(results, name: str) -> str:
+    site = SiteInfo(engine="pandoc", engine_version="test", citation={}, releases=[], downloads=[])
+    context = build_context(results, {}, site)
+    text = make_environment().get_template(f"sections/{name}.md.j2").render(target="html", **context)
+    return " ".join(text.replace("\\", "").split())
+
+
+def test_methods_and_provenance_name_spark(runs):
+    local, _, spark, _ = runs
+    version = spark.run.spark.version
+    methods = render(spark, "methods")
+    assert f"Apache Spark {version}" in methods and "master local[2]" in methods
+    assert "uniform random sample of **1,500 customers** (seed 45)" in methods
+    assert "on the same 1,500 customers (the driver sample" in methods
+    assert "*squared* Euclidean" in methods and "folder of Parquet parts" in methods
+    provenance = render(spark, "provenance")
+    assert f"| Spark version | {version} |" in provenance
+    assert "| Spark master | local[2] |" in provenance
+    assert "Apache Spark MLlib" in provenance
+    assert "Spark" not in render(local, "methods") and "Spark" not in render(local, "provenance")
+
+
+def test_bad_spark_input_is_one_paragraph(planted, spark_session, capsys):
+    """A missing path and a text column, through the CLI: exit 2, the path or column named."""
+    frame = pd.read_parquet(planted / "customers.parquet")
+    frame["loyalty_years"] = frame["loyalty_years"].map("{:.1f} years".format)
+    frame.to_parquet(planted / "texty.parquet")
+    cases = {"nowhere/*.parquet": "nowhere/*.parquet: no such file, folder or glob (spark.path)",
+             "texty.parquet": "texty.parquet: column 'loyalty_years' has type string, not numbers"}
+    for path, expected in cases.items():
+        config = write_config(planted, "spark", spark={"path": path})
+        before = hash_tree(planted)
+        code = main(["-q", "analyze", "--config", str(config), "--out", str(planted / "bad")])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert err.startswith("kmeans-report: error: ") and expected in err
+        assert "Traceback" not in err and "\tat " not in err and len(err.strip().splitlines()) == 1
+        assert hash_tree(planted) == before
+
+
+def test_unreachable_master_fails_fast_without_a_stack_trace(tmp_path):
+    """A fresh process (no active session): the master is checked before any JVM starts."""
+    pytest.importorskip("pyspark", reason="PySpark is not installed: pip install 'kmeans-report[spark]'")
+    config = write_config(tmp_path, "spark", spark={"master": "spark://127.0.0.1:9",
+                                                   "path": "parts"})
+    done = subprocess.run([sys.executable, "-m", "report.cli", "-q", "analyze", "--config",
+                           str(config), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("kmeans-report: error: spark.master 'spark://127.0.0.1:9': "
+                                  "cannot reach 127.0.0.1:9")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_spark_settings_are_validated_up_front(tmp_path):
+    from analysis.config import validate_config
+    from analysis.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        validate_config({"clustering": {"backend": "spark"}, "spark": {"master": "", "mastr": "x"}})
+    text = str(caught.value)
+    assert "spark.mastr: unknown key; did you mean 'master'?" in text
+    assert "spark.master: String should have at least 1 character" in text
+    with pytest.raises(ConfigError, match="minibatch is not available with clustering.backend: spark"):
+        validate_config({"clustering": {"backend": "spark", "algorithm": "minibatch"}})
+    config = validate_config({"clustering": {"backend": "spark"},
+                              "spark": {"path": "s3a://bucket/customers/*.parquet"},
+                              "features": [{"column": "spend"}]})
+    assert config.public_dict()["spark"]["path"] == "s3a://bucket/customers/*.parquet"
