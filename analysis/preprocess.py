@@ -49,7 +49,12 @@ def prepare(frame: pd.DataFrame, config: Config, dtype=np.float64) -> Prepared:
 
 def centres_in_original_units(prepared: Prepared, centres: np.ndarray, config: Config) -> np.ndarray:
     """K-Means centres back in the features' own units: unscale, then undo each transform."""
-    values = prepared.scaler.inverse_transform(np.asarray(centres, np.float64))
+    return undo_transforms(prepared.scaler.inverse_transform(np.asarray(centres, np.float64)),
+                           config)
+
+
+def undo_transforms(values: np.ndarray, config: Config) -> np.ndarray:
+    """Unscaled values (one column per feature) back in the features' own units, in place."""
     for j, feature in enumerate(config.features):
         if feature.transform == "log1p":
             values[:, j] = np.expm1(values[:, j])

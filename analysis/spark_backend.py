@@ -28,6 +28,7 @@ from . import cluster, metrics, provenance
 from .config import Config
 from .data import Dataset
 from .pipeline import AnalysisOutput, chart_points, quality_message
+from .preprocess import undo_transforms
 from .progress import Progress
 from .results import (
     SCHEMA_VERSION,
@@ -310,13 +311,7 @@ def _inverse(name: str, model):
 
 
 def original_units(centres: np.ndarray, prepared: Prepared, config: Config) -> np.ndarray:
-    values = prepared.inverse(centres)
-    for j, feature in enumerate(config.features):
-        if feature.transform == "log1p":
-            values[:, j] = np.expm1(values[:, j])
-        elif feature.transform == "asinh":
-            values[:, j] = np.sinh(values[:, j])
-    return values
+    return undo_transforms(prepared.inverse(centres), config)
 
 
 def data_summary(table: SparkTable, config: Config, clipped: dict[str, int]) -> DataSummary:

@@ -243,13 +243,9 @@ def fetch(config) -> Fetched:
     if path is not None and not Path(url.database).is_file():
         # DuckDB would create an empty database file: a missing one is an error, not a write.
         raise DataError(f"{shown}: the DuckDB database file does not exist")
-    from sqlalchemy import create_engine, exc, text
+    from sqlalchemy import text
 
-    try:
-        connect_args = {"read_only": True} if url.get_backend_name() == "duckdb" else {}
-        engine = create_engine(url, connect_args=connect_args)
-    except (exc.NoSuchModuleError, ImportError) as error:
-        raise _driver_missing(shown, error) from None
+    engine = _reading_engine(url, shown)
     columns = config.feature_columns + [
         c for c in (config.data.id_column, config.data.compare_with) if c]
     from .data import _check_header
@@ -278,20 +274,28 @@ def fetch(config) -> Fetched:
     return Fetched(frame=frame, server_version=version, sql=sql)
 
 
+def _reading_engine(url, shown: str):
+    """An engine that only reads (DuckDB files opened read-only); a missing driver is a
+    clear error naming the fix."""
+    from sqlalchemy import create_engine, exc
+
+    try:
+        connect_args = {"read_only": True} if url.get_backend_name() == "duckdb" else {}
+        return create_engine(url, connect_args=connect_args)
+    except (exc.NoSuchModuleError, ImportError) as error:
+        raise _driver_missing(shown, error) from None
+
+
 def read_sample(template: str, table: str, rows: int) -> pd.DataFrame:
     """The first `rows` rows of a table, every column (for `init --sql`)."""
     shown = redact(template)
     url = expand(template)
     if duckdb_file(template) is not None and not Path(url.database).is_file():
         raise DataError(f"{shown}: the DuckDB database file does not exist")
-    from sqlalchemy import create_engine, exc, literal_column, select
+    from sqlalchemy import literal_column, select
     from sqlalchemy import table as table_clause
 
-    try:
-        connect_args = {"read_only": True} if url.get_backend_name() == "duckdb" else {}
-        engine = create_engine(url, connect_args=connect_args)
-    except (exc.NoSuchModuleError, ImportError) as error:
-        raise _driver_missing(shown, error) from None
+    engine = _reading_engine(url, shown)
     schema, _, name = table.rpartition(".")
     try:
         with engine.connect() as connection:
