@@ -91,8 +91,9 @@ def test_search_finds_silhouette(page, site_url):
     box = page.locator("#search input")
     box.wait_for(timeout=10000)
     box.fill("silhouette")
-    result = page.locator(".pagefind-ui__result-link").first
-    result.wait_for(timeout=10000)
+    # pagefind shows results as it loads them: wait for several, not just the first
+    page.wait_for_function(
+        "document.querySelectorAll('.pagefind-ui__result-link').length >= 2", timeout=10000)
     assert page.locator(".pagefind-ui__result-link").count() >= 2
     assert page.watch.external_requests == []
 
