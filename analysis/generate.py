@@ -60,6 +60,13 @@ def customer_chunk(
     return pa.table(columns)
 
 
+def _check_sizes(rows: int, planted_segments: int | None) -> None:
+    if rows < 1:
+        raise DataError(f"--rows {rows}: must be at least 1")
+    if planted_segments is not None and not 2 <= planted_segments <= 12:
+        raise DataError(f"--planted-segments {planted_segments}: must be between 2 and 12")
+
+
 def make_customers(
     out: Path,
     rows: int,
@@ -79,10 +86,7 @@ def make_customers(
     progress = progress or Progress(enabled=False)
     out = Path(out)
     fmt = "parquet" if parts else output_format(out)
-    if rows < 1:
-        raise DataError(f"--rows {rows}: must be at least 1")
-    if planted_segments is not None and not 2 <= planted_segments <= 12:
-        raise DataError(f"--planted-segments {planted_segments}: must be between 2 and 12")
+    _check_sizes(rows, planted_segments)
     if out.exists() and not overwrite:
         raise DataError(f"{out}: already exists; pass --force to replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -130,10 +134,7 @@ def make_customers_sql(
     from .sql_source import write_customers
 
     progress = progress or Progress(enabled=False)
-    if rows < 1:
-        raise DataError(f"--rows {rows}: must be at least 1")
-    if planted_segments is not None and not 2 <= planted_segments <= 12:
-        raise DataError(f"--planted-segments {planted_segments}: must be between 2 and 12")
+    _check_sizes(rows, planted_segments)
     starts = range(0, rows, chunk_rows)
     chunks = (
         customer_chunk(starts[i], min(chunk_rows, rows - starts[i]), chunk_seed(seed, i),
