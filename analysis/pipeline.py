@@ -19,18 +19,9 @@ from .config import Config
 from .data import Dataset, load_dataset
 from .preprocess import centres_in_original_units, prepare
 from .progress import Progress
-from .results import (
-    SCHEMA_VERSION,
-    Comparison,
-    DataSummary,
-    FeatureSummary,
-    Histogram,
-    Points,
-    Quality,
-    Results,
-    RunInfo,
-)
+from .results import SCHEMA_VERSION, Comparison, Points, Quality, Results
 from .roi import roi_model
+from .run_records import DataSummary, FeatureSummary, Histogram, RunInfo
 from .segments import build_segments, cluster_profiles, feature_unit
 from .selection import choose_k
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__, clock
 from .config import Config
-from .results import Provenance
+from .run_records import Provenance
 
 PACKAGES = (
     "numpy",

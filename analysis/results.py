@@ -1,4 +1,5 @@
-"""The results model: plain dataclasses, serialised to `results.json` with a schema version.
+"""The results model: plain dataclasses (the findings here, the data and run records in
+`run_records`), serialised to `results.json` with a schema version.
 
 Pages, the PDF, figures and downloads are all views of one `Results`. Everything in it is
 bounded in size whatever the number of customers: per-customer data appears only as a
@@ -15,48 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# The records of what went in and how it ran; imported here also so that `_build` resolves
+# the type hints of `Results` that name them.
+from .run_records import DataSummary, Provenance, RunInfo
+
 SCHEMA_VERSION = "2.0"
-
-
-@dataclass
-class Histogram:
-    edges: list[float]
-    counts: list[int]
-
-
-@dataclass
-class FeatureSummary:
-    column: str
-    label: str
-    unit: str
-    role: str | None  # spending | frequency | transaction | loyalty | None
-    min: float
-    max: float
-    mean: float
-    std: float
-    median: float
-    histogram: Histogram
-    transform: str = "none"  # none | log1p | asinh, applied before scaling
-    clipped: int = 0  # values clipped to preprocessing.clip_quantiles
-
-
-@dataclass
-class DataSummary:
-    source: str  # "synthetic" or the file's name (never its folder)
-    format: str  # synthetic | csv | parquet
-    sha256: str
-    n_input_rows: int
-    n_rows: int
-    n_dropped: int
-    id_column: str | None
-    features: list[FeatureSummary]
-    planted_segments: int | None
-    notes: list[str]
-    size_bytes: int | None = None  # of the input file
-    clip_quantiles: list[float] | None = None  # preprocessing.clip_quantiles, when used
-    # data.source: sql: redacted URL, table or query, the SQL run and its SHA-256, rows
-    # fetched, server version (see analysis.sql_source.provenance)
-    sql: dict[str, Any] | None = None
 
 
 @dataclass
@@ -212,64 +176,6 @@ class Points:
     pca: list[list[float]]  # [[pc1, pc2], ...]
     pca_explained: list[float]
     silhouette: list[float]  # per-point silhouette value
-
-
-@dataclass
-class RunInfo:
-    """How the analysis was run: the parameters actually used (for the Methods page)."""
-
-    scaler: str
-    init: str
-    n_init: int
-    max_iter: int
-    random_state: int
-    algorithm: str
-    k_values: list[int]
-    silhouette_exact_max_rows: int
-    silhouette_sample_size: int
-    minibatch_batch_size: int
-    sweep_rows: int  # rows the sweep was fitted on
-    seconds: dict[str, float]  # wall time per step
-    # The large-data path (analysis.scale); defaults describe the notebook's path.
-    large_data: bool = False  # sweep fitted on a uniform sample, chosen K refined on all rows
-    sweep_sample_seed: int | None = None  # seed of the sweep sample (None: all rows)
-    refine_rows: int | None = None  # rows the chosen K was refined on (None: not refined)
-    refine_n_iter: int | None = None  # iterations of the refining run
-    matrix_dtype: str = "float64"  # dtype of the scaled matrix K-Means ran on
-    backend: str = "sklearn"  # clustering.backend that ran: sklearn | spark
-    spark: SparkRun | None = None  # how Spark ran (backend spark only)
-
-
-@dataclass
-class SparkRun:
-    """Where and how the Spark backend ran, and what reached the driver (Methods page)."""
-
-    version: str  # Apache Spark version of the session
-    master: str  # the session's master URL (e.g. local[2], spark://host:7077, yarn)
-    app_name: str
-    default_parallelism: int
-    input_partitions: int  # partitions of the customer table as read
-    driver_sample_rows: int  # uniform sample collected to the driver (silhouette, stability, charts)
-    driver_sample_seed: int
-    final_n_iter: int  # MLlib iterations of the reported model
-    training_cost: float  # the reported model's trainingCost (sum of squared distances)
-    # Spark's ClusteringEvaluator silhouette: squared Euclidean distance, all rows; not the
-    # Euclidean silhouette reported everywhere else.
-    silhouette_squared_euclidean: float | None = None
-
-
-@dataclass
-class Provenance:
-    data_sha256: str
-    config_sha256: str
-    random_seeds: dict[str, int]
-    python: str
-    platform: str
-    packages: dict[str, str]
-    git_commit: str | None
-    git_dirty: bool | None
-    build_time: str  # ISO 8601, UTC; honours SOURCE_DATE_EPOCH
-    tool_version: str
 
 
 @dataclass

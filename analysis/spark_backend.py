@@ -30,19 +30,9 @@ from .data import Dataset
 from .pipeline import AnalysisOutput, chart_points, quality_message
 from .preprocess import undo_transforms
 from .progress import Progress
-from .results import (
-    SCHEMA_VERSION,
-    Comparison,
-    DataSummary,
-    FeatureSummary,
-    Histogram,
-    Quality,
-    Results,
-    RunInfo,
-    SparkRun,
-    SweepRow,
-)
+from .results import SCHEMA_VERSION, Comparison, Quality, Results, SweepRow
 from .roi import roi_model
+from .run_records import DataSummary, FeatureSummary, Histogram, RunInfo, SparkRun
 from .scale import SAMPLE_SEED_OFFSET
 from .segments import Baseline, feature_unit, profiles_from_stats, segments_from_stats
 from .selection import choose_k

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
-from analysis.results import FeatureSummary, Results
+from analysis.results import Results
+from analysis.run_records import FeatureSummary
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common forms of
 # colour-vision deficiency. Yellow (#F0E442) is left last: it is hard to see on white.
