@@ -34,14 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report.errors import PublishError
+from report.publish.names import validate_alias, validate_date, validate_version
 from report.publish.transaction import Locked, Transaction, recover_leftovers
-from report.publish.versions import (
-    Version,
-    VersionList,
-    validate_alias,
-    validate_date,
-    validate_version,
-)
+from report.publish.versions import Version, VersionList
 
 VERSIONS_FILE = "versions.json"
 INDEX_FILE = "index.html"

@@ -12,7 +12,7 @@ from analysis.atomic import owned_temp_dir, remove_stale
 from report.build import build_site
 from report.errors import PublishError
 from report.publish import PublishResult, list_versions, publish_site
-from report.publish.versions import validate_version
+from report.publish.names import validate_version
 
 TEMP_PREFIX = "kmeans-report-publish-"
 

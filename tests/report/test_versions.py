@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from report.errors import PublishError, ReportError
-from report.publish.versions import Version, VersionList, validate_alias, validate_version
+from report.publish.names import validate_alias, validate_version
+from report.publish.versions import Version, VersionList
 
 
 def v(version, aliases=(), date="2025-10-02"):
