@@ -159,7 +159,7 @@ class Background(contextlib.ExitStack):
             # Import the analysis stack first: two threads importing at once only take turns.
             import analysis.pipeline  # noqa: F401
 
-            from .figure_export import SvgSession
+            from .svg_session import SvgSession
 
             self.browser = self.enter_context(SvgSession())
 

@@ -60,7 +60,7 @@ def _typst() -> str:
 
 
 def _chromium() -> str:
-    from .figure_export import find_chromium
+    from .svg_session import find_chromium
 
     return find_chromium()
 

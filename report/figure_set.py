@@ -18,7 +18,7 @@ def figure_set(results: Results, key: str, project: Path, cache_dir: Path, progr
                session=None) -> dict[str, FigureRef]:
     """Figure files in project/figures. They depend only on the analysis and the figure code,
     so a build whose analysis is cached copies the whole set (no plotly, no browser).
-    `session`: a Chromium session started early (see figure_export.SvgSession)."""
+    `session`: a Chromium session started early (see svg_session.SvgSession)."""
     folder = cache_dir / "figure-sets" / cache.figure_set_key(key)
     index = folder / "figures.json"
     if not index.is_file():

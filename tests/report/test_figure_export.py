@@ -6,6 +6,7 @@ import copy
 import json
 import shutil
 import time
+import types
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from analysis.config import load_config
 from analysis.figures import build_all
 from analysis.figures import style as st
 from analysis.pipeline import run_analysis
-from report import figure_export
+from report import figure_export, svg_session
 from report.errors import RenderError, ReportError
 from report.figure_export import figure_hash, figure_json, write_figures
 
@@ -184,45 +185,76 @@ def test_hostile_label_is_literal_text_in_the_svg(results, tmp_path):
     assert "&lt;script&gt;" in json.dumps(data) and "<script>" not in json.dumps(data)
 
 
-def test_a_tab_that_is_not_ready_gets_a_fresh_browser_and_the_figure_is_drawn(
-        specs, tmp_path, monkeypatch):
-    """kaleido's start-up race ('kaleido_scopes is not defined') costs a new browser, not
-    the build: the session starts again and draws the same figure."""
-    import sys
-    import types
+class _FakeTab:
+    """A kaleido tab whose page answers `typeof kaleido_scopes` from a script of states."""
 
-    class JavascriptError(Exception):
-        pass
+    def __init__(self, states):
+        self.states, self.reloads = list(states), 0
+        self.tab = self
+        self._current_js_id = 1
 
-    sessions = []
+    async def send_command(self, command, params):
+        assert command == "Runtime.evaluate" and params["awaitPromise"]
+        assert params["contextId"] == self._current_js_id
+        state = self.states.pop(0)
+        return {"error": {"message": "Cannot find context"}} if state is None else \
+            {"result": {"result": {"type": "string", "value": state}}}
 
-    class FakeKaleido:
-        def __init__(self, **kwargs):
-            sessions.append(self)
-            self.calls = 0
+    async def reload(self):
+        self.reloads += 1
+        self._current_js_id += 1
 
-        async def __aenter__(self):
-            return self
 
-        async def __aexit__(self, *exc):
-            return False
+def _wait_for(tab):
+    import asyncio
 
-        async def write_fig_from_object(self, job, cancel_on_error=True):
-            self.calls += 1
-            if len(sessions) == 1:
-                raise JavascriptError("ReferenceError: kaleido_scopes is not defined")
-            Path(job["path"]).write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    k = types.SimpleNamespace(tabs_ready=asyncio.Queue())
+    k.tabs_ready.put_nowait(tab)
+    asyncio.run(svg_session.wait_for_pages(k, timeout=5))
+    assert k.tabs_ready.qsize() == 1  # the tab is handed back for drawing, whatever happened
 
-    monkeypatch.setitem(sys.modules, "kaleido", types.SimpleNamespace(Kaleido=FakeKaleido))
-    monkeypatch.setattr(figure_export, "find_chromium", lambda: "/usr/bin/chromium")
-    files = write_figures({"elbow": specs["elbow"]}, tmp_path)
-    assert files["elbow"].svg.is_file() and len(sessions) == 2
+
+def test_a_loaded_page_is_drawn_on_without_a_reload():
+    tab = _FakeTab(["object"])
+    _wait_for(tab)
+    assert tab.reloads == 0
+
+
+@pytest.mark.parametrize("first", [None, "undefined"], ids=["context gone", "blank page"])
+def test_a_tab_recorded_on_the_wrong_page_is_reloaded_before_the_first_figure(first):
+    tab = _FakeTab([first, "object"])
+    _wait_for(tab)
+    assert tab.reloads == 1
+
+
+def test_a_page_without_kaleidos_script_is_named_as_the_cause():
+    with pytest.raises(RenderError, match="did not load its script.*kaleido_scopes"):
+        _wait_for(_FakeTab(["undefined", "undefined"]))
+
+
+@needs_chromium
+def test_a_tab_whose_page_is_still_loading_waits_and_draws(specs, tmp_path, monkeypatch):
+    """The start-up race made real: kaleido's tab is sent to its page again, without waiting,
+    so the first figure would meet a page that is loading (or a context that is gone)."""
+    from kaleido._kaleido_tab._tab import _KaleidoTab
+
+    original = _KaleidoTab.navigate
+    raced = []
+
+    async def navigate_and_race(self, url=""):
+        await original(self, url)
+        await self.tab.send_command("Page.navigate", params={"url": url})
+        raced.append(url)
+
+    monkeypatch.setattr(_KaleidoTab, "navigate", navigate_and_race)
+    files = write_figures({"segment-sizes": specs["segment-sizes"]}, tmp_path)
+    assert raced and "Cluster 0" in _svg_text(files["segment-sizes"].svg)
 
 
 @needs_chromium
 def test_many_export_sessions_in_a_row_all_draw(specs, tmp_path):
     """Starting the export again and again (as builds do) never fails on start-up."""
-    for attempt in range(6):
+    for attempt in range(8):
         out = tmp_path / str(attempt)
         files = write_figures({"segment-sizes": specs["segment-sizes"]}, out)
         _svg_text(files["segment-sizes"].svg)
