@@ -97,18 +97,30 @@ def make_readable(root: Path) -> None:
                 os.chmod(path, 0o644)
 
 
-def swap_into_place(staging: Path, target: Path) -> None:
-    """Replace target with staging using renames only (atomic on one filesystem)."""
-    check_replaceable(target)  # again, right before anything is moved
-    if not target.exists():
-        os.rename(staging, target)
-        return
-    old = owned_temp_dir(target.parent, f".{target.name}.old-")
-    os.rmdir(old)
-    os.rename(target, old)
+def replace_dir(new: Path, target: Path, aside: Path) -> Path | None:
+    """Put `new` where `target` is, with renames only (atomic on one filesystem): the old
+    target is renamed to `aside`, which is returned (None when there was no target) for the
+    caller to delete once it no longer needs a way back. On failure nothing has moved.
+
+    The one folder swap of the tool: output folders (`staged_dir`) and the published
+    tree (report.publish's transaction) both go through it."""
+    if not (target.exists() or target.is_symlink()):
+        os.rename(new, target)
+        return None
+    os.rename(target, aside)
     try:
-        os.rename(staging, target)
+        os.rename(new, target)
     except BaseException:
-        os.rename(old, target)  # put the previous output back before reporting the failure
+        os.rename(aside, target)  # put the previous folder back before reporting the failure
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    return aside
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Replace target with staging, then delete what it replaced."""
+    check_replaceable(target)  # again, right before anything is moved
+    old = owned_temp_dir(target.parent, f".{target.name}.old-")
+    os.rmdir(old)  # only its unique name is wanted
+    replaced = replace_dir(staging, target, old)
+    if replaced is not None:
+        shutil.rmtree(replaced, ignore_errors=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from analysis.atomic import replace_dir
 from report.errors import PublishError
 
 LOCK_FILE = ".publish.lock"
@@ -121,16 +122,20 @@ class Transaction:
         shutil.copytree(source, staged, symlinks=True)
         return staged
 
+    def _aside(self, path: Path) -> Path:
+        return self.root / f"{_OLD}{path.name}.{self._token()}"
+
     def move_aside(self, path: Path) -> None:
-        aside = self.root / f"{_OLD}{path.name}.{self._token()}"
+        aside = self._aside(path)
         os.rename(path, aside)
         self.undo.append(lambda: os.rename(aside, path))
         self.garbage.append(aside)
 
     def swap_dir(self, staged: Path, target: Path) -> None:
-        if target.exists() or target.is_symlink():
-            self.move_aside(target)
-        os.rename(staged, target)
+        aside = replace_dir(staged, target, self._aside(target))
+        if aside is not None:
+            self.undo.append(lambda: os.rename(aside, target))
+            self.garbage.append(aside)
         self.undo.append(lambda: os.rename(target, staged))
 
     def write_file(self, path: Path, text: str) -> None:
@@ -143,7 +148,7 @@ class Transaction:
         if path.exists():
             # Keep the old bytes beside it for undo, and replace the live file in one step so
             # it never goes missing (a rename-aside would leave a gap).
-            aside = self.root / f"{_OLD}{path.name}.{self._token()}"
+            aside = self._aside(path)
             self.garbage.append(aside)
             shutil.copy2(path, aside)
             # Undo first: if the replace fails, putting the copy back is still right.
