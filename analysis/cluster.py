@@ -31,23 +31,11 @@ def make_model(
     algorithm = algorithm or opts.algorithm
     seed = opts.random_state if random_state is None else random_state
     seed %= 2**32  # refit seeds are random_state + i; scikit-learn takes 0 .. 2**32 - 1
+    common = dict(n_clusters=k, init=opts.init, n_init=opts.n_init, random_state=seed,
+                  max_iter=opts.max_iter)
     if algorithm == "minibatch":
-        return MiniBatchKMeans(
-            n_clusters=k,
-            init=opts.init,
-            n_init=opts.n_init,
-            random_state=seed,
-            max_iter=opts.max_iter,
-            batch_size=opts.minibatch_batch_size,
-        )
-    return KMeans(
-        n_clusters=k,
-        init=opts.init,
-        n_init=opts.n_init,
-        random_state=seed,
-        max_iter=opts.max_iter,
-        algorithm="lloyd",
-    )
+        return MiniBatchKMeans(**common, batch_size=opts.minibatch_batch_size)
+    return KMeans(**common, algorithm="lloyd")
 
 
 @dataclass

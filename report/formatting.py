@@ -24,9 +24,7 @@ def number(value: float | None, decimals: int = 0) -> str:
 
 def percent(fraction: float | None, decimals: int = 1) -> str:
     """0.604 -> '60.4%'."""
-    if fraction is None:
-        return "—"
-    return f"{fraction * 100:,.{decimals}f}%"
+    return pct_value(None if fraction is None else fraction * 100, decimals)
 
 
 def pct_value(value: float | None, decimals: int = 0) -> str:
