@@ -1,7 +1,8 @@
 """Results -> plain, formatted values for the page templates. No I/O, no rendering.
 
 Templates never compute: every number a page shows is formatted here from `Results`, in its
-feature's own unit. Segment and K-selection wording lives in report.context_segments.
+feature's own unit. Segment and K-selection wording lives in report.context_segments; how
+the analysis ran (Methods, Provenance) in report.context_methods.
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ from typing import Any
 from analysis.metrics import QUALITY_BANDS
 from analysis.results import Results
 
+from .context_methods import (
+    algorithm_rows,
+    backend,
+    large_data,
+    provenance_facts,
+    run_facts,
+    silhouette_sampling,
+)
 from .context_segments import comparison, segment_rows, selection, strength, sweep_rows
 from .formatting import money, number, pct_value, percent, score
 from .pages import PAGES
@@ -195,17 +204,6 @@ def _data(r: Results, currency: str) -> dict[str, Any]:
 def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> dict[str, Any]:
     """Everything the templates print, formatted."""
     currency = r.config["roi"]["currency"]
-    algorithms = [
-        {
-            "name": {"lloyd": "Lloyd (KMeans)", "minibatch": "Mini-Batch K-Means"}[a.algorithm],
-            "seconds": number(a.fit_seconds, 3),
-            "inertia": number(a.inertia, 1),
-            "ari": score(a.ari_vs_final),
-            "used": a.algorithm == r.run.algorithm,
-        }
-        for a in r.algorithms
-    ]
-    sampled = r.final.silhouette_sample_size is not None
     stability = _stability(r)
     return {
         "meta": dict(r.metadata),
@@ -230,90 +228,19 @@ def build_context(r: Results, figures: dict[str, FigureRef], site: SiteInfo) -> 
             "bands": [{"above": f"{t:.2f}", "label": label}
                       for t, _, label in QUALITY_BANDS if t > -1],
         },
-        "silhouette_sampling": (
-            {"sampled": True, "size": number(r.final.silhouette_sample_size),
-             "se": score(r.final.silhouette_se, 4)}
-            if sampled else {"sampled": False}
-        ),
+        "silhouette_sampling": silhouette_sampling(r),
         "data": _data(r, currency),
-        "run": {
-            "scaler": r.run.scaler,
-            "init": r.run.init,
-            "n_init": str(r.run.n_init),
-            "max_iter": str(r.run.max_iter),
-            "random_state": str(r.run.random_state),
-            "algorithm": r.run.algorithm,
-            "batch_size": number(r.run.minibatch_batch_size),
-            "exact_max_rows": number(r.run.silhouette_exact_max_rows),
-            "sample_size": number(r.run.silhouette_sample_size),
-            "sweep_rows": number(r.run.sweep_rows),
-            "seconds_total": number(sum(r.run.seconds.values()), 2) if r.run.seconds else None,
-        },
+        "run": run_facts(r),
         "sweep": sweep_rows(r),
         "profiles": _profile_rows(r, currency),
         "segments": segment_rows(r, currency),
         "segment_rules": r.config["segments"],
         "comparison": comparison(r),
         "stability": stability,
-        "algorithms": algorithms,
+        "algorithms": algorithm_rows(r),
         "roi": _roi(r),
-        "provenance": {
-            "build_time": r.provenance.build_time,
-            "data_sha256": r.provenance.data_sha256,
-            "config_sha256": r.provenance.config_sha256,
-            "seeds": r.provenance.random_seeds,
-            "python": r.provenance.python,
-            "platform": r.provenance.platform,
-            "packages": r.provenance.packages,
-            "git_commit": r.provenance.git_commit or "not a git checkout",
-            "git_dirty": {True: "yes (uncommitted changes)", False: "no", None: "unknown"}[
-                r.provenance.git_dirty
-            ],
-            "tool_version": r.provenance.tool_version,
-        },
+        "provenance": provenance_facts(r),
         "points_method": r.points.method,
-        "large_data": _large_data(r),
-        "backend": _backend(r),
-    }
-
-
-def _backend(r: Results) -> dict[str, Any]:
-    """Which backend ran, and on Spark where and what reached the driver (Methods, Provenance)."""
-    spark = r.run.spark
-    if r.run.backend != "spark" or spark is None:
-        return {"spark": False, "name": "scikit-learn (this machine)",
-                "comparison_rows": number(r.run.sweep_rows)}
-    return {
-        "spark": True,
-        "name": f"Apache Spark {spark.version} (MLlib), master {spark.master}",
-        "version": spark.version,
-        "master": spark.master,
-        "app_name": spark.app_name,
-        "parallelism": str(spark.default_parallelism),
-        "partitions": number(spark.input_partitions),
-        "driver_rows": number(spark.driver_sample_rows),
-        "driver_seed": str(spark.driver_sample_seed),
-        "all_rows": spark.driver_sample_rows >= r.data.n_rows,
-        "n_iter": str(spark.final_n_iter),
-        "training_cost": number(spark.training_cost, 1),
-        "squared_silhouette": score(spark.silhouette_squared_euclidean)
-        if spark.silhouette_squared_euclidean is not None else None,
-        "comparison_rows": number(spark.driver_sample_rows),
-    }
-
-
-def _large_data(r: Results) -> dict[str, Any]:
-    """What the large-data path sampled, for the Methods page (sampled: False otherwise)."""
-    run = r.run
-    if not run.large_data:
-        return {"sampled": False}
-    return {
-        "sampled": True,
-        "sweep_rows": number(run.sweep_rows),
-        "seed": str(run.sweep_sample_seed),
-        "refine_rows": number(run.refine_rows),
-        "refine_n_iter": str(run.refine_n_iter),
-        "dtype": run.matrix_dtype,
-        "min_rows": number(r.config["clustering"]["large_data"]["min_rows"]),
-        "mode": r.config["clustering"]["large_data"]["mode"],
+        "large_data": large_data(r),
+        "backend": backend(r),
     }
