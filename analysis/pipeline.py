@@ -14,19 +14,19 @@ import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
-from . import cluster, metrics, provenance, scale
+from . import cluster, data_summary, metrics, provenance, scale
 from .config import Config
 from .data import Dataset, load_dataset
+from .data_summary import column_stats
 from .preprocess import centres_in_original_units, prepare
 from .progress import Progress
 from .results import SCHEMA_VERSION, Comparison, Points, Quality, Results
 from .roi import roi_model
-from .run_records import DataSummary, FeatureSummary, Histogram, RunInfo
-from .segments import build_segments, cluster_profiles, feature_unit
+from .run_records import DataSummary, RunInfo
+from .segments import build_segments, cluster_profiles
 from .selection import choose_k
 
 MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
-HISTOGRAM_BINS = 30
 
 
 @dataclass
@@ -192,44 +192,9 @@ def quality_message(value: float, label: str, k: int) -> str:
 
 
 def summarise_data(dataset: Dataset, config: Config, clipped: dict[str, int]) -> DataSummary:
-    roles = {c: role for role, cols in config.roles.columns().items() for c in cols}
-    features = []
-    for feature in config.features:
-        values = dataset.frame[feature.column].to_numpy()
-        counts, edges = np.histogram(values, bins=HISTOGRAM_BINS)
-        features.append(
-            FeatureSummary(
-                column=feature.column,
-                label=feature.display,
-                unit=feature_unit(feature, config),
-                role=roles.get(feature.column),
-                min=float(values.min()),
-                max=float(values.max()),
-                mean=float(values.mean()),
-                std=float(values.std(ddof=1)),
-                median=float(np.median(values)),
-                histogram=Histogram(edges=edges.tolist(), counts=counts.tolist()),
-                transform=feature.transform,
-                clipped=clipped[feature.column],
-            )
-        )
-    synthetic = config.data.synthetic
-    return DataSummary(
-        source=dataset.source,
-        format=dataset.format,
-        sha256=dataset.sha256,
-        n_input_rows=dataset.n_input_rows,
-        n_rows=dataset.n_rows,
-        n_dropped=dataset.n_dropped,
-        id_column=config.data.id_column,
-        features=features,
-        planted_segments=synthetic.planted_segments if config.data.source == "synthetic" else None,
-        notes=list(dataset.notes),
-        size_bytes=dataset.size_bytes,
-        clip_quantiles=list(config.preprocessing.clip_quantiles)
-        if config.preprocessing.clip_quantiles else None,
-        sql=dataset.sql,
-    )
+    columns = {f.column: column_stats(dataset.frame[f.column].to_numpy()) for f in config.features}
+    return data_summary.summarise(config, dataset, {c: s for c, (s, _) in columns.items()},
+                                  {c: h for c, (_, h) in columns.items()}, clipped)
 
 
 def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed: int,
