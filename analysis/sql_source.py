@@ -248,7 +248,7 @@ def fetch(config) -> Fetched:
     engine = _reading_engine(url, shown)
     columns = config.feature_columns + [
         c for c in (config.data.id_column, config.data.compare_with) if c]
-    from .data import _check_header
+    from .data_files import check_header
 
     try:
         with engine.connect() as connection:
@@ -256,7 +256,7 @@ def fetch(config) -> Fetched:
             probe, sql = select_sql(opts, columns, engine.dialect.identifier_preparer,
                                     config.data.id_column)
             header = list(connection.execute(text(probe)).keys())
-            _check_header(shown, header, columns)
+            check_header(shown, header, columns)
             if engine.dialect.name == "duckdb":
                 frame = _fetch_duckdb(connection, sql)
             elif engine.dialect.name == "postgresql" and _has_adbc():
