@@ -189,7 +189,8 @@ def _write(out: Path, text: str) -> None:
 def init_sql_config(url: str, table: str, out: Path, *, force: bool = False
                     ) -> tuple[Path, TablePlan]:
     """`init --sql URL --table NAME`: the same plan, from the first rows of a database table."""
-    from .sql_source import duckdb_file, literal_password, read_sample, redact
+    from .sql_source import read_sample
+    from .sql_url import duckdb_file, literal_password, redact
 
     out = Path(out)
     if out.exists() and not force:
