@@ -131,7 +131,7 @@ def make_customers_sql(
 ) -> int:
     """Load `rows` synthetic customers (the same rows `make_customers` writes) into a new
     database table (`make-data --to-sql URL --table NAME`); returns the rows written."""
-    from .sql_source import write_customers
+    from .sql_write import write_customers
 
     progress = progress or Progress(enabled=False)
     _check_sizes(rows, planted_segments)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .data import _csv_encoding, _detect_format, _read_header
+from .data_files import csv_encoding, detect_format, read_header
 from .errors import DataError
 
 SAMPLE_ROWS = 200_000  # rows read to describe the table (enough to see types and skew)
@@ -49,14 +49,14 @@ def _label(column: str) -> str:
 def read_sample(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"{path}: data file not found")
-    if _detect_format(path, "auto") == "parquet":
+    if detect_format(path, "auto") == "parquet":
         import pyarrow.parquet as pq
 
         table = pq.ParquetFile(path)
         batches = table.iter_batches(batch_size=SAMPLE_ROWS)
         return next(batches).to_pandas() if table.metadata.num_rows else pd.DataFrame()
-    encoding = _csv_encoding("utf-8")
-    _, delimiter = _read_header(path, encoding, "auto", "utf-8")
+    encoding = csv_encoding("utf-8")
+    _, delimiter = read_header(path, encoding, "auto", "utf-8")
     try:
         return pd.read_csv(path, sep=delimiter, encoding=encoding, nrows=SAMPLE_ROWS,
                            skipinitialspace=True, low_memory=False)
@@ -189,7 +189,8 @@ def _write(out: Path, text: str) -> None:
 def init_sql_config(url: str, table: str, out: Path, *, force: bool = False
                     ) -> tuple[Path, TablePlan]:
     """`init --sql URL --table NAME`: the same plan, from the first rows of a database table."""
-    from .sql_source import duckdb_file, literal_password, read_sample, redact
+    from .sql_source import read_sample
+    from .sql_url import duckdb_file, literal_password, redact
 
     out = Path(out)
     if out.exists() and not force:

@@ -29,12 +29,13 @@ sys.path.insert(0, str(REPO))
 
 import pandas as pd  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from analysis import sql_source  # noqa: E402
 from analysis.config import validate_config  # noqa: E402
 from analysis.data import load_dataset  # noqa: E402
 from analysis.generate import make_customers, make_customers_sql  # noqa: E402
+from analysis.sql_connect import open_engine  # noqa: E402
 from tests.pg_cluster import PgCluster  # noqa: E402
 
 FEATURES = ["annual_spending", "visit_frequency", "avg_transaction", "loyalty_years"]
@@ -96,7 +97,7 @@ def main() -> None:
         databases = {"DuckDB": duckdb_url,
                      "PostgreSQL": pg.url(password="${KMEANS_BENCH_PGPASSWORD}")}
         for name, url in databases.items():
-            engine = create_engine(sql_source.expand(url), connect_args={"read_only": True} if name == "DuckDB" else {})
+            _, _, engine = open_engine(url, read_only=True)
             config = config_for({"source": "sql", "sql": {"url": url, "table": "customers"}})
             _, sql = sql_source.select_sql(config.data.sql, columns,
                                            engine.dialect.identifier_preparer, "customer_id")

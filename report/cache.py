@@ -52,7 +52,7 @@ def data_fingerprint(config: Config, dataset=None) -> str:
 
         return listing_fingerprint(config.spark)
     if config.data.source == "file":
-        from analysis.data import file_sha256
+        from analysis.data_files import file_sha256
 
         path = Path(config.data.path)
         return file_sha256(path) if path.is_file() else f"missing:{path}"

@@ -55,7 +55,7 @@ def cmd_make_data(args: argparse.Namespace) -> int:
     from analysis.progress import Progress
 
     if _one_of(args, "--out", args.out, "--to-sql", args.to_sql) == "--to-sql":
-        from analysis.sql_source import redact
+        from analysis.sql_url import redact
 
         rows = make_customers_sql(args.to_sql, _table(args, "--to-sql"), args.rows,
                                   planted_segments=args.planted_segments, seed=args.seed,

@@ -16,7 +16,7 @@ import yaml
 pytest.importorskip("sqlalchemy", reason="the SQL source needs pip install 'kmeans-report[sql]'")
 pytest.importorskip("duckdb_engine", reason="the SQL source needs pip install 'kmeans-report[sql]'")
 
-from analysis import sql_source  # noqa: E402
+from analysis import sql_source, sql_url  # noqa: E402
 from analysis.config import load_config, validate_config  # noqa: E402
 from analysis.errors import ConfigError, DataError  # noqa: E402
 from analysis.generate import make_customers_sql  # noqa: E402
@@ -202,19 +202,19 @@ def test_rows_hash_is_canonical():
 
 
 def test_redact_hides_the_password_and_secret_parameters():
-    shown = sql_source.redact("postgresql+psycopg://u:${PW}@db:5432/crm?sslmode=require&password=x")
+    shown = sql_url.redact("postgresql+psycopg://u:${PW}@db:5432/crm?sslmode=require&password=x")
     assert shown == "postgresql+psycopg://u:***@db:5432/crm?password=***&sslmode=require"
 
 
 def test_expand_takes_variables_from_the_environment(monkeypatch):
     monkeypatch.setenv("KR_PW", "a@b/c:d?e")
     monkeypatch.setenv("KR_HOST", "db.example")
-    url = sql_source.expand("postgresql+psycopg://report:${KR_PW}@${KR_HOST}:5432/crm")
+    url = sql_url.expand("postgresql+psycopg://report:${KR_PW}@${KR_HOST}:5432/crm")
     assert (url.username, url.password, url.host, url.port, url.database) == (
         "report", "a@b/c:d?e", "db.example", 5432, "crm")
     monkeypatch.delenv("KR_PW")
     with pytest.raises(DataError, match=r"environment variable KR_PW used in data.sql.url is not set"):
-        sql_source.expand("postgresql+psycopg://report:${KR_PW}@db/crm")
+        sql_url.expand("postgresql+psycopg://report:${KR_PW}@db/crm")
 
 
 @pytest.mark.parametrize("url", [

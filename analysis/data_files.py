@@ -1,0 +1,186 @@
+"""Reading a customer file (data.path): CSV or Parquet, only the configured columns.
+
+Each problem is a DataError naming the file and the line, column or byte: a wrong
+encoding, a missing or repeated column, a line with a stray delimiter. The values are
+validated afterwards, alike for every source (analysis.data).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from .config import Config
+from .errors import DataError
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def detect_format(path: Path, configured: str) -> str:
+    if configured != "auto":
+        return configured
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".tsv", ".txt"}:
+        return "csv"
+    if suffix in {".parquet", ".pq"}:
+        return "parquet"
+    raise DataError(
+        f"{path}: cannot tell the file format from the extension {suffix or '(none)'!r}; "
+        "use .csv or .parquet, or set data.format"
+    )
+
+
+def csv_encoding(encoding: str) -> str:
+    # A UTF-8 byte-order mark (Excel writes one) must not end up in the first column name.
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
+def _decode_error(path: Path, encoding: str, configured: str) -> DataError:
+    """A DataError naming the line (and byte) where the file stops being `encoding` text."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line, offset = 1, 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                start = max(exc.start, 0)
+                line += block[:start].count(b"\n")
+                bad = exc.object[exc.start : exc.end]
+                byte = f"byte 0x{bad[0]:02x} " if bad else ""
+                return DataError(
+                    f"{path}: line {line} is not valid {configured} text ({byte}at offset "
+                    f"{offset + start}: {exc.reason}); set data.csv.encoding to the file's "
+                    "encoding (for example latin-1 or cp1252)"
+                )
+            line += block.count(b"\n")
+            offset += len(block)
+    return DataError(
+        f"{path}: the file ends in the middle of a {configured} character; set "
+        "data.csv.encoding to the file's encoding (for example latin-1 or cp1252)"
+    )
+
+
+def read_header(path: Path, encoding: str, delimiter: str, configured: str) -> tuple[list[str], str]:
+    with path.open("rb") as handle:
+        raw = handle.readline()
+    try:
+        first = raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise _decode_error(path, encoding, configured) from None
+    if not first.strip():
+        raise DataError(f"{path}: the file is empty (no header row)")
+    if delimiter == "auto":
+        counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+        delimiter = max(counts, key=counts.get)
+    header = next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter))
+    return [h.strip() for h in header], delimiter
+
+
+def _check_structure(
+    path: Path, encoding: str, delimiter: str, n_fields: int, configured: str
+) -> None:
+    """Every data line has as many fields as the header. pandas checks this only when it reads
+    every column; reading just the configured ones (usecols) it would silently shift or drop
+    values of a line with a stray delimiter."""
+    shown = {"\t": "tab"}.get(delimiter, repr(delimiter))
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter, skipinitialspace=True)
+            next(reader, None)  # the header, already checked
+            for row in reader:
+                if row and len(row) != n_fields:
+                    raise DataError(
+                        f"{path}: line {reader.line_num} has {len(row)} fields but the header "
+                        f"has {n_fields} (delimiter {shown}); a value may contain an unquoted "
+                        "delimiter, or data.csv.delimiter is wrong"
+                    )
+    except UnicodeDecodeError:
+        raise _decode_error(path, encoding, configured) from None
+    except csv.Error as exc:
+        raise DataError(f"{path}: cannot be parsed as CSV near line {reader.line_num}: {exc}") from None
+
+
+def check_header(path: Path, header: list[str], wanted: list[str]) -> None:
+    seen: set[str] = set()
+    dupes = sorted({h for h in header if h in seen or seen.add(h)})
+    clashing = [d for d in dupes if d in wanted]
+    if clashing:
+        raise DataError(f"{path}: column name(s) appear more than once: {', '.join(clashing)}")
+    missing = [w for w in wanted if w not in header]
+    if missing:
+        import difflib
+
+        hints = []
+        for name in missing:
+            close = difflib.get_close_matches(name, header, n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise DataError(
+            f"{path}: missing column(s) {', '.join(hints)}; the table has: {', '.join(header)}"
+        )
+
+
+def _read_csv(path: Path, config: Config, wanted: list[str]) -> pd.DataFrame:
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty (0 bytes)")
+    configured = config.data.csv.encoding
+    encoding = csv_encoding(configured)
+    header, delimiter = read_header(path, encoding, config.data.csv.delimiter, configured)
+    check_header(path, header, wanted)
+    _check_structure(path, encoding, delimiter, len(header), configured)
+    # ids and comparison labels stay text: "007" and "7" are different customers.
+    text_columns = {c: str for c in (config.data.id_column, config.data.compare_with) if c}
+    try:
+        return pd.read_csv(
+            path,
+            sep=delimiter,
+            encoding=encoding,
+            usecols=wanted,
+            skipinitialspace=True,
+            dtype=text_columns or None,
+            low_memory=False,
+        )
+    except UnicodeDecodeError:
+        raise _decode_error(path, encoding, configured) from None
+    except (pd.errors.ParserError, ValueError, OverflowError) as exc:
+        raise DataError(f"{path}: cannot be parsed as CSV: {exc}") from None
+
+
+def _read_parquet(path: Path, wanted: list[str]) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty (0 bytes)")
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"{path}: not a readable Parquet file ({exc})") from None
+    check_header(path, list(schema.names), wanted)
+    try:
+        return pq.read_table(path, columns=wanted).to_pandas()
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"{path}: the Parquet data cannot be read ({exc})") from None
+
+
+def read_file(path: Path, config: Config, wanted: list[str]) -> tuple[pd.DataFrame, str]:
+    """The `wanted` columns of data.path, and its format ("csv" or "parquet")."""
+    if not path.exists():
+        raise DataError(f"{path}: data file not found (data.path)")
+    if not path.is_file():
+        raise DataError(f"{path}: data.path is not a file")
+    file_format = detect_format(path, config.data.format)
+    raw = _read_csv(path, config, wanted) if file_format == "csv" else _read_parquet(path, wanted)
+    if len(raw) == 0:
+        raise DataError(f"{path}: the file has a header but no data rows")
+    return raw, file_format
