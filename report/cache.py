@@ -70,8 +70,10 @@ def analysis_key(config: Config, data_id: str) -> str:
 
 
 def analysis_code() -> list[Path]:
-    """The modules the numbers come from: the analysis package but its figures sub-package."""
-    return sorted(ANALYSIS_DIR.glob("*.py"))
+    """The modules the numbers come from: the analysis package (its config sub-package too)
+    but its figures sub-package."""
+    figures = ANALYSIS_DIR / "figures"
+    return sorted(p for p in ANALYSIS_DIR.rglob("*.py") if figures not in p.parents)
 
 
 def notebook_key(analysis: str, extra: str = "") -> str:
