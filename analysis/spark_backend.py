@@ -41,12 +41,9 @@ from .spark_data import (
     ID,
     PLANTED,
     QUANTILE_ERROR,
-    SparkError,
     SparkTable,
-    first_line,
     histograms,
     read_customers,
-    start_session,
 )
 from .spark_kmeans import (
     PREDICTION,
@@ -60,6 +57,7 @@ from .spark_kmeans import (
     refine,
     score,
 )
+from .spark_session import SparkError, first_line, start_session
 
 DRIVER_SAMPLE_SEED_OFFSET = 3  # the driver sample's seed is random_state + 3
 
