@@ -24,7 +24,6 @@ from .spark_session import (
     start_session,  # noqa: F401 - still imported from here (tests/conftest.py)
 )
 
-HISTOGRAM_BINS = 30
 QUANTILE_ERROR = 1e-4  # relative rank error of Spark's approxQuantile (medians, clipping)
 ID, COMPARE, PLANTED = "_id", "_compare", "_planted"  # internal column names
 
@@ -242,27 +241,3 @@ def with_row_numbers(frame):
     # monotonically_increasing_id is (partition << 33) + position within the partition
     position = F.col("_mono") - F.shiftleft(F.col("_part").cast("long"), 33)
     return tagged.withColumn(ID, offset + position).drop("_part", "_mono")
-
-
-def histograms(frame, stats: dict[str, dict[str, float]], features: list[str]):
-    """np.histogram's equal-width bins over each column's range, counted in Spark."""
-    import pyspark.sql.functions as F
-
-    out = {}
-    bins = []
-    for c in features:
-        lo, hi = stats[c]["min"], stats[c]["max"]
-        width = (hi - lo) / HISTOGRAM_BINS
-        bins.append(F.least(F.floor((F.col(c) - lo) / width), F.lit(HISTOGRAM_BINS - 1))
-                    .cast("int").alias(c))
-    binned = frame.select(*bins)
-    stacked = binned.select(F.explode(F.array(*[
-        F.struct(F.lit(i).alias("f"), F.col(c).alias("b")) for i, c in enumerate(features)
-    ])).alias("x")).groupBy("x.f", "x.b").count().collect()
-    counts = np.zeros((len(features), HISTOGRAM_BINS), dtype=np.int64)
-    for f, b, count in stacked:
-        counts[f, b] = count
-    for i, c in enumerate(features):
-        edges = np.linspace(stats[c]["min"], stats[c]["max"], HISTOGRAM_BINS + 1)
-        out[c] = (edges.tolist(), counts[i].tolist())
-    return out
