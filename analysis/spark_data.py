@@ -2,14 +2,14 @@
 table) and checking it, with the numbers the rest of the analysis needs (aggregates only).
 
 Every problem the user can fix (a missing path, a missing column or one of the wrong type,
-missing values, bad ids) is a `SparkError`: one paragraph naming the path or column, never a
-JVM stack trace. PySpark is imported inside the functions, so importing this module costs
-nothing on the scikit-learn path.
+missing values, bad ids) is one paragraph naming the path or column, never a JVM stack
+trace: a `SparkError`, or for a missing column the `DataError` a file gets. PySpark is
+imported inside the functions, so importing this module costs nothing on the scikit-learn
+path.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import Config, SparkOptions
+from .data import _check_header, synthetic_dataset
 from .spark_session import (
     SparkError,
     first_line,
@@ -113,8 +114,6 @@ def read_customers(spark, config: Config) -> SparkTable:
 
 
 def _synthetic(spark, config: Config):
-    from .data import synthetic_dataset
-
     dataset = synthetic_dataset(config)
     table = dataset.frame.astype(np.float64)
     if dataset.true_labels is not None:
@@ -141,15 +140,12 @@ def _read(spark, path: str, fmt: str, config: Config, where: str):
 
 
 def _check_columns(raw, wanted: list[str], features: list[str], where: str) -> None:
+    """The wanted columns are there (named as a file's are, by data's own check), and the
+    features are numbers."""
     from pyspark.sql.types import BooleanType, NumericType
 
     types = {f.name: f.dataType for f in raw.schema.fields}
-    missing = [c for c in wanted if c not in types]
-    if missing:
-        hints = [f"{c!r}" + (f" (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(
-            c, list(types), n=1)) else "") for c in missing]
-        raise SparkError(f"{where}: missing column(s) {', '.join(hints)}; the table has: "
-                         f"{', '.join(types)}")
+    _check_header(where, list(types), wanted)
     for column in features:
         kind = types[column]
         if not isinstance(kind, NumericType) or isinstance(kind, BooleanType):
