@@ -153,8 +153,9 @@ def _check_columns(raw, wanted: list[str], features: list[str], where: str) -> N
                              "not numbers; features must be numeric columns")
 
 
-def _checked(spark, frame, config: Config, source, fmt, size, where) -> SparkTable:
-    """Missing values, ids, constant columns, transforms; the summary in one or two passes."""
+def _without_missing(frame, config: Config, where: str):
+    """(frame, input rows, rows dropped, notes) under `data.missing`: rows with a missing or
+    infinite feature fail the run, or are dropped with a note (the local path's wording)."""
     import pyspark.sql.functions as F
 
     features = config.feature_columns
@@ -166,18 +167,27 @@ def _checked(spark, frame, config: Config, source, fmt, size, where) -> SparkTab
     if n_input == 0:
         raise SparkError(f"{where}: the table has no rows")
     bad = {c: int(counts[c] or 0) for c in features if counts[c]}
-    notes, n_dropped = [], 0
-    if bad:
-        summary = ", ".join(f"{c}: {n}" for c, n in bad.items())
-        ok = F.lit(True)
-        for c in features:
-            ok = ok & finite[c]
-        n_bad = frame.filter(~ok).count()
-        if config.data.missing == "fail":
-            raise SparkError(f"{where}: {n_bad} row(s) have missing or infinite values "
-                             f"({summary}); clean the data or set data.missing: drop")
-        frame, n_dropped = frame.filter(ok), n_bad
-        notes.append(f"{n_bad} row(s) dropped for missing or infinite values ({summary})")
+    if not bad:
+        return frame, n_input, 0, []
+    summary = ", ".join(f"{c}: {n}" for c, n in bad.items())
+    ok = F.lit(True)
+    for c in features:
+        ok = ok & finite[c]
+    n_bad = frame.filter(~ok).count()
+    if config.data.missing == "fail":
+        raise SparkError(f"{where}: {n_bad} row(s) have missing or infinite values "
+                         f"({summary}); clean the data or set data.missing: drop")
+    return (frame.filter(ok), n_input, n_bad,
+            [f"{n_bad} row(s) dropped for missing or infinite values ({summary})"])
+
+
+def _checked(spark, frame, config: Config, source, fmt, size, where) -> SparkTable:
+    """Missing values, ids, row count, constant columns, transforms; the summary in one or
+    two passes."""
+    import pyspark.sql.functions as F
+
+    features = config.feature_columns
+    frame, n_input, n_dropped, notes = _without_missing(frame, config, where)
     if ID not in frame.columns:
         frame = with_row_numbers(frame)
     # One pass: the numbers of the Data page, the id checks and an order-free content hash.
