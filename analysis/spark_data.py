@@ -1,160 +1,32 @@
-"""The customer table on Spark: the session, reading, validation and the Data page's numbers.
+"""The customer table on Spark: reading it (a Spark path, the `data:` file, or the synthetic
+table) and checking it, with the numbers the rest of the analysis needs (aggregates only).
 
-Only aggregates reach the driver here. Every problem the user can fix (an unreachable master,
-a missing path, a missing column or one of the wrong type, missing values) is a `SparkError`:
-one paragraph naming the key, path or column, never a JVM stack trace. PySpark is imported
-inside the functions, so importing this module costs nothing on the scikit-learn path.
+Every problem the user can fix (a missing path, a missing column or one of the wrong type,
+missing values, bad ids) is one paragraph naming the path or column, never a JVM stack
+trace: a `SparkError`, or for a missing column the `DataError` a file gets. PySpark is
+imported inside the functions, so importing this module costs nothing on the scikit-learn
+path.
 """
 
 from __future__ import annotations
 
-import contextlib
-import difflib
 import hashlib
 import os
-import re
-import shutil
-import socket
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .config import Config, SparkOptions
-from .errors import DataError
+from .data import _check_header, synthetic_dataset
+from .spark_session import (
+    SparkError,
+    first_line,
+    start_session,  # noqa: F401 - still imported from here (tests/conftest.py)
+)
 
-HISTOGRAM_BINS = 30
 QUANTILE_ERROR = 1e-4  # relative rank error of Spark's approxQuantile (medians, clipping)
 ID, COMPARE, PLANTED = "_id", "_compare", "_planted"  # internal column names
-MASTER_TIMEOUT = 5.0  # seconds to wait for a standalone / Kubernetes master to answer
-# Spark logs at WARN to the terminal by default; the report's own errors say what went wrong.
-LOG4J2 = """rootLogger.level = error
-rootLogger.appenderRef.stderr.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = spark: %p %c{1}: %m%n
-"""
-
-
-class SparkError(DataError):
-    """Spark cannot run the analysis as configured (names the key, path or column)."""
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of a (Py4J / Spark) error: its message without the JVM stack trace."""
-    text = str(getattr(exc, "desc", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-# --------------------------------------------------------------------------- session
-
-
-def check_master(master: str) -> None:
-    """Fail fast, with the host named, when a standalone or Kubernetes master is unreachable
-    (Spark itself retries for about a minute and then stops with a stack trace)."""
-    match = re.match(r"^(spark|k8s)://(.+)$", master)
-    if match is None:
-        if not re.match(r"^(local(\[[0-9*]+(,[0-9]+)?\])?|local-cluster\[\d+,\d+,\d+\]|yarn)$",
-                        master):
-            raise SparkError(
-                f"spark.master {master!r} is not a Spark master URL; use local[*], local[N], "
-                "spark://HOST:PORT, yarn or k8s://https://HOST:PORT"
-            )
-        return
-    for address in match.group(2).split(","):
-        host_port = re.sub(r"^https?://", "", address).split("/")[0]
-        host, _, port = host_port.rpartition(":")
-        if not host or not port.isdigit():
-            raise SparkError(f"spark.master {master!r}: {address!r} has no HOST:PORT")
-        try:
-            socket.create_connection((host, int(port)), timeout=MASTER_TIMEOUT).close()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            raise SparkError(
-                f"spark.master {master!r}: cannot reach {host}:{port} ({reason}); check that "
-                "the Spark master is running and reachable from this machine"
-            ) from None
-
-
-JVM_LOG = Path(tempfile.gettempdir()) / f"kmeans-report-spark-{os.getpid()}.log"
-
-
-@contextlib.contextmanager
-def jvm_output_to(path: Path):
-    """Start the JVM with its stdout and stderr going to `path`: its banner and log lines
-    belong in a log file, not between the report's own messages."""
-    import sys
-
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = [os.dup(1), os.dup(2)]
-    with open(path, "ab") as log:
-        try:
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            yield
-        finally:
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
-
-
-def start_session(opts: SparkOptions):
-    """The Spark session for the analysis: an active one is reused (a notebook, a test),
-    otherwise one is started with `spark.master`, `spark.app_name` and `spark.conf`."""
-    import warnings
-
-    # PySpark warns about pandas versions it has not been tested with; the checks here
-    # (the results against the local path) are what this tool relies on.
-    warnings.filterwarnings("ignore", message="PySpark does not yet", category=FutureWarning)
-    warnings.filterwarnings("ignore", message="The copy keyword is deprecated", module="pyspark")
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise SparkError(
-            "clustering.backend: spark needs PySpark, which is not installed; install it with "
-            "pip install 'kmeans-report[spark]' (it also needs Java 17 or later)"
-        ) from None
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        return active
-    check_master(opts.master)
-    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
-        raise SparkError(
-            "clustering.backend: spark needs Java 17 or later, and no `java` is on PATH (nor "
-            "JAVA_HOME set); install a JRE (Debian: openjdk-17-jre-headless)"
-        )
-    log_config = Path(tempfile.gettempdir()) / "kmeans-report-log4j2.properties"
-    log_config.write_text(LOG4J2, encoding="utf-8")
-    conf = {str(k): str(v) for k, v in opts.conf.items()}
-    java_options = f"-Dlog4j.configurationFile={log_config.as_uri()}"
-    for key in ("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"):
-        conf[key] = f"{conf[key]} {java_options}" if key in conf else java_options
-    conf.setdefault("spark.ui.showConsoleProgress", "false")
-    conf.setdefault("spark.ui.enabled", "false")
-    conf.setdefault("spark.sql.execution.arrow.pyspark.enabled", "true")
-    # The analysis shuffles only per-cluster aggregates: a few partitions are plenty.
-    conf.setdefault("spark.sql.shuffle.partitions", "16")
-    builder = SparkSession.builder.master(opts.master).appName(opts.app_name)
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    try:
-        with jvm_output_to(JVM_LOG):
-            spark = builder.getOrCreate()
-    except Exception as exc:  # Py4J / JVM start-up failures: name the master, not the JVM
-        raise SparkError(
-            f"cannot start Spark with spark.master {opts.master!r}: {first_line(exc)} "
-            f"(Spark's own output: {JVM_LOG})"
-        ) from None
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
-
-
-# --------------------------------------------------------------------------- reading
 
 
 @dataclass
@@ -242,8 +114,6 @@ def read_customers(spark, config: Config) -> SparkTable:
 
 
 def _synthetic(spark, config: Config):
-    from .data import synthetic_dataset
-
     dataset = synthetic_dataset(config)
     table = dataset.frame.astype(np.float64)
     if dataset.true_labels is not None:
@@ -270,15 +140,12 @@ def _read(spark, path: str, fmt: str, config: Config, where: str):
 
 
 def _check_columns(raw, wanted: list[str], features: list[str], where: str) -> None:
+    """The wanted columns are there (named as a file's are, by data's own check), and the
+    features are numbers."""
     from pyspark.sql.types import BooleanType, NumericType
 
     types = {f.name: f.dataType for f in raw.schema.fields}
-    missing = [c for c in wanted if c not in types]
-    if missing:
-        hints = [f"{c!r}" + (f" (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(
-            c, list(types), n=1)) else "") for c in missing]
-        raise SparkError(f"{where}: missing column(s) {', '.join(hints)}; the table has: "
-                         f"{', '.join(types)}")
+    _check_header(where, list(types), wanted)
     for column in features:
         kind = types[column]
         if not isinstance(kind, NumericType) or isinstance(kind, BooleanType):
@@ -286,8 +153,9 @@ def _check_columns(raw, wanted: list[str], features: list[str], where: str) -> N
                              "not numbers; features must be numeric columns")
 
 
-def _checked(spark, frame, config: Config, source, fmt, size, where) -> SparkTable:
-    """Missing values, ids, constant columns, transforms; the summary in one or two passes."""
+def _without_missing(frame, config: Config, where: str):
+    """(frame, input rows, rows dropped, notes) under `data.missing`: rows with a missing or
+    infinite feature fail the run, or are dropped with a note (the local path's wording)."""
     import pyspark.sql.functions as F
 
     features = config.feature_columns
@@ -299,18 +167,27 @@ def _checked(spark, frame, config: Config, source, fmt, size, where) -> SparkTab
     if n_input == 0:
         raise SparkError(f"{where}: the table has no rows")
     bad = {c: int(counts[c] or 0) for c in features if counts[c]}
-    notes, n_dropped = [], 0
-    if bad:
-        summary = ", ".join(f"{c}: {n}" for c, n in bad.items())
-        ok = F.lit(True)
-        for c in features:
-            ok = ok & finite[c]
-        n_bad = frame.filter(~ok).count()
-        if config.data.missing == "fail":
-            raise SparkError(f"{where}: {n_bad} row(s) have missing or infinite values "
-                             f"({summary}); clean the data or set data.missing: drop")
-        frame, n_dropped = frame.filter(ok), n_bad
-        notes.append(f"{n_bad} row(s) dropped for missing or infinite values ({summary})")
+    if not bad:
+        return frame, n_input, 0, []
+    summary = ", ".join(f"{c}: {n}" for c, n in bad.items())
+    ok = F.lit(True)
+    for c in features:
+        ok = ok & finite[c]
+    n_bad = frame.filter(~ok).count()
+    if config.data.missing == "fail":
+        raise SparkError(f"{where}: {n_bad} row(s) have missing or infinite values "
+                         f"({summary}); clean the data or set data.missing: drop")
+    return (frame.filter(ok), n_input, n_bad,
+            [f"{n_bad} row(s) dropped for missing or infinite values ({summary})"])
+
+
+def _checked(spark, frame, config: Config, source, fmt, size, where) -> SparkTable:
+    """Missing values, ids, row count, constant columns, transforms; the summary in one or
+    two passes."""
+    import pyspark.sql.functions as F
+
+    features = config.feature_columns
+    frame, n_input, n_dropped, notes = _without_missing(frame, config, where)
     if ID not in frame.columns:
         frame = with_row_numbers(frame)
     # One pass: the numbers of the Data page, the id checks and an order-free content hash.
@@ -370,27 +247,3 @@ def with_row_numbers(frame):
     # monotonically_increasing_id is (partition << 33) + position within the partition
     position = F.col("_mono") - F.shiftleft(F.col("_part").cast("long"), 33)
     return tagged.withColumn(ID, offset + position).drop("_part", "_mono")
-
-
-def histograms(frame, stats: dict[str, dict[str, float]], features: list[str]):
-    """np.histogram's equal-width bins over each column's range, counted in Spark."""
-    import pyspark.sql.functions as F
-
-    out = {}
-    bins = []
-    for c in features:
-        lo, hi = stats[c]["min"], stats[c]["max"]
-        width = (hi - lo) / HISTOGRAM_BINS
-        bins.append(F.least(F.floor((F.col(c) - lo) / width), F.lit(HISTOGRAM_BINS - 1))
-                    .cast("int").alias(c))
-    binned = frame.select(*bins)
-    stacked = binned.select(F.explode(F.array(*[
-        F.struct(F.lit(i).alias("f"), F.col(c).alias("b")) for i, c in enumerate(features)
-    ])).alias("x")).groupBy("x.f", "x.b").count().collect()
-    counts = np.zeros((len(features), HISTOGRAM_BINS), dtype=np.int64)
-    for f, b, count in stacked:
-        counts[f, b] = count
-    for i, c in enumerate(features):
-        edges = np.linspace(stats[c]["min"], stats[c]["max"], HISTOGRAM_BINS + 1)
-        out[c] = (edges.tolist(), counts[i].tolist())
-    return out

@@ -1,7 +1,7 @@
 """K-Means on Spark for the Spark backend: MLlib fits (k-means|| with restarts, and the refine
 from given centres), and the scores of a partition of all rows from per-cluster sums computed
-in Spark (inertia, Calinski–Harabasz, Davies–Bouldin, contingency tables and their ARI).
-Only K × d numbers per pass reach the driver."""
+in Spark (inertia, Calinski–Harabasz, Davies–Bouldin, contingency tables and their ARI),
+and each K's row of the sweep table. Only K × d numbers per pass reach the driver."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+
+from .results import SweepRow
 
 PREDICTION = "cluster"
 
@@ -145,6 +147,16 @@ def score(frame, model, k: int, extra: dict | None = None) -> Scores:
             ratio = np.where(gaps > 0, (s[:, None] + s[None, :]) / gaps, 0.0)
         db = float(ratio.max(axis=1).mean())
     return Scores(counts, sums, squares, max(inertia, 0.0), float(ch), db, extras)
+
+
+def sweep_row(k: int, fitted: Fitted, scores: Scores, sil, seconds: float, n: int) -> SweepRow:
+    """One K's row of the sweep table: its fit, its scores on all `n` rows, the silhouette."""
+    return SweepRow(
+        k=k, inertia=scores.inertia, silhouette=sil.mean, silhouette_se=sil.se,
+        silhouette_sample_size=sil.sample_size, calinski_harabasz=scores.ch,
+        davies_bouldin=scores.db, n_iter=fitted.n_iter, fit_seconds=round(seconds, 4),
+        min_cluster_share=float(scores.counts.min() / n),
+    )
 
 
 def contingency(predicted, column: str, k: int) -> tuple[list[str], np.ndarray]:
