@@ -33,7 +33,7 @@ MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at
 class AnalysisOutput:
     results: Results
     assignments: pd.DataFrame  # customer_id, cluster, segment — one row per customer
-    # (on Spark: a handle whose write_into(folder) has Spark write them; see spark_backend)
+    # (on Spark: a handle whose write_into(folder) has Spark write them; see spark_final)
 
 
 def run_analysis(config: Config, progress: Progress | None = None,

@@ -108,7 +108,7 @@ def _run(spark, config: Config, progress: Progress) -> AnalysisOutput:
 
     with progress.stage("points", "Projection and sample for charts"):
         sample_set = Dataset(frame=sample.features, ids=None, source=table.source,
-                             format=table.format, sha256=table.fingerprint, n_input_rows=n)
+                             format=table.format, sha256=table.sha256, n_input_rows=n)
         points = chart_points(sample_set, Z, final.labels_sample, final.sil, opts.random_state,
                               n_total=n)
 
@@ -130,7 +130,7 @@ def _run(spark, config: Config, progress: Progress) -> AnalysisOutput:
         algorithms=algorithms,
         roi=roi,
         points=points,
-        provenance=provenance.collect(config, table.fingerprint),
+        provenance=provenance.collect(config, table.sha256),
         comparison=final.comparison,
     )
     return AnalysisOutput(results, final.assignments)

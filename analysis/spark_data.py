@@ -18,12 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from .config import Config, SparkOptions
-from .data import _check_header, synthetic_dataset
-from .spark_session import (
-    SparkError,
-    first_line,
-    start_session,  # noqa: F401 - still imported from here (tests/conftest.py)
-)
+from .data import synthetic_dataset
+from .data_files import check_header
+from .spark_session import SparkError, first_line
 
 QUANTILE_ERROR = 1e-4  # relative rank error of Spark's approxQuantile (medians, clipping)
 ID, COMPARE, PLANTED = "_id", "_compare", "_planted"  # internal column names
@@ -38,7 +35,7 @@ class SparkTable:
     format: str  # parquet | csv | synthetic
     n_input_rows: int
     n_rows: int
-    fingerprint: str  # SHA-256 over the row count and an order-free hash of every row
+    sha256: str  # SHA-256 over the row count and an order-free hash of every row
     size_bytes: int | None
     input_partitions: int
     stats: dict[str, dict[str, float]]  # column -> min, max, mean, std, median
@@ -145,7 +142,7 @@ def _check_columns(raw, wanted: list[str], features: list[str], where: str) -> N
     from pyspark.sql.types import BooleanType, NumericType
 
     types = {f.name: f.dataType for f in raw.schema.fields}
-    _check_header(where, list(types), wanted)
+    check_header(where, list(types), wanted)
     for column in features:
         kind = types[column]
         if not isinstance(kind, NumericType) or isinstance(kind, BooleanType):
@@ -226,7 +223,7 @@ def _checked(spark, frame, config: Config, source, fmt, size, where) -> SparkTab
         stats[c]["median"] = float(median)
     digest = hashlib.sha256(f"{','.join(frame.columns)}\n{n}\n{row['hash']}".encode()).hexdigest()
     return SparkTable(frame=frame, source=source, format=fmt, n_input_rows=n_input, n_rows=n,
-                      fingerprint=digest, size_bytes=size,
+                      sha256=digest, size_bytes=size,
                       input_partitions=frame.rdd.getNumPartitions(), stats=stats, notes=notes,
                       n_dropped=n_dropped)
 

@@ -27,9 +27,6 @@ from .errors import DataError
 from .sql_connect import database_errors, open_engine, quote_name
 from .sql_url import public_url, redact
 
-# analysis.config still imports these from here; they belong to analysis.sql_url.
-from .sql_url import duckdb_file, literal_password  # noqa: F401  isort: skip
-
 ALIAS = "kmeans_source"
 
 

@@ -152,8 +152,8 @@ def lloyd(sizes=(1_000_000, 10_000_000)) -> None:
     from pyspark.ml.feature import StandardScaler, VectorAssembler
 
     from analysis.config import SparkOptions
-    from analysis.spark_backend import refine
-    from analysis.spark_data import start_session
+    from analysis.spark_kmeans import refine
+    from analysis.spark_session import start_session
 
     spark = start_session(SparkOptions(master="local[2]",
                                        conf={"spark.driver.memory": DRIVER_MEMORY}))

@@ -84,7 +84,7 @@ def notebook_key(analysis: str, extra: str = "") -> str:
 def figure_set_key(analysis: str) -> str:
     """Figures are a function of the analysis results and the figure code only."""
     code = tree_digest(
-        ANALYSIS_DIR / "figures", PACKAGE_DIR / "figure_export.py"
+        ANALYSIS_DIR / "figures", PACKAGE_DIR / "figure_export.py", PACKAGE_DIR / "svg_session.py"
     )
     return hashlib.sha256(f"{analysis}\n{code}".encode()).hexdigest()[:32]
 

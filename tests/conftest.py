@@ -195,7 +195,7 @@ def spark_session():
     if shutil.which("java") is None:
         pytest.skip("no Java on PATH (Debian: openjdk-17-jre-headless; .ci/setup installs it)")
     from analysis.config import SparkOptions
-    from analysis.spark_data import start_session
+    from analysis.spark_session import start_session
 
     spark = start_session(SparkOptions(master="local[2]", app_name="kmeans-report-tests",
                                        conf={"spark.sql.shuffle.partitions": 4}))

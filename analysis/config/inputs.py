@@ -46,7 +46,7 @@ class SqlOptions(Strict):
 
     @model_validator(mode="after")
     def _one_source_no_secret(self) -> SqlOptions:
-        from ..sql_source import literal_password
+        from ..sql_url import literal_password
 
         if (self.query is None) == (self.table is None):
             raise ValueError("data.sql needs exactly one of query or table")
@@ -61,7 +61,7 @@ class SqlOptions(Strict):
     @property
     def duckdb_file(self) -> str | None:
         """The database file of a `duckdb:///path` URL, as written (None for other URLs)."""
-        from ..sql_source import duckdb_file
+        from ..sql_url import duckdb_file
 
         return duckdb_file(self.url)
 

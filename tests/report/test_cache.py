@@ -70,8 +70,12 @@ def test_analysis_code_reruns_the_analysis_but_figure_code_only_redraws(sources)
     append(sources["analysis"] / "figures" / "style.py")
     assert changed(base, keys()) == {"figures", "build"}
     base = keys()
-    append(sources["analysis"] / "metrics.py")
-    assert changed(base, keys()) == {"analysis", "figures", "notebook", "build"}
+    append(sources["report"] / "svg_session.py")  # how the SVGs are drawn
+    assert changed(base, keys()) == {"figures", "build"}
+    for module in ("metrics.py", "config/method.py", "spark_final.py"):  # sub-packages too
+        base = keys()
+        append(sources["analysis"] / module)
+        assert changed(base, keys()) == {"analysis", "figures", "notebook", "build"}, module
 
 
 def test_notebook_code_or_template_reruns_only_the_notebook(sources):
