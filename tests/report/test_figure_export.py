@@ -207,10 +207,13 @@ class _FakeTab:
 
 def _wait_for(tab):
     import asyncio
+    import concurrent.futures
 
     k = types.SimpleNamespace(tabs_ready=asyncio.Queue())
     k.tabs_ready.put_nowait(tab)
-    asyncio.run(svg_session.wait_for_pages(k, timeout=5))
+    # in a thread of its own: the browser tests leave an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, svg_session.wait_for_pages(k, timeout=5)).result()
     assert k.tabs_ready.qsize() == 1  # the tab is handed back for drawing, whatever happened
 
 
