@@ -1,7 +1,9 @@
 """The results model: plain dataclasses (the findings here, the data and run records in
 `run_records`), serialised to `results.json` with a schema version.
 
-Pages, the PDF, figures and downloads are all views of one `Results`. Everything in it is
+Pages, the PDF, figures and downloads are all views of one `Results`. Every record is frozen:
+a Results is built once by the analysis; a variant (this build's metadata, no timings) is a
+new record made with `dataclasses.replace`. Everything in it is
 bounded in size whatever the number of customers: per-customer data appears only as a
 capped, stated sample (`points`).
 """
@@ -23,7 +25,7 @@ from .run_records import DataSummary, Provenance, RunInfo
 SCHEMA_VERSION = "2.0"
 
 
-@dataclass
+@dataclass(frozen=True)
 class SweepRow:
     k: int
     inertia: float
@@ -37,7 +39,7 @@ class SweepRow:
     min_cluster_share: float = 0.0  # share of customers in the smallest cluster
 
 
-@dataclass
+@dataclass(frozen=True)
 class Selection:
     chosen_k: int
     reason: str  # config | elbow | silhouette | stability
@@ -51,7 +53,7 @@ class Selection:
     stability_ari: dict[str, float] = field(default_factory=dict)  # K -> bootstrap ARI (auto)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Quality:
     silhouette: float
     band: str  # strong | reasonable | weak | none
@@ -59,7 +61,7 @@ class Quality:
     message: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClusterProfile:
     cluster: int
     size: int
@@ -72,7 +74,7 @@ class ClusterProfile:
     spend_share: dict[str, float] | None = None  # share of spend per category (spend list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Comparison:
     """The segments against an existing label column (data.compare_with)."""
 
@@ -82,7 +84,7 @@ class Comparison:
     ari: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class Trait:
     """A feature on which a segment stands out from the overall mean."""
 
@@ -93,7 +95,7 @@ class Trait:
     level: str  # "very high" | "high" | "above-average" | "below-average" | "low" | "very low"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Action:
     """A suggested action: `kind` chooses the sentence, the numbers are the segment's own."""
 
@@ -105,7 +107,7 @@ class Action:
     unit: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Segment:
     cluster: int
     type: str | None  # the notebook's rule type (segments.rules: notebook), else None
@@ -122,7 +124,7 @@ class Segment:
     total_revenue: float | None  # size × average spend (None without a spending role)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Stability:
     n_rows_used: int
     n_reseeds: int
@@ -135,7 +137,7 @@ class Stability:
     planted_ari: float | None  # against the planted segments, when known
 
 
-@dataclass
+@dataclass(frozen=True)
 class AlgorithmRun:
     algorithm: str  # lloyd | minibatch
     k: int
@@ -144,7 +146,7 @@ class AlgorithmRun:
     ari_vs_final: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class RoiGrid:
     efficiencies: list[float]
     impact_shares: list[float]
@@ -152,7 +154,7 @@ class RoiGrid:
     net_roi_pct: list[list[float]]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Roi:
     currency: str
     total_revenue: float
@@ -165,7 +167,7 @@ class Roi:
     grid: RoiGrid
 
 
-@dataclass
+@dataclass(frozen=True)
 class Points:
     """A bounded sample of customers for scatter plots (all of them when few)."""
 
@@ -178,7 +180,7 @@ class Points:
     silhouette: list[float]  # per-point silhouette value
 
 
-@dataclass
+@dataclass(frozen=True)
 class Results:
     schema_version: str
     metadata: dict[str, Any]  # report metadata: title, author, affiliation, version, date, ...
@@ -214,13 +216,12 @@ class Results:
     def without_timings(self) -> Results:
         """A copy without measured durations: a reproducible build (SOURCE_DATE_EPOCH) must
         give the same bytes every time, and wall-clock times never repeat."""
-        copy = Results.from_dict(self.to_dict())
-        for row in copy.sweep:
-            row.fit_seconds = None
-        for run in copy.algorithms:
-            run.fit_seconds = None
-        copy.run.seconds = {}
-        return copy
+        return dataclasses.replace(
+            self,
+            sweep=[dataclasses.replace(row, fit_seconds=None) for row in self.sweep],
+            algorithms=[dataclasses.replace(run, fit_seconds=None) for run in self.algorithms],
+            run=dataclasses.replace(self.run, seconds={}),
+        )
 
     def sweep_row(self, k: int) -> SweepRow:
         return next(r for r in self.sweep if r.k == k)

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass
+@dataclass(frozen=True)
 class Histogram:
     edges: list[float]
     counts: list[int]
 
 
-@dataclass
+@dataclass(frozen=True)
 class FeatureSummary:
     column: str
     label: str
@@ -31,7 +31,7 @@ class FeatureSummary:
     clipped: int = 0  # values clipped to preprocessing.clip_quantiles
 
 
-@dataclass
+@dataclass(frozen=True)
 class DataSummary:
     source: str  # "synthetic" or the file's name (never its folder)
     format: str  # synthetic | csv | parquet
@@ -50,7 +50,7 @@ class DataSummary:
     sql: dict[str, Any] | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunInfo:
     """How the analysis was run: the parameters actually used (for the Methods page)."""
 
@@ -76,7 +76,7 @@ class RunInfo:
     spark: SparkRun | None = None  # how Spark ran (backend spark only)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SparkRun:
     """Where and how the Spark backend ran, and what reached the driver (Methods page)."""
 
@@ -94,7 +94,7 @@ class SparkRun:
     silhouette_squared_euclidean: float | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Provenance:
     data_sha256: str
     config_sha256: str

@@ -22,7 +22,7 @@ spark_session (the session), spark_data (reading and checking the table), spark_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import cluster, metrics, provenance
 from .config import Clustering, Config
@@ -100,8 +100,9 @@ def _run(spark, config: Config, progress: Progress) -> AnalysisOutput:
                                                            seconds, n)
 
     with progress.stage("stability", "Stability (re-seeded and bootstrap refits, driver sample)"):
-        stability = cluster.stability(Z, k, final.labels_sample, opts, None, progress)
-        stability.planted_ari = final.planted_ari
+        stability = replace(
+            cluster.stability(Z, k, final.labels_sample, opts, None, progress),
+            planted_ari=final.planted_ari)
 
     with progress.stage("algorithms", "Lloyd and Mini-Batch on the driver sample"):
         algorithms = cluster.compare_algorithms(Z, k, final.labels_sample, opts, None)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -99,8 +99,7 @@ def _annotations(fig: go.Figure) -> list[str]:
 @pytest.mark.parametrize("name", ["elbow", "silhouette-by-k", "validity-indices"])
 def test_chosen_k_is_marked(results, name):
     for k in (results.selection.chosen_k, 7):
-        changed = copy.deepcopy(results)
-        changed.selection.chosen_k = k
+        changed = replace(results, selection=replace(results.selection, chosen_k=k))
         fig = build_all(changed)[name].figure
         assert f"chosen K = {k}" in _annotations(fig)
         assert any(s.type == "line" and s.x0 == k == s.x1 for s in fig.layout.shapes)
@@ -112,8 +111,7 @@ def test_elbow_marks_the_knee_or_says_there_is_none(results):
     assert k is not None  # the default data has a knee
     knee = [t for t in fig.data if "Elbow" in (t.name or "")]
     assert knee and list(knee[0].x) == [k]
-    changed = copy.deepcopy(results)
-    changed.selection.elbow_k = None
+    changed = replace(results, selection=replace(results.selection, elbow_k=None))
     fig = elbow(changed)
     assert not [t for t in fig.data if "Elbow" in (t.name or "")]
     assert "no clear elbow detected" in _annotations(fig)
@@ -122,9 +120,8 @@ def test_elbow_marks_the_knee_or_says_there_is_none(results):
 
 def test_silhouette_error_bars_only_when_sampled(results, specs):
     assert not specs["silhouette-by-k"].figure.data[0].error_y.array
-    changed = copy.deepcopy(results)
-    for row in changed.sweep:
-        row.silhouette_se, row.silhouette_sample_size = 0.004, 10_000
+    changed = replace(results, sweep=[
+        replace(row, silhouette_se=0.004, silhouette_sample_size=10_000) for row in results.sweep])
     spec = build_all(changed)["silhouette-by-k"]
     line = next(t for t in spec.figure.data if t.name == "Mean silhouette")
     assert list(line.error_y.array) == [0.004] * len(changed.sweep)
@@ -175,20 +172,21 @@ def test_roi_marks_break_even_and_assumption(results, specs):
 def test_captions_state_the_sampling_method(results, specs):
     for name in SCATTERS:
         assert results.points.method in specs[name].caption
-    changed = copy.deepcopy(results)
-    changed.points.method = "uniform random sample of 2,000 of 50,000 customers (seed 49)"
-    changed.points.n_total = 50_000
+    changed = replace(results, points=replace(
+        results.points, method="uniform random sample of 2,000 of 50,000 customers (seed 49)",
+        n_total=50_000))
     for name, spec in build_all(changed).items():
         if name in SCATTERS:
             assert f"Points: {changed.points.method}." in spec.caption
 
 
 def test_hostile_labels_are_shown_as_text(results):
-    changed = copy.deepcopy(results)
-    changed.data.features[0].label = HOSTILE
-    changed.data.features[1].unit = "a&b"
-    changed.segments[0].name = HOSTILE
-    changed.roi.currency = "<i>"
+    first, second, *rest = results.data.features
+    features = [replace(first, label=HOSTILE), replace(second, unit="a&b"), *rest]
+    changed = replace(
+        results, data=replace(results.data, features=features),
+        segments=[replace(results.segments[0], name=HOSTILE), *results.segments[1:]],
+        roi=replace(results.roi, currency="<i>"))
     for name, spec in build_all(changed).items():
         text = _texts(spec.figure)
         assert "<script" not in text and "<i>" not in text, name
@@ -201,13 +199,10 @@ def test_figure_json_is_bounded(results, specs):
     total = sum(len(spec.figure.to_json()) for spec in specs.values())
     assert total < 600_000, f"figures weigh {total:,} bytes"
     # the largest sample the pipeline keeps (2,000 points) stays well within budget too
-    big = copy.deepcopy(results)
-    pts = big.points
-    reps = 2
-    pts.cluster = pts.cluster * reps
-    pts.pca = pts.pca * reps
-    pts.silhouette = pts.silhouette * reps
-    pts.features = {k: v * reps for k, v in pts.features.items()}
+    pts, reps = results.points, 2
+    big = replace(results, points=replace(
+        pts, cluster=pts.cluster * reps, pca=pts.pca * reps, silhouette=pts.silhouette * reps,
+        features={k: v * reps for k, v in pts.features.items()}))
     total = sum(len(s.figure.to_json()) for s in build_all(big).values())
     assert total < 600_000, f"figures weigh {total:,} bytes with 2,000 points"
 

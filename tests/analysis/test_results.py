@@ -1,5 +1,6 @@
 """Results serialise to JSON and back, with provenance and bounded size."""
 
+import dataclasses
 import json
 
 import pytest
@@ -13,6 +14,17 @@ def test_json_round_trip(default_results):
     again = Results.from_dict(json.loads(text))
     assert again == default_results
     assert json.loads(text)["schema_version"] == SCHEMA_VERSION
+
+
+def test_results_are_frozen_and_variants_are_new_records(default_results):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        default_results.selection.chosen_k = 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        default_results.run.seconds = {}
+    quiet = default_results.without_timings()
+    assert quiet.run.seconds == {} and all(r.fit_seconds is None for r in quiet.sweep)
+    assert default_results.run.seconds and all(r.fit_seconds is not None
+                                               for r in default_results.sweep)
 
 
 def test_unknown_schema_version_is_refused(default_results):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 import time
 import types
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -93,8 +93,7 @@ def test_figure_hash_is_stable_and_content_sensitive(results, specs):
             again[name].figure, spec.width, spec.height)
     elbow = specs["elbow"]
     assert figure_hash(elbow.figure, 760, 440) != figure_hash(elbow.figure, 800, 440)
-    changed = copy.deepcopy(results)
-    changed.selection.chosen_k = 4
+    changed = replace(results, selection=replace(results.selection, chosen_k=4))
     assert figure_hash(build_all(changed)["elbow"].figure, 760, 440) != figure_hash(
         elbow.figure, 760, 440)
 
@@ -159,8 +158,7 @@ def test_cache_reuses_svgs_without_a_browser(exported, specs, tmp_path, monkeypa
 
 @needs_chromium
 def test_only_changed_figures_are_drawn(exported, results, tmp_path, monkeypatch):
-    changed = copy.deepcopy(results)
-    changed.selection.elbow_k = None  # changes the elbow figure only
+    changed = replace(results, selection=replace(results.selection, elbow_k=None))  # elbow only
     specs = build_all(changed)
     launches = _count_browser_launches(monkeypatch)
     files = write_figures(specs, tmp_path, cache_dir=exported["cache"])
@@ -171,8 +169,8 @@ def test_only_changed_figures_are_drawn(exported, results, tmp_path, monkeypatch
 
 @needs_chromium
 def test_hostile_label_is_literal_text_in_the_svg(results, tmp_path):
-    changed = copy.deepcopy(results)
-    changed.segments[0].name = "<script>alert(1)</script> & co"
+    hostile = replace(results.segments[0], name="<script>alert(1)</script> & co")
+    changed = replace(results, segments=[hostile, *results.segments[1:]])
     spec = build_all(changed)["segment-sizes"]
     files = write_figures({"segment-sizes": spec}, tmp_path)
     svg = files["segment-sizes"].svg
