@@ -39,11 +39,29 @@ class TablePlan:
     compare_candidates: list[tuple[str, int]]  # column, number of distinct values
     roles: dict[str, list[str]]
     n_rows: int
+    currency: tuple[str, str] | None = None  # (symbol, the spending column that names it)
+
+
+# Currency codes and words a money column's name may carry (revenue_eur, spend_gbp).
+CURRENCY_WORDS = {"usd": "$", "dollars": "$", "eur": "€", "euro": "€", "euros": "€",
+                  "gbp": "£", "jpy": "¥", "yen": "¥", "inr": "₹", "chf": "CHF "}
+
+
+def _words(column: str) -> list[str]:
+    return [w for w in re.split(r"[_\s.\-]+", column.strip()) if w]
+
+
+def _currency(columns: list[str]) -> tuple[str, str] | None:
+    """The currency named by a spending column (the first that names one), if any."""
+    for column in columns:
+        for word in _words(column):
+            if word.lower() in CURRENCY_WORDS:
+                return CURRENCY_WORDS[word.lower()], column
+    return None
 
 
 def _label(column: str) -> str:
-    words = re.split(r"[_\s.\-]+", column.strip())
-    return " ".join(w[:1].upper() + w[1:] for w in words if w) or column
+    return " ".join(w[:1].upper() + w[1:] for w in _words(column)) or column
 
 
 def read_sample(path: Path) -> pd.DataFrame:
@@ -92,7 +110,8 @@ def plan_table(frame: pd.DataFrame) -> TablePlan:
         matched = [c for c in matched if c not in claimed]
         if matched:
             roles[role] = matched if role == "spending" else matched[:1]
-    return TablePlan(features, id_column, candidates, roles, len(frame))
+    return TablePlan(features, id_column, candidates, roles, len(frame),
+                     _currency(roles.get("spending", [])))
 
 
 def _q(text: str) -> str:
@@ -152,6 +171,10 @@ def render_config(plan: TablePlan, data_path: str, title: str,
         "",
         "segments:",
         "  rules: data                 # names from each segment's own numbers",
+        "",
+        "roi:",
+        f"  currency: {_q(plan.currency[0])}   # from the column name {plan.currency[1]}"
+        if plan.currency else '  currency: "$"               # the symbol money amounts are shown with',
         "",
         "report:",
         f"  title: {_q(title)}",
