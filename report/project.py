@@ -6,7 +6,6 @@ computes a result: numbers come from `report.context`, text from the templates.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import yaml
 
 from .context import FigureRef, SiteInfo, build_context
+from .engines.sitefiles import link_or_copy
 from .errors import RenderError
 from .escape import meta_escape
 from .pages import PAGES, PDF_SECTIONS, PDF_SOURCE
@@ -159,9 +159,6 @@ def check_no_shortcodes(paths: list[Path]) -> None:
 
 
 def copy_file(source: Path, target: Path) -> None:
-    """Hard-link when possible (large assignment tables), copy otherwise."""
+    """Hard-link when possible (large assignment tables), copy otherwise, making the folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        target.hardlink_to(source)
-    except OSError:
-        shutil.copyfile(source, target)
+    link_or_copy(source, target)
