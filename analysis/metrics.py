@@ -30,6 +30,11 @@ class SilhouetteEstimate:
     sample_index: np.ndarray  # rows the per-point values refer to
     values: np.ndarray  # per-point silhouette of those rows
 
+    def by_cluster(self, labels: np.ndarray) -> dict[int, float]:
+        """Mean silhouette of each cluster; `labels` covers the rows `sample_index` refers to."""
+        known = labels[self.sample_index]
+        return {int(c): float(self.values[known == c].mean()) for c in np.unique(known)}
+
 
 def silhouette_sample_index(n_rows: int, exact_max_rows: int, sample_size: int, seed: int):
     """Rows on which the silhouette is computed: all of them, or a fixed uniform sample.

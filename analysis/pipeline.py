@@ -87,16 +87,12 @@ def run_analysis(config: Config, progress: Progress | None = None,
         if refined:
             i = opts.k_values.index(k)
             outcome.rows[i] = scale.refined_row(X, outcome.rows[i], refined, sil)
-        per_cluster = {
-            int(c): float(sil.values[labels[sil.sample_index] == c].mean())
-            for c in np.unique(labels[sil.sample_index])
-        }
+        per_cluster = sil.by_cluster(labels)
         centres = centres_in_original_units(prepared, model.cluster_centers_, config)
         spend_columns = config.roles.spending_columns
         spend = dataset.frame[spend_columns].sum(axis=1) if spend_columns else None
         profiles = cluster_profiles(dataset.frame, labels, centres, per_cluster, spend_columns)
         segments = build_segments(profiles, dataset.frame, X, labels, config, spend)
-        band, band_label = metrics.quality_band(sil.mean)
 
     with progress.stage("stability", "Stability (re-seeded and bootstrap refits)"):
         stability = cluster.stability(X, k, labels, opts, dataset.true_labels, progress)
@@ -142,12 +138,7 @@ def run_analysis(config: Config, progress: Progress | None = None,
         sweep=outcome.rows,
         selection=selection,
         final_inertia=outcome.rows[opts.k_values.index(k)].inertia if large else float(model.inertia_),
-        quality=Quality(
-            silhouette=sil.mean,
-            band=band,
-            label=band_label,
-            message=quality_message(sil.mean, band_label, k),
-        ),
+        quality=quality(sil.mean, k),
         profiles=profiles,
         segments=segments,
         stability=stability,
@@ -184,11 +175,12 @@ def compare(dataset: Dataset, labels: np.ndarray, k: int) -> Comparison | None:
                       ari=float(adjusted_rand_score(values, labels)))
 
 
-def quality_message(value: float, label: str, k: int) -> str:
-    return (
-        f"The average silhouette of the {k}-cluster solution is {value:.3f}: "
-        f"{label.lower()} by the usual reading ({metrics.band_reading()})."
-    )
+def quality(value: float, k: int) -> Quality:
+    """The reading of the chosen solution's average silhouette, for every backend."""
+    band, label = metrics.quality_band(value)
+    message = (f"The average silhouette of the {k}-cluster solution is {value:.3f}: "
+               f"{label.lower()} by the usual reading ({metrics.band_reading()}).")
+    return Quality(silhouette=value, band=band, label=label, message=message)
 
 
 def summarise_data(dataset: Dataset, config: Config, clipped: dict[str, int]) -> DataSummary:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import metrics
 from .config import Config
-from .pipeline import quality_message
+from .pipeline import quality
 from .preprocess import centres_in_original_units
 from .results import Comparison, Quality
 from .segments import Baseline, profiles_from_stats, segments_from_stats
@@ -84,7 +84,6 @@ def final_model(config: Config, table: SparkTable, prepared: Prepared, fitted: F
                                {c: stats[c]["std"] for c in config.feature_columns},
                                config, **spend)
     segments = segments_from_stats(profiles, base, _z_space(scores, n), config)
-    band, label = metrics.quality_band(sil.mean)
     predicted = model.transform(prepared.frame)
     comparison = planted = None
     if COMPARE in table.frame.columns:
@@ -96,8 +95,7 @@ def final_model(config: Config, table: SparkTable, prepared: Prepared, fitted: F
     return Final(
         scores=scores, sil=sil, labels_sample=labels_sample, profiles=profiles,
         segments=segments,
-        quality=Quality(silhouette=sil.mean, band=band, label=label,
-                        message=quality_message(sil.mean, label, k)),
+        quality=quality(sil.mean, k),
         revenue=float(spend["spend_mean"] * n) if spend else None,
         spark_silhouette=_spark_silhouette(predicted), comparison=comparison,
         planted_ari=planted, assignments=_assignments(predicted, segments, config, n),
@@ -122,10 +120,7 @@ def _cluster_aggregates(config: Config) -> dict:
 def _profiles(config: Config, table: SparkTable, prepared: Prepared, model, scores: Scores,
               sil: metrics.SilhouetteEstimate, labels_sample: np.ndarray) -> list:
     features = config.feature_columns
-    per_cluster = {
-        int(c): float(sil.values[labels_sample[sil.sample_index] == c].mean())
-        for c in np.unique(labels_sample[sil.sample_index])
-    }
+    per_cluster = sil.by_cluster(labels_sample)
     sizes = pd.Series(scores.counts.astype(np.int64))
     means = pd.DataFrame({c: scores.extra[f"mean:{c}"] for c in features})
     stds = pd.DataFrame({c: scores.extra[f"std:{c}"] for c in features})
