@@ -36,6 +36,28 @@ class SilhouetteEstimate:
         return {int(c): float(self.values[known == c].mean()) for c in np.unique(known)}
 
 
+def indices_from_aggregates(counts: np.ndarray, sums: np.ndarray, means: np.ndarray,
+                            within: float, spread: np.ndarray) -> tuple[float, float]:
+    """Calinski–Harabasz and Davies–Bouldin with scikit-learn's definitions, from per-cluster
+    aggregates any backend can compute in one pass or two: counts, feature sums, means, the
+    within-cluster sum of squares around the means and each cluster's summed distance to
+    its mean. Empty clusters are left out; fewer than two clusters score (1.0, 0.0)."""
+    present = counts > 0
+    used = int(present.sum())
+    if used < 2:
+        return 1.0, 0.0
+    n = counts.sum()
+    overall = sums.sum(axis=0) / n
+    between = float((counts * ((means - overall) ** 2).sum(axis=1)).sum())
+    ch = 1.0 if within <= 0 else between * (n - used) / (within * (used - 1))
+    m, s = means[present], spread[present] / counts[present]
+    gaps = np.sqrt(((m[:, None, :] - m[None, :, :]) ** 2).sum(axis=2))
+    np.fill_diagonal(gaps, np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(gaps > 0, (s[:, None] + s[None, :]) / gaps, 0.0)
+    return float(ch), float(ratio.max(axis=1).mean())
+
+
 def silhouette_sample_index(n_rows: int, exact_max_rows: int, sample_size: int, seed: int):
     """Rows on which the silhouette is computed: all of them, or a fixed uniform sample.
 

@@ -69,7 +69,6 @@ def score_partition(
     present = counts > 0
     means = centres.copy()
     means[present] = sums[present] / counts[present, None]
-    overall = sums.sum(axis=0) / n
 
     within_sq, within_dist = 0.0, np.zeros(k)
     for rows in _blocks(n):
@@ -80,18 +79,8 @@ def score_partition(
         within_sq += float(sq.sum())
         within_dist += np.bincount(lab, weights=np.sqrt(sq), minlength=k)
     inertia = within_sq + float((counts * ((means - centres) ** 2).sum(axis=1)).sum())
-    between = float((counts * ((means - overall) ** 2).sum(axis=1)).sum())
-    used = int(present.sum())
-    if used < 2:
-        return inertia, 1.0, 0.0
-    ch = 1.0 if within_sq == 0 else between * (n - used) / (within_sq * (used - 1))
-
-    m, s = means[present], within_dist[present] / counts[present]
-    gaps = np.sqrt(((m[:, None, :] - m[None, :, :]) ** 2).sum(axis=2))
-    np.fill_diagonal(gaps, np.inf)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(gaps > 0, (s[:, None] + s[None, :]) / gaps, 0.0)
-    return inertia, float(ch), float(ratio.max(axis=1).mean())
+    ch, db = metrics.indices_from_aggregates(counts, sums, means, within_sq, within_dist)
+    return inertia, ch, db
 
 
 def sampled_sweep(

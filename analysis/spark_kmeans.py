@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .metrics import indices_from_aggregates
 from .results import SweepRow
 
 PREDICTION = "cluster"
@@ -120,7 +121,6 @@ def score(frame, model, k: int, extra: dict | None = None) -> Scores:
         squares[c] = [row[f"q{j}"] for j in range(d)]
         for name in extra:
             extras[name][c] = row[f"x:{name}"] if row[f"x:{name}"] is not None else np.nan
-    n = counts.sum()
     present = counts > 0
     means = centres.copy()
     means[present] = sums[present] / counts[present, None]
@@ -128,25 +128,15 @@ def score(frame, model, k: int, extra: dict | None = None) -> Scores:
     inertia = float((squares.sum(1) - 2 * (centres * sums).sum(1)
                      + counts * (centres**2).sum(1)).sum())
     within = float((squares.sum(1) - counts * (means**2).sum(1)).sum())
-    overall = sums.sum(0) / n
-    between = float((counts * ((means - overall) ** 2).sum(1)).sum())
-    used = int(present.sum())
-    ch = 1.0 if within <= 0 or used < 2 else between * (n - used) / (within * (used - 1))
-    db = 0.0
-    if used >= 2:
+    spread = np.zeros(k)
+    if int(present.sum()) >= 2:  # Davies–Bouldin's distances: a second pass over all rows
         table = F.array(*[F.array(*[F.lit(float(v)) for v in means[c]]) for c in range(k)])
         own = F.element_at(table, F.col(PREDICTION) + 1)
         distance = F.sqrt(sum((z[j] - own[j]) * (z[j] - own[j]) for j in range(d)))
-        spread = np.zeros(k)
         for row in predicted.groupBy(PREDICTION).agg(F.sum(distance).alias("t")).collect():
             spread[row[PREDICTION]] = row["t"]
-        m, s = means[present], spread[present] / counts[present]
-        gaps = np.sqrt(((m[:, None, :] - m[None, :, :]) ** 2).sum(axis=2))
-        np.fill_diagonal(gaps, np.inf)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(gaps > 0, (s[:, None] + s[None, :]) / gaps, 0.0)
-        db = float(ratio.max(axis=1).mean())
-    return Scores(counts, sums, squares, max(inertia, 0.0), float(ch), db, extras)
+    ch, db = indices_from_aggregates(counts, sums, means, within, spread)
+    return Scores(counts, sums, squares, max(inertia, 0.0), ch, db, extras)
 
 
 def sweep_row(k: int, fitted: Fitted, scores: Scores, sil, seconds: float, n: int) -> SweepRow:
