@@ -58,20 +58,9 @@ def sweep(X: np.ndarray, opts: Clustering, progress: Progress | None = None) -> 
         labels = model.fit_predict(X)
         seconds = time.perf_counter() - start
         sil = metrics.silhouette(X, labels, sample_index)
-        rows.append(
-            SweepRow(
-                k=k,
-                inertia=float(model.inertia_),
-                silhouette=sil.mean,
-                silhouette_se=sil.se,
-                silhouette_sample_size=sil.sample_size,
-                calinski_harabasz=metrics.calinski_harabasz(X, labels),
-                davies_bouldin=metrics.davies_bouldin(X, labels),
-                n_iter=int(model.n_iter_),
-                fit_seconds=round(seconds, 4),
-                min_cluster_share=smallest_share(labels, k),
-            )
-        )
+        rows.append(SweepRow.scored(
+            k, model.inertia_, sil, metrics.calinski_harabasz(X, labels),
+            metrics.davies_bouldin(X, labels), model.n_iter_, seconds, smallest_share(labels, k)))
         del model.labels_  # predict() recomputes them for the chosen K only
         models[k] = model
     return SweepOutcome(rows, models, sample_index)

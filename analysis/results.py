@@ -38,6 +38,15 @@ class SweepRow:
     fit_seconds: float | None  # None: not published (reproducible build)
     min_cluster_share: float = 0.0  # share of customers in the smallest cluster
 
+    @classmethod
+    def scored(cls, k: int, inertia: float, sil: Any, ch: float, db: float, n_iter: int,
+               seconds: float, min_share: float) -> SweepRow:
+        """A row from a fit's scores and its silhouette estimate (mean, se, sample size)."""
+        return cls(k=k, inertia=float(inertia), silhouette=sil.mean, silhouette_se=sil.se,
+                   silhouette_sample_size=sil.sample_size, calinski_harabasz=float(ch),
+                   davies_bouldin=float(db), n_iter=int(n_iter), fit_seconds=round(seconds, 4),
+                   min_cluster_share=float(min_share))
+
 
 @dataclass(frozen=True)
 class Selection:

@@ -107,20 +107,8 @@ def sampled_sweep(
         labels = assign(model, X)
         sil = sampled_sil(labels) if sampled_sil else metrics.silhouette(X, labels, None)
         inertia, ch, db = score_partition(X, labels, model.cluster_centers_)
-        rows.append(
-            SweepRow(
-                k=k,
-                inertia=inertia,
-                silhouette=sil.mean,
-                silhouette_se=sil.se,
-                silhouette_sample_size=sil.sample_size,
-                calinski_harabasz=ch,
-                davies_bouldin=db,
-                n_iter=int(model.n_iter_),
-                fit_seconds=round(seconds, 4),
-                min_cluster_share=smallest_share(labels, k),
-            )
-        )
+        rows.append(SweepRow.scored(k, inertia, sil, ch, db, model.n_iter_, seconds,
+                                    smallest_share(labels, k)))
         del model.labels_
         models[k] = model
     return SweepOutcome(rows, models, sil_index), sample
@@ -148,15 +136,5 @@ def refined_row(
     """The chosen K's sweep row, scored again for the refined all-rows model."""
     k = sampled.k
     inertia, ch, db = score_partition(X, refined.labels, refined.model.cluster_centers_)
-    return SweepRow(
-        k=k,
-        inertia=inertia,  # summed in float64 like every other row
-        silhouette=sil.mean,
-        silhouette_se=sil.se,
-        silhouette_sample_size=sil.sample_size,
-        calinski_harabasz=ch,
-        davies_bouldin=db,
-        n_iter=int(refined.model.n_iter_),
-        fit_seconds=round(sampled.fit_seconds + refined.seconds, 4),
-        min_cluster_share=smallest_share(refined.labels, k),
-    )
+    return SweepRow.scored(k, inertia, sil, ch, db, refined.model.n_iter_,
+                           sampled.fit_seconds + refined.seconds, smallest_share(refined.labels, k))

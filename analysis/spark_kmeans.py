@@ -141,12 +141,8 @@ def score(frame, model, k: int, extra: dict | None = None) -> Scores:
 
 def sweep_row(k: int, fitted: Fitted, scores: Scores, sil, seconds: float, n: int) -> SweepRow:
     """One K's row of the sweep table: its fit, its scores on all `n` rows, the silhouette."""
-    return SweepRow(
-        k=k, inertia=scores.inertia, silhouette=sil.mean, silhouette_se=sil.se,
-        silhouette_sample_size=sil.sample_size, calinski_harabasz=scores.ch,
-        davies_bouldin=scores.db, n_iter=fitted.n_iter, fit_seconds=round(seconds, 4),
-        min_cluster_share=float(scores.counts.min() / n),
-    )
+    return SweepRow.scored(k, scores.inertia, sil, scores.ch, scores.db, fitted.n_iter, seconds,
+                           scores.counts.min() / n)
 
 
 def contingency(predicted, column: str, k: int) -> tuple[list[str], np.ndarray]:
