@@ -30,7 +30,10 @@ its key path (e.g. `clustering.k_max`), and a misspelled key gets a "did you mea
 Relative paths are relative to the config file.
 
 - [`report.yml`](../report.yml) at the repository root is the notebook's own configuration,
-  with a comment on every key.
+  with a comment on every key: everything the notebook hard-codes (its data, features and
+  roles, the K range 2–10, k-means++ with `n_init` 10 and `random_state` 42, K = 3, its
+  segment rules, its ROI assumptions) and its metadata. The built-in defaults below are
+  neutral: the notebook's choices live only in that file.
 - `kmeans-report init DATA_FILE` writes a commented configuration for your own table (see
   [your own data](own-data.md)).
 
