@@ -92,6 +92,9 @@ def test_publish_triggers_permissions_and_concurrency():
     assert pub["concurrency"] == {"group": "publish-gh-pages", "cancel-in-progress": False}
     uses = [s.get("uses", "") for s in pub["jobs"]["publish"]["steps"]]
     assert "quarto-dev/quarto-actions/setup@v2" in uses
+    # A release needs the build set-up only, not the test stack.
+    runs = [s.get("run", "") for s in pub["jobs"]["publish"]["steps"]]
+    assert "bash .ci/setup" in runs and not any("--tests" in r for r in runs)
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert pub["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
     publish_run = step(pub, "publish", "Build and publish")["run"]
