@@ -12,7 +12,8 @@ class ConfigError(AnalysisError):
         self.source = source
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"invalid configuration in {source}:\n{lines}")
+        super().__init__(f"invalid configuration in {source}:\n{lines}\n"
+                         "Every key is described in docs/configuration.md.")
 
 
 class DataError(AnalysisError):

@@ -136,12 +136,12 @@ def render_config(plan: TablePlan, data_path: str, title: str,
     lines = [
         "# kmeans-report configuration written by `kmeans-report init`. Edit it, then run",
         "#   kmeans-report build --config <this file>",
-        "# Every key is explained in the README (Configuration).",
+        "# Every key, its allowed values and default: docs/configuration.md in kmeans-report.",
         "",
         "data:",
         *source,
         f"  id_column: {_q(plan.id_column) if plan.id_column else 'null'}",
-        "  missing: fail               # or drop: rows with empty or non-numeric values",
+        "  missing: fail               # or drop: leave out rows with empty, NaN or infinite values",
     ]
     if plan.compare_candidates:
         lines.append("  # Compare the segments with an existing label column (never a feature):")

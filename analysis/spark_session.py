@@ -104,8 +104,9 @@ def start_session(opts: SparkOptions):
         from pyspark.sql import SparkSession
     except ImportError:
         raise SparkError(
-            "clustering.backend: spark needs PySpark, which is not installed; install it with "
-            "pip install 'kmeans-report[spark]' (it also needs Java 17 or later)"
+            "clustering.backend: spark needs PySpark, which is not installed; install it (the "
+            "spark extra) in the kmeans-report checkout: pip install -e '.[spark]' (it also "
+            "needs Java 17 or later)"
         ) from None
     active = SparkSession.getActiveSession()
     if active is not None:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .errors import DataError
 
-INSTALL_HINT = "install the database drivers with: pip install 'kmeans-report[sql]'"
+INSTALL_HINT = ("install the database drivers (the sql extra) in the kmeans-report checkout: "
+                "pip install -e '.[sql]'")
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 SECRET_KEYS = re.compile(r"pass|secret|token|key", re.IGNORECASE)
 

@@ -25,8 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kmeans-report",
         description="Publish a K-Means customer segmentation as a versioned static report.",
     )
-    parser.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    _add_global_options(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     analyze = sub.add_parser("analyze", help="run the analysis and write results.json + tables")
@@ -105,7 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     unpublish.add_argument("--site-root", type=Path, default=Path("public"), metavar="DIR")
     unpublish.add_argument("--force", action="store_true",
                            help="also remove the only version an alias points to")
+    for command in sub.choices.values():  # `kmeans-report doctor --debug` works too
+        _add_global_options(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, default) -> None:
+    """-q and --debug, before the command or after it. A command's own copies default to
+    SUPPRESS, so one given before the command is not reset by the command's parser."""
+    parser.add_argument("--debug", action="store_true", default=default,
+                        help="show Python tracebacks on errors")
+    parser.add_argument("-q", "--quiet", action="store_true", default=default,
+                        help="no progress output")
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:

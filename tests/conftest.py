@@ -193,7 +193,7 @@ def spark_session():
 
     pytest.importorskip("pyspark", reason="PySpark is not installed: pip install 'kmeans-report[spark]'")
     if shutil.which("java") is None:
-        pytest.skip("no Java on PATH (Debian: openjdk-17-jre-headless; .ci/setup installs it)")
+        pytest.skip("no Java on PATH (Debian: openjdk-17-jre-headless; bash .ci/setup --tests installs it)")
     from analysis.config import SparkOptions
     from analysis.spark_session import start_session
 

@@ -35,7 +35,7 @@ def pg_bin_dir() -> Path | None:
 def unavailable_reason() -> str | None:
     """Why a cluster cannot be started here, or None when it can."""
     if pg_bin_dir() is None:
-        return "PostgreSQL server binaries (initdb, pg_ctl) not found; .ci/setup installs Debian's postgresql"
+        return "PostgreSQL server binaries (initdb, pg_ctl) not found; bash .ci/setup --tests installs Debian's postgresql"
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "running as root without runuser: cannot start PostgreSQL as an unprivileged user"
     return None

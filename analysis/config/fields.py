@@ -20,4 +20,6 @@ class Strict(BaseModel):
     """Unknown keys are errors: a typo must never be silently ignored. NaN and infinity are
     never valid numbers here (results.json could not hold them, comparisons go wrong)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # A docstring under a field is its description: docs/configuration.md is generated from them.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False,
+                              use_attribute_docstrings=True)

@@ -16,7 +16,11 @@ SYNTHETIC_COLUMNS = ("annual_spending", "visit_frequency", "avg_transaction", "l
 
 class CsvOptions(Strict):
     delimiter: Literal["auto", ",", ";", "\t", "|"] = "auto"
+    """The character between fields (a tab is written "\\t"); `auto`: whichever of these the
+    header line holds most often."""
     encoding: str = "utf-8"
+    """The text encoding of the file, any name Python knows (utf-8, latin-1, cp1252, ...). A
+    UTF-8 byte-order mark is skipped."""
 
     @field_validator("encoding")
     @classmethod
@@ -32,17 +36,28 @@ class CsvOptions(Strict):
 
 class SyntheticOptions(Strict):
     n_customers: RowCount = 1000
+    """How many customers the synthetic data set holds."""
     seed: Seed = 42
+    """Random seed of the generator (42 with 1,000 customers reproduces the notebook's data)."""
     planted_segments: Annotated[int, Field(ge=2, le=12)] | None = None
+    """Draw the customers around this many real segments (their true labels are kept, so the
+    report can show how well K-Means recovers them); null: the notebook's distributions."""
 
 
 class SqlOptions(Strict):
     """A database table or query (data.source: sql); see analysis.sql_source."""
 
-    # SQLAlchemy 2 URL; ${VAR} is taken from the environment when connecting.
     url: Annotated[str, Field(min_length=1)]
+    """SQLAlchemy 2 URL of the database, e.g. `duckdb:///customers.duckdb` (a relative path is
+    relative to the config file) or `postgresql+psycopg://user:${PGPASSWORD}@host/db`.
+    `${VAR}` is read from the environment when connecting; a password written into the URL
+    is refused."""
     query: Annotated[str, Field(min_length=1)] | None = None
+    """A SELECT whose rows are the customers (give it an ORDER BY for a stable order). Exactly
+    one of `query` and `table`."""
     table: Annotated[str, Field(min_length=1)] | None = None
+    """A table (or view) whose rows are the customers, read ordered by `data.id_column` when
+    there is one. Exactly one of `query` and `table`."""
 
     @model_validator(mode="after")
     def _one_source_no_secret(self) -> SqlOptions:
@@ -68,15 +83,28 @@ class SqlOptions(Strict):
 
 class DataConfig(Strict):
     source: Literal["synthetic", "file", "sql"] = "synthetic"
+    """Where the customer table comes from: `synthetic` (the notebook's generated customers),
+    `file` (the CSV or Parquet file `data.path` names) or `sql` (a database, `data.sql`)."""
     path: Path | None = None
+    """The CSV or Parquet file of `source: file`, relative to the config file."""
     format: Literal["auto", "csv", "parquet"] = "auto"
+    """The file's format; `auto`: from its extension (.csv, .tsv, .txt; .parquet, .pq)."""
     id_column: str | None = None
-    # A label column the segments are compared with (e.g. a sales channel); never a feature.
+    """A column identifying each customer: every value present and unique. It is carried into
+    the assignments; without it customers are numbered by row."""
     compare_with: str | None = None
+    """A label column the segments are compared with (e.g. a sales channel); never a
+    feature."""
     missing: Literal["fail", "drop"] = "fail"
+    """Rows whose feature values are empty, NaN, infinite or too large: `fail` names them and
+    stops; `drop` leaves them out and the Data page counts them. Text in a numeric column is
+    an error either way."""
     csv: CsvOptions = CsvOptions()
+    """How a CSV file is read."""
     synthetic: SyntheticOptions = SyntheticOptions()
+    """The generated data of `source: synthetic`."""
     sql: SqlOptions | None = None
+    """The database table or query of `source: sql` (needs `pip install -e '.[sql]'`)."""
 
     @model_validator(mode="after")
     def _path_matches_source(self) -> DataConfig:
@@ -91,13 +119,19 @@ class SparkOptions(Strict):
     """Apache Spark for `clustering.backend: spark` (analysis.spark_backend)."""
 
     master: Annotated[str, Field(min_length=1)] = "local[*]"
+    """The Spark master: `local[*]`, `local[N]`, `spark://HOST:PORT`, `yarn` or
+    `k8s://https://HOST:PORT`. A standalone or Kubernetes master is checked for an answer
+    first. An active session (a notebook's) is used as it is."""
     app_name: Annotated[str, Field(min_length=1)] = "kmeans-report"
-    # Extra Spark settings, passed to the session as given (e.g. spark.driver.memory: 4g).
+    """The Spark application's name."""
     conf: dict[str, str | int | float | bool] = {}
-    # Any path Spark reads: a Parquet file, a folder of Parquet parts, a glob, hdfs://,
-    # s3a://, ... (passed through untouched); None: the table `data:` names.
+    """Extra Spark settings, passed to the session as given (e.g. `spark.driver.memory: 4g`)."""
     path: Annotated[str, Field(min_length=1)] | None = None
-    format: Literal["auto", "parquet", "csv"] = "auto"  # auto: csv when the path ends in .csv
+    """Any path Spark reads: a Parquet file, a folder of Parquet parts, a glob, `hdfs://`,
+    `s3a://`, ... (passed to Spark untouched; a relative local path is relative to the config
+    file); null: the table `data:` names."""
+    format: Literal["auto", "parquet", "csv"] = "auto"
+    """The format of `spark.path`; `auto`: csv when the path ends in .csv, else Parquet."""
 
     @property
     def is_uri(self) -> bool:
@@ -106,11 +140,15 @@ class SparkOptions(Strict):
 
 class Feature(Strict):
     column: Annotated[str, Field(min_length=1)]
+    """The column of the customer table (numbers only)."""
     label: str | None = None
+    """The name shown in the report; null: the column name."""
     unit: str = ""
-    # Applied before scaling, for clustering only (profiles stay in original units):
-    # log1p for skewed non-negative amounts, asinh for skewed values of either sign.
+    """The unit values are shown with (e.g. `visits/year`); spending columns are shown in
+    `roi.currency` whatever this says."""
     transform: Literal["none", "log1p", "asinh"] = "none"
+    """Applied before scaling, for clustering only (profiles stay in original units):
+    `log1p` for skewed non-negative amounts, `asinh` for skewed values of either sign."""
 
     @property
     def display(self) -> str:
@@ -125,9 +163,14 @@ class Roles(Strict):
     """
 
     spending: str | Annotated[list[str], Field(min_length=1)] | None = None
+    """The spend column, or a list of them (spend is their sum per customer, revenue their
+    total). Without it the report has no revenue and no ROI figures."""
     frequency: str | None = None
+    """The visit or purchase frequency column (insights; the notebook's segment rules)."""
     transaction: str | None = None
+    """The average transaction size column (insights)."""
     loyalty: str | None = None
+    """The customer tenure column, e.g. years as a customer (insights)."""
 
     @property
     def spending_columns(self) -> list[str]:

@@ -13,7 +13,9 @@ from .fields import Strict
 
 class Contributor(Strict):
     role: Annotated[str, Field(min_length=1)]
+    """What they did, e.g. `Data preparation`."""
     name: Annotated[str, Field(min_length=1)]
+    """Who they are."""
 
 
 def _package_version() -> str:
@@ -37,17 +39,29 @@ class ReportMeta(Strict):
     the build date; the notebook's own metadata lives only in the repository's report.yml."""
 
     title: Annotated[str, Field(min_length=1)] = "Customer segmentation report"
+    """The report's title, shown on every page and on the PDF cover."""
     subtitle: str = ""
+    """A line under the title on the PDF cover."""
     author: str | None = None
+    """Who wrote the report, shown under the title and cited; null: nobody is named."""
     affiliation: str | None = None
+    """The author's organisation (the citation's publisher)."""
     version: Annotated[str, Field(min_length=1)] = Field(default_factory=_package_version)
+    """The report's version, on the PDF and in the citation; default: kmeans-report's own
+    version."""
     date: dt.date = Field(default_factory=build_date)
+    """The report's date (YYYY-MM-DD); default: the build date, or the day of
+    SOURCE_DATE_EPOCH when that is set (reproducible builds)."""
     license: str | None = None
+    """The license the report is published under (e.g. `CC-BY-4.0`), stated on Provenance
+    and in the citation; null: none is stated."""
     notebook_id: str | None = None
+    """An identifier of the notebook the analysis comes from, shown on Provenance."""
     contributors: list[Contributor] = []
-    # A CITATION.cff to cite (relative to the config); None: the citation is built from this
-    # section (title, author, version, date, license).
+    """People and organisations credited on the Citation page, each with a role."""
     citation_file: Path | None = None
+    """A CITATION.cff to cite (relative to the config file); null: the citation is built from
+    this section (title, author, affiliation, version, date, license)."""
 
     @field_validator("version", mode="before")
     @classmethod

@@ -12,9 +12,13 @@ from .fields import MAX_ROWS, Fraction, Fraction01, RowCount, Seed, Strict
 
 class Preprocessing(Strict):
     scaler: Literal["standard", "minmax", "robust", "none"] = "standard"
-    # Clip each feature (after its transform, before scaling) to these quantiles, so a few
-    # extreme customers cannot pull a centre of their own; null: no clipping.
+    """How features are put on one scale before clustering: `standard` (mean 0, standard
+    deviation 1, as the notebook), `minmax` (0 to 1), `robust` (median and interquartile
+    range, for heavy tails) or `none`."""
     clip_quantiles: tuple[Fraction01, Fraction01] | None = None
+    """Clip each feature (after its transform, before scaling) to these quantiles, e.g.
+    `[0.01, 0.99]`, so a few extreme customers cannot pull a centre of their own; the Data
+    page counts the clipped values. null: no clipping."""
 
     @field_validator("clip_quantiles")
     @classmethod
@@ -26,46 +30,81 @@ class Preprocessing(Strict):
 
 class SilhouetteOptions(Strict):
     exact_max_rows: RowCount = 10_000
+    """The silhouette is computed exactly on all customers up to this many; above it, on a
+    uniform sample (reported with its standard error)."""
     sample_size: Annotated[int, Field(ge=100, le=MAX_ROWS)] = 10_000
+    """The size of that sample."""
 
 
 class StabilityOptions(Strict):
     n_reseeds: Annotated[int, Field(ge=0, le=100)] = 10
+    """Refits of the chosen K with other random seeds; their agreement with the chosen
+    clustering (adjusted Rand index) is the Stability section's first number. 0: none."""
     n_bootstrap: Annotated[int, Field(ge=0, le=200)] = 20
+    """Refits of the chosen K on bootstrap resamples of the customers, scored the same way.
+    0: none."""
     bootstrap_fraction: Fraction = 0.8
+    """The size of each bootstrap resample, as a share of the rows the refits use."""
     max_rows: Annotated[int, Field(ge=100, le=MAX_ROWS)] = 20_000
+    """Stability refits (and `auto`'s per-K stability check) run on at most this many rows,
+    a fixed uniform sample, so their cost is bounded at any table size."""
 
 
 class LargeDataOptions(Strict):
     """The large-data path: sweep K on a uniform sample, then refine the chosen K on all rows."""
 
     mode: Literal["auto", "on", "off"] = "auto"
-    min_rows: Annotated[int, Field(ge=100)] = 200_000  # auto: large path from this many rows
+    """`auto`: the large-data path from `min_rows` customers; `on`: always (when the table has
+    more rows than the sweep sample); `off`: the notebook's method, every fit on all rows."""
+    min_rows: Annotated[int, Field(ge=100)] = 200_000
+    """With `mode: auto`, tables of at least this many customers take the large-data path."""
     sweep_sample_size: Annotated[int, Field(ge=100)] = 50_000
+    """The uniform sample the K sweep is fitted on; its fits are then scored on all rows and
+    the chosen K is refined on all rows from the sample's best centres."""
 
 
 class Clustering(Strict):
     k_min: Annotated[int, Field(ge=2)] = 2
+    """The smallest K of the sweep."""
     k_max: Annotated[int, Field(ge=2, le=50)] = 10
+    """The largest K of the sweep (the table needs at least this many usable rows)."""
     chosen_k: int | Literal["auto"] = "auto"
+    """The K the report describes: a number in `k_min`..`k_max`, or `auto` to choose it by
+    `auto_method`, `min_cluster_share` and `auto_stability_margin` (Model selection says
+    why)."""
     auto_method: Literal["silhouette", "elbow"] = "silhouette"
-    # A K whose smallest cluster holds less than this share of customers is flagged, and
-    # `auto` does not pick it (unless no K qualifies, which the report then says).
+    """How `auto` ranks the K values: the highest silhouette, or the elbow of the inertia
+    curve (kneedle; the best silhouette when there is no elbow)."""
     min_cluster_share: Annotated[float, Field(ge=0, lt=0.5)] = 0.02
-    # `auto` does not pick a K whose bootstrap ARI is more than this below a neighbouring
-    # K's (K ± 1); the steadier neighbour is chosen instead.
+    """A K whose smallest cluster holds less than this share of customers is flagged, and
+    `auto` does not pick it (unless no K qualifies, which the report then says)."""
     auto_stability_margin: Annotated[float, Field(ge=0, le=1)] = 0.10
+    """`auto` does not pick a K whose bootstrap ARI is more than this below a neighbouring
+    K's (K ± 1); the steadier neighbour is chosen instead."""
     algorithm: Literal["lloyd", "minibatch"] = "lloyd"
-    # Where K-Means runs: scikit-learn on this machine, or Apache Spark MLlib (see `spark:`).
+    """The K-Means algorithm of every fit: `lloyd` (scikit-learn's KMeans, as the notebook)
+    or `minibatch` (MiniBatchKMeans: faster on large tables, slightly less exact; not with
+    `backend: spark`). Methods compares the two on the chosen K either way."""
     backend: Literal["sklearn", "spark"] = "sklearn"
+    """Where K-Means runs: scikit-learn on this machine, or Apache Spark MLlib (see `spark:`;
+    needs `pip install -e '.[spark]'` and Java 17+)."""
     init: Literal["k-means++", "random"] = "k-means++"
+    """How the starting centres are drawn (scikit-learn; Spark always uses k-means||)."""
     n_init: Annotated[int, Field(ge=1, le=100)] = 10
+    """Runs per K from different starting centres; the one with the lowest inertia is kept."""
     random_state: Seed = 42
+    """The seed of every random choice (starting centres, samples, refits), so a rebuild
+    gives the same numbers."""
     max_iter: Annotated[int, Field(ge=1, le=1_000_000)] = 300
+    """The most iterations one K-Means run may take."""
     minibatch_batch_size: Annotated[int, Field(ge=16, le=MAX_ROWS)] = 1024
+    """Rows per mini-batch of the Mini-Batch K-Means fits."""
     silhouette: SilhouetteOptions = SilhouetteOptions()
+    """When the silhouette is computed on a sample."""
     stability: StabilityOptions = StabilityOptions()
+    """The Stability section: how often the chosen K is refitted."""
     large_data: LargeDataOptions = LargeDataOptions()
+    """The large-data path: the K sweep on a uniform sample, the chosen K refined on all rows."""
 
     @model_validator(mode="after")
     def _k_range(self) -> Clustering:
@@ -99,13 +138,22 @@ class SegmentRules(Strict):
     segment types, decided by its thresholds, checked in this order (first match wins)."""
 
     rules: Literal["data", "notebook"] = "data"
-    # A feature "stands out" when the segment's mean is at least this many overall standard
-    # deviations from the overall mean.
+    """`data`: segments are named by what sets them apart in this table; `notebook` adds the
+    notebook's types (VIP, High-Value, Frequent, Casual) by the thresholds below (needs
+    `roles.spending` and `roles.frequency`)."""
     min_difference: Annotated[float, Field(gt=0, le=5)] = 0.5
+    """A feature "stands out" in a segment's name when the segment's mean is at least this
+    many overall standard deviations from the overall mean."""
     vip_min_spending: float = 40_000
+    """`rules: notebook`: a segment is VIP when its average spend is above this and its
+    average frequency above `vip_min_frequency` (checked first)."""
     vip_min_frequency: float = 15
+    """`rules: notebook`: the VIP type's frequency threshold."""
     high_value_min_spending: float = 25_000
+    """`rules: notebook`: otherwise High-Value when its average spend is above this."""
     frequent_min_frequency: float = 10
+    """`rules: notebook`: otherwise Frequent when its average frequency is above this; the
+    rest are Casual."""
 
 
 class Sensitivity(Strict):
@@ -119,6 +167,7 @@ class Sensitivity(Strict):
         0.40,
         0.50,
     ]
+    """The targeting efficiencies of the ROI page's sensitivity table (its columns)."""
     impact_shares: Annotated[list[Fraction], Field(min_length=1)] = [
         0.02,
         0.05,
@@ -126,12 +175,19 @@ class Sensitivity(Strict):
         0.15,
         0.20,
     ]
+    """The impact shares of the sensitivity table (its rows)."""
 
 
 class RoiConfig(Strict):
     targeting_efficiency: Fraction = 0.25
+    """The assumed improvement in marketing efficiency from targeting by segment (the
+    notebook's 25%). Estimated annual ROI = revenue × this × `impact_share`."""
     impact_share: Fraction = 0.10
+    """The assumed share of revenue that marketing moves (the notebook's 10%)."""
     implementation_cost: Annotated[float, Field(gt=0)] = 75_000
+    """What acting on the segments costs, in `currency`; net ROI and break-even use it."""
     currency: str = "$"
+    """The symbol money amounts (spending columns, revenue, ROI) are shown with."""
     sensitivity: Sensitivity = Sensitivity()
+    """The grid of assumptions the ROI page's sensitivity table spans."""
 

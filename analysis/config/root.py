@@ -19,19 +19,30 @@ from .problems import did_you_mean
 
 class Config(Strict):
     data: DataConfig = DataConfig()
+    """Where the customer table is read from and how its rows are checked."""
     features: Annotated[list[Feature], Field(min_length=1)] = [
         Feature(column="annual_spending", label="Annual Spending", unit="$"),
         Feature(column="visit_frequency", label="Visit Frequency", unit="visits/year"),
         Feature(column="avg_transaction", label="Avg Transaction", unit="$"),
         Feature(column="loyalty_years", label="Loyalty Years", unit="years"),
     ]
+    """The numeric columns K-Means clusters on, one entry each (the default: the synthetic
+    data's four columns)."""
     roles: Roles = Roles()
+    """Which feature plays which business role in the insights and the ROI; every role is
+    optional."""
     preprocessing: Preprocessing = Preprocessing()
+    """What happens to the features before clustering."""
     clustering: Clustering = Clustering()
+    """The K range, how K is chosen, the K-Means settings and the quality checks."""
     segments: SegmentRules = SegmentRules()
+    """How the segments are named and typed."""
     roi: RoiConfig = RoiConfig()
+    """The notebook's ROI model: its assumptions and the sensitivity grid."""
     report: ReportMeta = ReportMeta()
+    """Who and what the report is: title, author, version, date, license, citation."""
     spark: SparkOptions = SparkOptions()
+    """Apache Spark, for `clustering.backend: spark` (see docs/scale-out.md)."""
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:

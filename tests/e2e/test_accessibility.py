@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).resolve().parents[2] / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 needs_axe = pytest.mark.skipif(
-    not AXE.is_file(), reason=f"axe-core is not installed ({AXE}; .ci/setup installs it with npm)")
+    not AXE.is_file(), reason=f"axe-core is not installed ({AXE}; bash .ci/setup --tests installs it with npm)")
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,28 @@ def test_debug_shows_the_traceback(tmp_path, write_config):
         main(["--debug", "analyze", "--config", str(path), "--out", str(tmp_path / "r")])
 
 
+def test_global_options_work_after_the_command_too(tmp_path, write_config, capsys):
+    import pytest
+
+    from analysis.errors import ConfigError
+    from report.cli_parser import build_parser
+
+    parser = build_parser()
+    for argv in (["--debug", "-q", "doctor"], ["doctor", "--debug", "-q"],
+                 ["-q", "doctor", "--debug"], ["--debug", "doctor", "--quiet"]):
+        args = parser.parse_args(argv)
+        assert (args.debug, args.quiet) == (True, True), argv
+    args = parser.parse_args(["doctor"])
+    assert (args.debug, args.quiet) == (False, False)
+    # --debug after the command really shows the traceback, -q after it silences progress.
+    path = write_config({"clustering": {"k_mx": 4}})
+    with pytest.raises(ConfigError):
+        main(["analyze", "--config", str(path), "--out", str(tmp_path / "r"), "--debug"])
+    assert main(["analyze", "--config", str(write_config()), "--out", str(tmp_path / "ok"),
+                 "-q"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_analyze_refuses_a_folder_it_did_not_write(tmp_path, capsys, write_config):
     from tests.helpers import hash_tree
 
