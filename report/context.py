@@ -24,7 +24,7 @@ from .context_methods import (
 from .context_segments import comparison, segment_rows, selection, strength, sweep_rows
 from .formatting import money, number, pct_value, percent, score
 from .pages import PAGES
-from .wording import measure
+from .wording import measure, unit_name
 
 
 @dataclass
@@ -73,7 +73,7 @@ def _feature_rows(r: Results, currency: str) -> list[dict[str, str]]:
         def fmt(v, f=f):
             return measure(v, f.unit, currency)
         rows.append({
-            "column": f.column, "label": f.label, "unit": f.unit or "—",
+            "column": f.column, "label": f.label, "unit": unit_name(f.unit) or "—",
             "role": f.role or "—", "min": fmt(f.min), "max": fmt(f.max),
             "mean": fmt(f.mean), "median": fmt(f.median), "std": fmt(f.std),
             "transform": TRANSFORM_WORDS.get(f.transform, "none"),

@@ -8,6 +8,7 @@ and labels come from the features, currency from `roi.currency`.
 
 from __future__ import annotations
 
+from analysis.money import money_unit
 from analysis.results import Action
 
 from .formatting import money, number
@@ -70,12 +71,22 @@ ACTIONS = {
 }
 
 
+def unit_name(unit: str) -> str:
+    """A unit as a table heading shows it: amounts of a scaled money unit are shown in full,
+    so "k$" reads "$ (thousands in the table)"."""
+    money = money_unit(unit)
+    if money and money[1] != 1:
+        scale = {1_000: "thousands", 1_000_000: "millions"}[money[1]]
+        return f"{money[0].strip()} ({scale} in the table)"
+    return unit
+
+
 def measure(value: float | None, unit: str, currency: str) -> str:
     """A value in its unit: money for the currency unit, else a number and the unit's name."""
     if value is None:
         return "—"
-    if unit and unit == currency:
-        return money(value, currency)
+    if unit and (unit == currency or money_unit(unit)):  # "€", or "k$" (thousands of $)
+        return money(value, unit)
     size = abs(value)
     decimals = 0 if size >= 100 else 1 if size >= 1 else 2
     text = number(value, decimals)

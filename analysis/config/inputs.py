@@ -107,6 +107,8 @@ class SparkOptions(Strict):
 class Feature(Strict):
     column: Annotated[str, Field(min_length=1)]
     label: str | None = None
+    # Free text ("days", "orders/year"); a money unit ("€", or "k$" for a column counting
+    # thousands of dollars, see analysis.money) shows the values as amounts.
     unit: str = ""
     # Applied before scaling, for clustering only (profiles stay in original units):
     # log1p for skewed non-negative amounts, asinh for skewed values of either sign.
