@@ -25,8 +25,8 @@ ACTIONS = {
         "overall. Test inexpensive digital offers and measure the lift before investing more."
     ),
     "reward-frequency": (
-        "Reward the habit: {label} is {value} against {overall} overall; a membership tier "
-        "or subscription keeps these customers coming back."
+        "Reward the habit: {label} is {value} against {overall} overall; try a membership "
+        "tier or a subscription to keep these customers coming back."
     ),
     "reactivate": (
         "Bring them back more often: {label} is {value} against {overall} overall; time "
@@ -44,20 +44,20 @@ ACTIONS = {
         "overall; invite them into a referral or membership programme."
     ),
     "onboard-new": (
-        "Help newer customers settle in: {label} is {value} against {overall} overall; an "
-        "onboarding series and a second-purchase offer matter most now."
+        "Help newer customers settle in: {label} is {value} against {overall} overall; try "
+        "an onboarding series and a second-purchase offer."
     ),
     "category-strength": (
         "Lead with {label}: this segment buys it at index {index} (100 = average), {value} "
         "against {overall} overall; feature it in campaigns to them."
     ),
     "category-cross-sell": (
-        "Cross-sell {label}: {value} against {overall} overall (index {index}); these "
-        "customers probably buy it elsewhere."
+        "Cross-sell {label}: {value} against {overall} overall (index {index}); test an "
+        "offer on it and measure whether their spend on it grows."
     ),
     "feature-high": (
-        "{label} stands out high: {value} against {overall} overall (index {index}); shape "
-        "offers around it."
+        "{label} stands out high: {value} against {overall} overall (index {index}); find "
+        "out what it means for these customers before shaping offers around it."
     ),
     "feature-low": (
         "{label} stands out low: {value} against {overall} overall (index {index}); find out "
