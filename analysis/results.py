@@ -131,6 +131,7 @@ class Segment:
     avg_transaction: float | None
     avg_loyalty: float | None
     total_revenue: float | None  # size × average spend (None without a spending role)
+    avg_recency: float | None = None  # time since the last purchase (lower: more recent)
 
 
 @dataclass(frozen=True)

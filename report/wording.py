@@ -32,6 +32,14 @@ ACTIONS = {
         "Bring them back more often: {label} is {value} against {overall} overall; time "
         "reminders and offers to the usual gap between purchases."
     ),
+    "win-back": (
+        "Win them back: {label} is {value} against {overall} overall; on average their last "
+        "purchase lies further back. Test a win-back offer and measure how many buy again."
+    ),
+    "follow-up-recent": (
+        "Follow up while their last purchase is recent: {label} is {value} against {overall} "
+        "overall; test a next-purchase offer on them soon after they buy."
+    ),
     "premium-basket": (
         "Offer premium products and bundles: {label} is {value} against {overall} overall."
     ),

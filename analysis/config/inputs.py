@@ -119,15 +119,21 @@ class Feature(Strict):
         return self.label or self.column
 
 
+SINGLE_ROLES = ("frequency", "recency", "transaction", "loyalty")
+
+
 class Roles(Strict):
     """Which feature plays which business role in insights and ROI; every role is optional.
 
     `spending` is one column or a list of spend columns (spend = their per-customer sum,
     revenue = the sum over customers); without it the report has no revenue and no ROI.
+    `recency` is the time since the last purchase: lower is more recent (a high value
+    means a lapsed customer, not a strong one).
     """
 
     spending: str | Annotated[list[str], Field(min_length=1)] | None = None
     frequency: str | None = None
+    recency: str | None = None
     transaction: str | None = None
     loyalty: str | None = None
 
@@ -140,7 +146,7 @@ class Roles(Strict):
     def columns(self) -> dict[str, list[str]]:
         """Role -> the feature columns it names (spending may name several)."""
         out = {"spending": self.spending_columns}
-        for role in ("frequency", "transaction", "loyalty"):
+        for role in SINGLE_ROLES:
             value = getattr(self, role)
             out[role] = [value] if value is not None else []
         return {role: cols for role, cols in out.items() if cols}
