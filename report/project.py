@@ -124,6 +124,9 @@ def write_project(
             if context["roi"] is None:
                 values["description"] = ("Executive summary: customers, segments and how "
                                          "strong the segmentation is.")
+            elif not context["roi"]["assumed"]:
+                values["description"] = ("Executive summary: customers, segments, revenue and "
+                                         "how strong the segmentation is.")
             if settings.scholar:
                 values["scholar"] = scholar_tags(meta, settings.site_url)
         path = project_dir / page.source

@@ -129,9 +129,24 @@ class Sensitivity(Strict):
 
 
 class RoiConfig(Strict):
-    targeting_efficiency: Fraction = 0.25
-    impact_share: Fraction = 0.10
-    implementation_cost: Annotated[float, Field(gt=0)] = 75_000
+    """The ROI model's assumptions are the report author's: none has a default. With all
+    three the report estimates the ROI; with the cost alone it gives the efficiency at which
+    the targeting pays for itself; with none it shows what each combination of the
+    sensitivity grid would return a year."""
+
+    # How much better targeting improves marketing's effect (0.25 = 25 %).
+    targeting_efficiency: Fraction | None = None
+    # The share of revenue marketing can move (0.10 = 10 %).
+    impact_share: Fraction | None = None
+    # What the targeting costs to build and run, in `currency`.
+    implementation_cost: Annotated[float, Field(gt=0)] | None = None
+    # The money unit of the spend columns: a symbol ("$", "€"), with a scale letter for
+    # amounts counted in thousands or millions ("k$"); "" for plain numbers.
     currency: str = "$"
     sensitivity: Sensitivity = Sensitivity()
 
+    @property
+    def assumed(self) -> bool:
+        """All three assumptions given: the report may state an ROI estimate."""
+        return None not in (self.targeting_efficiency, self.impact_share,
+                            self.implementation_cost)
