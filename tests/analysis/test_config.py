@@ -53,6 +53,20 @@ def test_builtin_roi_makes_no_assumption():
                                     "implementation_cost": 1000}}).roi.assumed
 
 
+def test_feature_problems_name_the_feature_by_its_column():
+    found = problems({"data": {"source": "file", "path": "t.csv"}, "features": [
+        {"column": "Annual Spend", "transfrom": "log1p"},
+        {"column": "Unnamed: 0", "transform": "log2"},
+        {"label": "no column"},
+    ]})
+    assert "features[Annual Spend].transfrom: unknown key; did you mean 'transform'?" in found
+    assert any(p.startswith("features[Unnamed: 0].transform: Input should be") for p in found)
+    assert "features[2].column: Field required" in found
+    assert not any("features.0" in p or "features.1" in p for p in found)
+    control = problems({"features": [{"column": "Spend", "label": "a\x00b"}]})
+    assert control == ["features[Spend].label: contains the control character '\\x00'"]
+
+
 def test_unknown_key_suggests_the_right_one():
     assert problems({"clustering": {"n_inti": 5}}) == [
         "clustering.n_inti: unknown key; did you mean 'n_init'?"
