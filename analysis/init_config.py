@@ -83,6 +83,7 @@ class TablePlan:
     maybe_ids: list[tuple[str, str]] = field(default_factory=list)  # column, reason
     left_out: list[tuple[str, str]] = field(default_factory=list)  # column, reason
     k_max: int = MAX_K
+    incomplete: dict[str, int] = field(default_factory=dict)  # feature -> rows without a value
 
 
 def _distinct_integers(values: pd.Series) -> bool:
@@ -119,6 +120,8 @@ def _id_reading(reading: NameReading, values: pd.Series, complete: bool,
     if reading.says_id:
         if unique:
             return "id", "named like an id, every value distinct"
+        if not complete:
+            return "not", "named like an id, but some rows have no value"
         distinct = values.nunique()
         return "not", (f"named like an id, but only {distinct:,} distinct values in {n:,} rows "
                        "(one row per customer is expected)")
@@ -202,6 +205,7 @@ def plan_table(frame: pd.DataFrame, header: list[str] | None = None) -> TablePla
     candidates, maybe_ids, left_out = [], [], []
     id_column, id_note = None, ""
     role_of: dict[str, tuple[str, str | None]] = {}  # column -> (role, doubt)
+    incomplete: dict[str, int] = {}  # feature column -> rows without a value
     for position, column in enumerate(frame.columns):
         name = str(column)
         reading = read_name(name)
@@ -228,6 +232,9 @@ def plan_table(frame: pd.DataFrame, header: list[str] | None = None) -> TablePla
             else:
                 left_out.append((name, as_id[1]))
             continue
+        if numeric and distinct < 2:
+            left_out.append((name, "the same value in every row"))
+            continue
         whole = numeric and len(values) > 0 and bool(np.allclose(values, np.round(values)))
         if not numeric or (whole and distinct <= FEW_VALUES and role is None):
             if 2 <= distinct <= max(FEW_VALUES, 20):
@@ -237,9 +244,6 @@ def plan_table(frame: pd.DataFrame, header: list[str] | None = None) -> TablePla
             continue
         if unnamed:
             left_out.append(("(unnamed column)", "a column without a name cannot be configured"))
-            continue
-        if distinct < 2:
-            left_out.append((name, "the same value in every row"))
             continue
         skew = float(values.skew()) if len(values) > 2 else 0.0
         transform = "log1p" if skew > SKEWED and values.min() >= 0 else "none"
@@ -252,6 +256,8 @@ def plan_table(frame: pd.DataFrame, header: list[str] | None = None) -> TablePla
             maybe_ids.append((name, as_id[1]))
             continue
         features.append(plan)
+        if not complete:
+            incomplete[name] = n_rows - len(values)
         if role is not None:
             role_of[name] = (role, _role_doubt(role, reading, values))
     role_plans = _role_plans(role_of)
@@ -260,7 +266,7 @@ def plan_table(frame: pd.DataFrame, header: list[str] | None = None) -> TablePla
         features=features, id_column=id_column, compare_candidates=candidates, roles=roles,
         n_rows=n_rows, currency=_currency(features, roles), id_note=id_note,
         role_plans=role_plans, maybe_features=maybe_features, maybe_ids=maybe_ids,
-        left_out=left_out, k_max=suited_k_max(n_rows),
+        left_out=left_out, k_max=suited_k_max(n_rows), incomplete=incomplete,
     )
 
 
@@ -347,7 +353,12 @@ def render_config(plan: TablePlan, data_path: str, title: str,
         lines.append("  id_column: null             # no column is surely an id")
         for column, reason in plan.maybe_ids:
             lines.append(f"  # id_column: {_q(column)}   # {_comment(reason)}")
-    lines.append("  missing: fail               # or drop: rows with empty or non-numeric values")
+    if plan.incomplete:
+        counts = "; ".join(f"{column}: {n:,}" for column, n in plan.incomplete.items())
+        lines.append(f"  missing: drop               # rows without a value are left out "
+                     f"({_comment(counts)} of the {plan.n_rows:,} rows read); or fail")
+    else:
+        lines.append("  missing: fail               # or drop: rows with empty or non-numeric values")
     if plan.compare_candidates:
         lines.append("  # Compare the segments with an existing label column (never a feature):")
         for column, distinct in plan.compare_candidates:

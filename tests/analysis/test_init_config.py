@@ -149,6 +149,19 @@ def test_an_rfm_table_gives_recency_frequency_and_monetary():
     assert recency.unit == "" and 'write "days" if it is' in text  # a guess stays a comment
 
 
+def test_empty_values_and_constant_columns_are_said_so_and_the_config_still_builds():
+    frame = pd.DataFrame(_measures())
+    frame.loc[[3, 40], "Basket Size"] = np.nan
+    frame["Contact Cost"] = 3
+    config, text = _config(frame)
+    assert config.data.missing == "drop"
+    assert "Basket Size: 2 of the 200 rows read" in text
+    assert "Contact Cost" not in config.feature_columns
+    assert '#   "Contact Cost": the same value in every row' in text
+    config, _ = _config(pd.DataFrame(_measures()))
+    assert config.data.missing == "fail"  # nothing to drop: a bad row later is an error
+
+
 @pytest.mark.parametrize(("n_rows", "k_max"), [(50, 5), (30, 3), (12, 2), (200, 10), (5000, 10)])
 def test_k_max_suits_the_table_size(n_rows, k_max):
     assert suited_k_max(n_rows) == k_max
