@@ -15,6 +15,8 @@ the table does not show:
   spending (money only: never a bounded score, rating, share or count) and loyalty; a name
   that suggests a role the values contradict is written commented out, with the reason;
 - the ROI assumptions are the user's: written commented out, with what each number means;
+- `data.missing: drop` when the rows read have empty values (with the count per column), so
+  the file builds; constant columns are listed as left out;
 - `clustering.k_max` fits the table's size; the title comes from the file name.
 """
 
