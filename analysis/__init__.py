@@ -3,7 +3,8 @@
 Knows nothing of templates, Quarto or the web, and never imports `report`. The report runs
 the analysis through `analysis.pipeline.run_analysis` and reads what it found as a
 `analysis.results.Results`; besides, it uses the settings (config), progress and errors, the
-output-folder safety (atomic, paths, outputs) and, for the CLI, make-data and init.
+output-folder safety (atomic, paths, outputs), how money units read (money) and, for the
+CLI, make-data and init.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -131,6 +131,7 @@ class Segment:
     avg_transaction: float | None
     avg_loyalty: float | None
     total_revenue: float | None  # size × average spend (None without a spending role)
+    avg_recency: float | None = None  # time since the last purchase (lower: more recent)
 
 
 @dataclass(frozen=True)
@@ -160,20 +161,30 @@ class RoiGrid:
     efficiencies: list[float]
     impact_shares: list[float]
     annual_roi: list[list[float]]  # [impact_share][efficiency]
-    net_roi_pct: list[list[float]]
+    net_roi_pct: list[list[float]] | None  # None without an implementation cost
+    # Per impact share, the efficiency at which the annual return equals the cost (None:
+    # no implementation cost, or no revenue).
+    break_even_efficiencies: list[float] | None = None
 
 
 @dataclass(frozen=True)
 class Roi:
+    """The ROI model on the revenue; every assumption is the configuration's (None: not
+    given), and what needs a missing assumption is None."""
+
     currency: str
     total_revenue: float
-    targeting_efficiency: float
-    impact_share: float
-    implementation_cost: float
-    estimated_annual_roi: float
-    net_roi_pct: float
-    break_even_efficiency: float | None  # efficiency at which annual ROI equals the cost
+    targeting_efficiency: float | None
+    impact_share: float | None
+    implementation_cost: float | None
+    estimated_annual_roi: float | None  # needs efficiency and impact share
+    net_roi_pct: float | None  # needs all three assumptions
+    break_even_efficiency: float | None  # at the assumed impact share; needs it and the cost
     grid: RoiGrid
+
+    @property
+    def assumed(self) -> bool:
+        return self.net_roi_pct is not None
 
 
 @dataclass(frozen=True)
@@ -219,7 +230,8 @@ class Results:
         }
         if self.roi is not None:
             numbers["total_revenue"] = round(self.roi.total_revenue, 2)
-            numbers["net_roi_pct"] = round(self.roi.net_roi_pct, 4)
+            if self.roi.net_roi_pct is not None:
+                numbers["net_roi_pct"] = round(self.roi.net_roi_pct, 4)
         return numbers
 
     def without_timings(self) -> Results:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
+from .config.inputs import SINGLE_ROLES
 from .results import Action, ClusterProfile, Segment, Trait
 
 # Segment types, in the notebook's order of precedence.
@@ -27,9 +28,11 @@ MAX_NAME_TRAITS = 3
 MAX_ACTIONS = 3
 
 # Which action a standing-out role suggests, high and low (the report words each kind).
+# Recency is the time since the last purchase: high means lapsed, low means recent.
 ROLE_ACTIONS = {
     "spending": ("retain-top-spend", "test-low-cost"),
     "frequency": ("reward-frequency", "reactivate"),
+    "recency": ("win-back", "follow-up-recent"),
     "transaction": ("premium-basket", "grow-basket"),
     "loyalty": ("loyal-advocates", "onboard-new"),
     "category": ("category-strength", "category-cross-sell"),
@@ -202,22 +205,33 @@ def _direction(trait: Trait) -> str:
     return trait.level
 
 
-def name_from(chosen: list[Trait]) -> str:
-    """'High A & B, low C': the chosen traits grouped by direction, capitalised."""
+# How a name says the recency role's direction: more time since the last purchase is lapsed.
+RECENCY_WORDS = {"high": "lapsed", "low": "recent", "above-average": "less recent",
+                 "below-average": "more recent"}
+
+
+def name_from(chosen: list[Trait], recency: str | None = None) -> str:
+    """'High A & B, low C': the chosen traits grouped by direction, capitalised. The recency
+    column (`recency`) is said by its meaning, first: 'Recent, high A' or 'Lapsed, low A'."""
     groups: dict[str, list[str]] = {}
-    for trait in chosen:
-        groups.setdefault(_direction(trait), []).append(trait.label)
-    text = ", ".join(f"{word} {' & '.join(labels)}" for word, labels in groups.items())
+    for trait in sorted(chosen, key=lambda t: t.column != recency):  # stable: recency first
+        if trait.column == recency:
+            groups.setdefault(RECENCY_WORDS[_direction(trait)], [])
+        else:
+            groups.setdefault(_direction(trait), []).append(trait.label)
+    text = ", ".join(f"{word} {' & '.join(labels)}" if labels else word
+                     for word, labels in groups.items())
     return text[:1].upper() + text[1:]
 
 
-def unique_names(per_segment: list[list[Trait]], threshold: float) -> list[str]:
+def unique_names(per_segment: list[list[Trait]], threshold: float,
+                 recency: str | None = None) -> list[str]:
     """A name per segment from the traits that stand out (the top one when none does);
     segments that would share a name get one more trait each until they differ, and the
     cluster number as a last resort."""
     counts = [min(MAX_NAME_TRAITS, max(1, sum(abs(t.z) >= threshold for t in all_traits)))
               for all_traits in per_segment]
-    names = [name_from(t[:c]) for t, c in zip(per_segment, counts, strict=True)]
+    names = [name_from(t[:c], recency) for t, c in zip(per_segment, counts, strict=True)]
     while True:
         clashes = {n for n in names if names.count(n) > 1}
         grow = [i for i, n in enumerate(names)
@@ -226,7 +240,7 @@ def unique_names(per_segment: list[list[Trait]], threshold: float) -> list[str]:
             break
         for i in grow:
             counts[i] += 1
-            names[i] = name_from(per_segment[i][: counts[i]])
+            names[i] = name_from(per_segment[i][: counts[i]], recency)
     return [f"{n} (cluster {i})" if names.count(n) > 1 else n for i, n in enumerate(names)]
 
 
@@ -234,7 +248,7 @@ def _role_of(column: str, config: Config) -> str | None:
     spend = config.roles.spending_columns
     if column in spend:
         return "spending" if len(spend) == 1 else "category"
-    for role in ("frequency", "transaction", "loyalty"):
+    for role in SINGLE_ROLES:
         if getattr(config.roles, role) == column:
             return role
     return None
@@ -278,7 +292,7 @@ def segments_from_stats(profiles: list[ClusterProfile], base: Baseline, z_space:
     clustering space (`cluster_z`), however they were computed."""
     threshold = config.segments.min_difference
     per_segment = [traits(p, z_space[p.cluster], base, threshold) for p in profiles]
-    names = unique_names(per_segment, threshold)
+    names = unique_names(per_segment, threshold, config.roles.recency)
     roles = config.roles
     segments = []
     for p, segment_traits, name in zip(profiles, per_segment, names, strict=True):
@@ -295,6 +309,7 @@ def segments_from_stats(profiles: list[ClusterProfile], base: Baseline, z_space:
             avg_frequency=frequency,
             avg_transaction=p.mean[roles.transaction] if roles.transaction else None,
             avg_loyalty=p.mean[roles.loyalty] if roles.loyalty else None,
+            avg_recency=p.mean[roles.recency] if roles.recency else None,
             total_revenue=p.size * avg_spend if avg_spend is not None else None,
         ))
     return segments

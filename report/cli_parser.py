@@ -20,11 +20,19 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _tool_version() -> str:
+    from analysis import __version__
+
+    return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kmeans-report",
         description="Publish a K-Means customer segmentation as a versioned static report.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_tool_version()}",
+                        help="show the version of kmeans-report and exit")
     _add_global_options(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

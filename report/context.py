@@ -24,7 +24,7 @@ from .context_methods import (
 from .context_segments import comparison, segment_rows, selection, strength, sweep_rows
 from .formatting import money, number, pct_value, percent, score
 from .pages import PAGES
-from .wording import measure
+from .wording import measure, unit_name
 
 
 @dataclass
@@ -73,7 +73,7 @@ def _feature_rows(r: Results, currency: str) -> list[dict[str, str]]:
         def fmt(v, f=f):
             return measure(v, f.unit, currency)
         rows.append({
-            "column": f.column, "label": f.label, "unit": f.unit or "—",
+            "column": f.column, "label": f.label, "unit": unit_name(f.unit) or "—",
             "role": f.role or "—", "min": fmt(f.min), "max": fmt(f.max),
             "mean": fmt(f.mean), "median": fmt(f.median), "std": fmt(f.std),
             "transform": TRANSFORM_WORDS.get(f.transform, "none"),
@@ -108,26 +108,38 @@ def _profile_rows(r: Results, currency: str) -> dict[str, Any]:
 
 
 def _roi(r: Results) -> dict[str, Any] | None:
+    """The ROI page's values. Only the assumptions the configuration gives are shown; an ROI
+    estimate (`assumed`) needs all three."""
     roi = r.roi
     if roi is None:
         return None
     cur = roi.currency
     grid = roi.grid
     spend = [f.label for f in r.data.features if f.role == "spending"]
+
+    def given(value, fmt):
+        return fmt(value) if value is not None else None
+
+    break_even = zip(grid.impact_shares, grid.break_even_efficiencies or [], strict=False)
     return {
+        "assumed": roi.assumed,
         "spend": " + ".join(spend),
         "total_revenue": money(roi.total_revenue, cur),
-        "efficiency": percent(roi.targeting_efficiency, 0),
-        "impact_share": percent(roi.impact_share, 0),
-        "cost": money(roi.implementation_cost, cur),
-        "annual": money(roi.estimated_annual_roi, cur),
-        "net_pct": pct_value(roi.net_roi_pct),
-        "break_even": percent(roi.break_even_efficiency, 1)
-        if roi.break_even_efficiency is not None else None,
+        "efficiency": given(roi.targeting_efficiency, lambda v: percent(v, 0)),
+        "impact_share": given(roi.impact_share, lambda v: percent(v, 0)),
+        "cost": given(roi.implementation_cost, lambda v: money(v, cur)),
+        "annual": given(roi.estimated_annual_roi, lambda v: money(v, cur)),
+        "net_pct": given(roi.net_roi_pct, pct_value),
+        "break_even": given(roi.break_even_efficiency, lambda v: percent(v, 1)),
         "grid": {
             "efficiencies": [percent(e, 0) for e in grid.efficiencies],
             "rows": [{"share": percent(s, 0), "cells": [pct_value(v) for v in row]}
-                     for s, row in zip(grid.impact_shares, grid.net_roi_pct, strict=True)],
+                     for s, row in zip(grid.impact_shares, grid.net_roi_pct, strict=True)]
+            if grid.net_roi_pct is not None else None,
+            "annual_rows": [{"share": percent(s, 0), "cells": [money(v, cur) for v in row]}
+                            for s, row in zip(grid.impact_shares, grid.annual_roi, strict=True)],
+            "break_even_rows": [{"share": percent(s, 0), "efficiency": percent(e, 1),
+                                 "reachable": e <= 1} for s, e in break_even],
         },
     }
 

@@ -48,7 +48,8 @@ def type_rule(r: Results, kind: str) -> str:
 def _facts(r: Results, s: Segment, currency: str) -> list[dict[str, str]]:
     facts = [{"label": "Size", "value": f"{number(s.size)} customers ({percent(s.share)})"}]
     for role, value in (("spending", s.avg_spending), ("frequency", s.avg_frequency),
-                        ("transaction", s.avg_transaction), ("loyalty", s.avg_loyalty)):
+                        ("recency", s.avg_recency), ("transaction", s.avg_transaction),
+                        ("loyalty", s.avg_loyalty)):
         named = _role_label(r, role)
         if named is not None and value is not None:
             facts.append({"label": named[0], "value": measure(value, named[1], currency)})
@@ -61,15 +62,21 @@ def _traits(r: Results, s: Segment, currency: str) -> list[str]:
     threshold = r.config["segments"]["min_difference"]
     units = {f.column: f.unit for f in r.data.features}
     means = {f.column: f.mean for f in r.data.features}
+    recency = r.config["roles"].get("recency")
     profile = next(p for p in r.profiles if p.cluster == s.cluster)
     out = []
     for t in s.traits:
         if abs(t.z) < threshold:
             break
         index = f", index {number(t.index)}" if t.index is not None else ""
+        meaning = ""
+        if t.column == recency:  # time since the last purchase: high is lapsed
+            longer = profile.mean[t.column] > means[t.column]
+            meaning = ": on average a longer time since the last purchase" if longer else (
+                ": on average a more recent last purchase")
         out.append(f"{t.label}: {measure(profile.mean[t.column], units[t.column], currency)} "
                    f"against {measure(means[t.column], units[t.column], currency)} overall "
-                   f"({t.level}{index})")
+                   f"({t.level}{index}{meaning})")
     return out
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 
+from analysis.money import format_money
+
 
 def money(value: float | None, currency: str = "$", decimals: int = 0) -> str:
+    """An amount in `currency`, a symbol or a scaled unit (60 in "k$" is "$60,000")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{currency}{abs(value):,.{decimals}f}"
+    return format_money(value, currency, decimals)
 
 
 def number(value: float | None, decimals: int = 0) -> str:

@@ -124,8 +124,16 @@ def write_project(
             if context["roi"] is None:
                 values["description"] = ("Executive summary: customers, segments and how "
                                          "strong the segmentation is.")
+            elif not context["roi"]["assumed"]:
+                values["description"] = ("Executive summary: customers, segments, revenue and "
+                                         "how strong the segmentation is.")
             if settings.scholar:
                 values["scholar"] = scholar_tags(meta, settings.site_url)
+        if page.slug == "roi" and not (context["roi"] or {}).get("assumed"):
+            values["description"] = (
+                "Revenue, and what better targeting would return for a range of assumptions; "
+                "no ROI estimate." if context["roi"] else
+                "No ROI estimate: no spend column is configured, so there is no revenue.")
         path = project_dir / page.source
         path.write_text(
             env.get_template("page.qmd.j2").render(page=values, target="html", **context),

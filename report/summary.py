@@ -54,15 +54,18 @@ def text_summary(r: Results) -> str:
     if roi is None:
         lines += ["", "ROI: none (no spend column configured under roles.spending)"]
         return "\n".join(lines)
-    lines += [
-        "",
-        "ROI:",
-        f"  Total customer revenue: {money(roi.total_revenue, cur)}",
-        f"  Estimated annual ROI: {money(roi.estimated_annual_roi, cur)}",
-        f"  Implementation cost: {money(roi.implementation_cost, cur)}",
-        f"  Net ROI: {pct_value(roi.net_roi_pct)}",
-        f"  Break-even targeting efficiency: {percent(roi.break_even_efficiency)}"
-        if roi.break_even_efficiency is not None
-        else "  Break-even: not reachable",
-    ]
+    lines += ["", "ROI:", f"  Total customer revenue: {money(roi.total_revenue, cur)}"]
+    if roi.estimated_annual_roi is not None:
+        lines.append(f"  Estimated annual ROI: {money(roi.estimated_annual_roi, cur)}")
+    if roi.implementation_cost is not None:
+        lines.append(f"  Implementation cost: {money(roi.implementation_cost, cur)}")
+    if roi.net_roi_pct is not None:
+        lines.append(f"  Net ROI: {pct_value(roi.net_roi_pct)}")
+    if roi.break_even_efficiency is not None:
+        lines.append(f"  Break-even targeting efficiency: {percent(roi.break_even_efficiency)}")
+    elif roi.impact_share is not None and roi.implementation_cost is not None:
+        lines.append("  Break-even: not reachable")
+    if not roi.assumed:
+        lines.append("  No ROI estimate: roi.targeting_efficiency, roi.impact_share and "
+                     "roi.implementation_cost are not all configured")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ and labels come from the features, currency from `roi.currency`.
 
 from __future__ import annotations
 
+from analysis.money import money_unit
 from analysis.results import Action
 
 from .formatting import money, number
@@ -24,12 +25,20 @@ ACTIONS = {
         "overall. Test inexpensive digital offers and measure the lift before investing more."
     ),
     "reward-frequency": (
-        "Reward the habit: {label} is {value} against {overall} overall; a membership tier "
-        "or subscription keeps these customers coming back."
+        "Reward the habit: {label} is {value} against {overall} overall; try a membership "
+        "tier or a subscription to keep these customers coming back."
     ),
     "reactivate": (
         "Bring them back more often: {label} is {value} against {overall} overall; time "
         "reminders and offers to the usual gap between purchases."
+    ),
+    "win-back": (
+        "Win them back: {label} is {value} against {overall} overall; on average their last "
+        "purchase lies further back. Test a win-back offer and measure how many buy again."
+    ),
+    "follow-up-recent": (
+        "Follow up while their last purchase is recent: {label} is {value} against {overall} "
+        "overall; test a next-purchase offer on them soon after they buy."
     ),
     "premium-basket": (
         "Offer premium products and bundles: {label} is {value} against {overall} overall."
@@ -43,20 +52,20 @@ ACTIONS = {
         "overall; invite them into a referral or membership programme."
     ),
     "onboard-new": (
-        "Help newer customers settle in: {label} is {value} against {overall} overall; an "
-        "onboarding series and a second-purchase offer matter most now."
+        "Help newer customers settle in: {label} is {value} against {overall} overall; try "
+        "an onboarding series and a second-purchase offer."
     ),
     "category-strength": (
         "Lead with {label}: this segment buys it at index {index} (100 = average), {value} "
         "against {overall} overall; feature it in campaigns to them."
     ),
     "category-cross-sell": (
-        "Cross-sell {label}: {value} against {overall} overall (index {index}); these "
-        "customers probably buy it elsewhere."
+        "Cross-sell {label}: {value} against {overall} overall (index {index}); test an "
+        "offer on it and measure whether their spend on it grows."
     ),
     "feature-high": (
-        "{label} stands out high: {value} against {overall} overall (index {index}); shape "
-        "offers around it."
+        "{label} stands out high: {value} against {overall} overall (index {index}); find "
+        "out what it means for these customers before shaping offers around it."
     ),
     "feature-low": (
         "{label} stands out low: {value} against {overall} overall (index {index}); find out "
@@ -70,12 +79,22 @@ ACTIONS = {
 }
 
 
+def unit_name(unit: str) -> str:
+    """A unit as a table heading shows it: amounts of a scaled money unit are shown in full,
+    so "k$" reads "$ (thousands in the table)"."""
+    money = money_unit(unit)
+    if money and money[1] != 1:
+        scale = {1_000: "thousands", 1_000_000: "millions"}[money[1]]
+        return f"{money[0].strip()} ({scale} in the table)"
+    return unit
+
+
 def measure(value: float | None, unit: str, currency: str) -> str:
     """A value in its unit: money for the currency unit, else a number and the unit's name."""
     if value is None:
         return "—"
-    if unit and unit == currency:
-        return money(value, currency)
+    if unit and (unit == currency or money_unit(unit)):  # "€", or "k$" (thousands of $)
+        return money(value, unit)
     size = abs(value)
     decimals = 0 if size >= 100 else 1 if size >= 1 else 2
     text = number(value, decimals)

@@ -76,3 +76,44 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:
     path = folder / name
     frame.to_csv(path, index=False)
     return path
+
+
+def mall_like(n: int = 200, seed: int = 7) -> pd.DataFrame:
+    """Like the public mall-customers table: an id, a label, age, income in thousands of
+    dollars and a 1-100 spending score (not money), five groups in income × score."""
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, 5, n)
+    income = np.array([25, 25, 55, 85, 85])[group] + rng.normal(0, 8, n)
+    score = np.array([20, 80, 50, 15, 85])[group] + rng.normal(0, 8, n)
+    return pd.DataFrame({
+        "CustomerID": np.arange(1, n + 1),
+        "Gender": rng.choice(["Female", "Male"], n),
+        "Age": rng.integers(18, 71, n),
+        "Annual Income (k$)": np.clip(np.round(income), 15, 137).astype(int),
+        "Spending Score (1-100)": np.clip(np.round(score), 1, 99).astype(int),
+    })
+
+
+def rfm(n: int = 300, seed: int = 8) -> tuple[pd.DataFrame, np.ndarray]:
+    """A recency/frequency/monetary table (days since the last purchase, purchases, money)
+    with three planted groups: recent frequent big spenders, lapsed rare small spenders,
+    and customers in between."""
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, 3, n)
+    recency = np.array([12, 300, 90])[group] * rng.lognormal(0, 0.25, n)
+    frequency = np.array([30, 2, 9])[group] * rng.lognormal(0, 0.25, n)
+    monetary = np.array([4000, 150, 900])[group] * rng.lognormal(0, 0.3, n)
+    frame = pd.DataFrame({
+        "CustomerID": 12346 + np.sort(rng.choice(3 * n, n, replace=False)),
+        "Recency": np.round(recency).astype(int),
+        "Frequency": np.maximum(1, np.round(frequency)).astype(int),
+        "Monetary": np.round(monetary, 2),
+    })
+    return frame, group
+
+
+def wholesale_eur(n: int = 440, seed: int = 3) -> pd.DataFrame:
+    """The wholesale look-alike with its six spend columns named in euros."""
+    frame = wholesale(n, seed)
+    names = {c: f"{c.title()} (€)" for c in SPEND_CATEGORIES}
+    return frame.rename(columns={"channel": "Channel", "region": "Region", **names})

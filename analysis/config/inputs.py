@@ -144,8 +144,9 @@ class Feature(Strict):
     label: str | None = None
     """The name shown in the report; null: the column name."""
     unit: str = ""
-    """The unit values are shown with (e.g. `visits/year`); spending columns are shown in
-    `roi.currency` whatever this says."""
+    """The unit values are shown with: free text (`days`, `orders/year`), or a money unit
+    (`€`, or `k$` for a column counting thousands of dollars) that shows the values as
+    amounts. Spending columns are shown in `roi.currency` whatever this says."""
     transform: Literal["none", "log1p", "asinh"] = "none"
     """Applied before scaling, for clustering only (profiles stay in original units):
     `log1p` for skewed non-negative amounts, `asinh` for skewed values of either sign."""
@@ -155,11 +156,16 @@ class Feature(Strict):
         return self.label or self.column
 
 
+SINGLE_ROLES = ("frequency", "recency", "transaction", "loyalty")
+
+
 class Roles(Strict):
     """Which feature plays which business role in insights and ROI; every role is optional.
 
     `spending` is one column or a list of spend columns (spend = their per-customer sum,
     revenue = the sum over customers); without it the report has no revenue and no ROI.
+    `recency` is the time since the last purchase: lower is more recent (a high value
+    means a lapsed customer, not a strong one).
     """
 
     spending: str | Annotated[list[str], Field(min_length=1)] | None = None
@@ -167,6 +173,9 @@ class Roles(Strict):
     total). Without it the report has no revenue and no ROI figures."""
     frequency: str | None = None
     """The visit or purchase frequency column (insights; the notebook's segment rules)."""
+    recency: str | None = None
+    """The time since the customer's last purchase (e.g. days); lower is more recent.
+    Segment names and actions read it that way round (recent, lapsed, win-back)."""
     transaction: str | None = None
     """The average transaction size column (insights)."""
     loyalty: str | None = None
@@ -181,7 +190,7 @@ class Roles(Strict):
     def columns(self) -> dict[str, list[str]]:
         """Role -> the feature columns it names (spending may name several)."""
         out = {"spending": self.spending_columns}
-        for role in ("frequency", "transaction", "loyalty"):
+        for role in SINGLE_ROLES:
             value = getattr(self, role)
             out[role] = [value] if value is not None else []
         return {role: cols for role, cols in out.items() if cols}

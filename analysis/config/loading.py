@@ -30,7 +30,7 @@ def validate_config(raw: Any, source: str = "<config>") -> Config:
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(source, validation_problems(exc.errors(), Config)) from None
+        raise ConfigError(source, validation_problems(exc.errors(), Config, raw)) from None
 
 
 def load_config(path: str | Path | None = None) -> Config:

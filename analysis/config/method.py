@@ -179,15 +179,28 @@ class Sensitivity(Strict):
 
 
 class RoiConfig(Strict):
-    targeting_efficiency: Fraction = 0.25
-    """The assumed improvement in marketing efficiency from targeting by segment (the
-    notebook's 25%). Estimated annual ROI = revenue × this × `impact_share`."""
-    impact_share: Fraction = 0.10
-    """The assumed share of revenue that marketing moves (the notebook's 10%)."""
-    implementation_cost: Annotated[float, Field(gt=0)] = 75_000
-    """What acting on the segments costs, in `currency`; net ROI and break-even use it."""
+    """The ROI model's assumptions are the report author's: none has a default. With all
+    three the report estimates the ROI; with the cost alone it gives the efficiency at which
+    the targeting pays for itself; with none it shows what each combination of the
+    sensitivity grid would return a year."""
+
+    targeting_efficiency: Fraction | None = None
+    """How much better targeting by segment improves marketing's effect (0.25 = 25%); no
+    default. Estimated annual ROI = revenue × this × `impact_share`."""
+    impact_share: Fraction | None = None
+    """The share of revenue marketing can move (0.10 = 10%); no default."""
+    implementation_cost: Annotated[float, Field(gt=0)] | None = None
+    """What the targeting costs to build and run, in `currency`; net ROI and break-even use
+    it. No default."""
     currency: str = "$"
-    """The symbol money amounts (spending columns, revenue, ROI) are shown with."""
+    """The money unit of the spend columns, revenue and ROI: a symbol (`$`, `€`), with a
+    scale letter for amounts counted in thousands or millions (`k$`); `""` for plain
+    numbers."""
     sensitivity: Sensitivity = Sensitivity()
     """The grid of assumptions the ROI page's sensitivity table spans."""
 
+    @property
+    def assumed(self) -> bool:
+        """All three assumptions given: the report may state an ROI estimate."""
+        return None not in (self.targeting_efficiency, self.impact_share,
+                            self.implementation_cost)

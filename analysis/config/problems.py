@@ -1,6 +1,7 @@
 """Config problems as people read them: one line per key with its path (e.g.
-``clustering.k_max``), a "did you mean" hint for a misspelled key, control characters found
-before pydantic sees the text."""
+``clustering.k_max``; a feature by its column, ``features[Annual Spend].transform``), a "did
+you mean" hint for a misspelled key, control characters found before pydantic sees the
+text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import re
 from typing import Any
 
 from pydantic import BaseModel
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def did_you_mean(word: str, options: list[str]) -> str:
@@ -36,42 +39,67 @@ def _fields_at(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def _format_error(err: dict[str, Any], root: type[BaseModel]) -> str:
+def key_path(loc: tuple[Any, ...], raw: Any = None) -> str:
+    """A location as the config reads: `clustering.k_max`, `features[Annual Spend].unit` (a
+    feature by its column when it has one, else by its position: `features[2]`)."""
+    parts: list[str] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, int) and i > 0 and loc[i - 1] == "features":
+            parts[-1] += f"[{_feature_name(raw, part)}]"
+        else:
+            parts.append(str(part))
+    return ".".join(parts)
+
+
+def _feature_name(raw: Any, index: int) -> str:
+    features = raw.get("features") if isinstance(raw, dict) else None
+    if isinstance(features, list) and index < len(features) and isinstance(features[index], dict):
+        column = features[index].get("column")
+        if isinstance(column, str) and column.strip() and not _CONTROL.search(column):
+            return " ".join(column.split())
+    return str(index)
+
+
+def _format_error(err: dict[str, Any], root: type[BaseModel], raw: Any = None) -> tuple[str, str]:
+    """(key path, message); the path is "" for a message that names its keys itself."""
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     # pydantic reports union members as separate loc parts ("int", "literal[...]"); drop them.
     loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"int", "str"})))
-    path = ".".join(str(p) for p in loc) or "(top level)"
+    path = key_path(loc, raw) or "(top level)"
     if err["type"] == "extra_forbidden":
         hint = did_you_mean(str(loc[-1]), _fields_at(root, loc[:-1]))
-        return f"{path}: unknown key{hint}"
+        return path, f"unknown key{hint}"
     message = err["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
         # Cross-field messages already name their keys.
         if loc == () or message.startswith(path):
-            return message
+            return "", message
     given = err.get("input")
     shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
-    return f"{path}: {message}{shown}"
+    return path, f"{message}{shown}"
 
 
-def _merge_alternatives(problems: list[str]) -> list[str]:
+def _merge_alternatives(problems: list[tuple[str, str]]) -> list[str]:
     """One line per key: a union type (e.g. int or 'auto') yields one error per member."""
     merged: dict[str, list[str]] = {}
-    for problem in problems:
-        path, _, message = problem.partition(": ")
+    for path, message in problems:
         merged.setdefault(path, []).append(message)
-    return [
-        f"{path}: {' — or — '.join(msgs)}" if msgs[0] else path for path, msgs in merged.items()
-    ]
+    lines = []
+    for path, messages in merged.items():
+        if path:
+            lines.append(f"{path}: {' — or — '.join(messages)}")
+        else:
+            lines += messages
+    return lines
 
 
-def validation_problems(errors: list[dict[str, Any]], root: type[BaseModel]) -> list[str]:
-    """pydantic's errors against the model `root`, one line per key, repeats dropped."""
-    return _merge_alternatives(list(dict.fromkeys(_format_error(e, root) for e in errors)))
+def validation_problems(errors: list[dict[str, Any]], root: type[BaseModel],
+                        raw: Any = None) -> list[str]:
+    """pydantic's errors against the model `root` (validating `raw`), one line per key,
+    repeats dropped."""
+    return _merge_alternatives(list(dict.fromkeys(_format_error(e, root, raw) for e in errors)))
 
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def control_characters(raw: Any, path: str = "") -> list[str]:
@@ -80,7 +108,8 @@ def control_characters(raw: Any, path: str = "") -> list[str]:
     problems: list[str] = []
     items = raw.items() if isinstance(raw, dict) else enumerate(raw) if isinstance(raw, list) else ()
     for key, value in items:
-        where = f"{path}.{key}" if path else str(key)
+        where = (f"{path}[{_feature_name({'features': raw}, key)}]" if path == "features"
+                 else f"{path}.{key}" if path else str(key))
         if isinstance(key, str) and _CONTROL.search(key):
             problems.append(f"{where!r}: a key contains a control character")
         elif isinstance(value, str) and _CONTROL.search(value):

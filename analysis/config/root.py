@@ -38,7 +38,7 @@ class Config(Strict):
     segments: SegmentRules = SegmentRules()
     """How the segments are named and typed."""
     roi: RoiConfig = RoiConfig()
-    """The notebook's ROI model: its assumptions and the sensitivity grid."""
+    """The ROI model: the author's assumptions and the sensitivity grid."""
     report: ReportMeta = ReportMeta()
     """Who and what the report is: title, author, version, date, license, citation."""
     spark: SparkOptions = SparkOptions()

@@ -197,19 +197,21 @@ def _roi_words(results: Results) -> tuple[str, str]:
     roi = results.roi
     be = (f"break-even needs an efficiency gain of {roi.break_even_efficiency * 100:.1f}% at the "
           f"assumed impact share" if roi.break_even_efficiency is not None
-          else "no break-even efficiency within reach")
+          else "no break-even efficiency within reach" if roi.impact_share is not None
+          else "")
     cost = st.fmt_money(roi.implementation_cost, roi.currency)
+    marked = "; the square is the current assumption." if roi.assumed else "."
     caption = (f"Net ROI (annual return minus the {cost} "
                f"implementation cost, as a % of that cost) for each targeting efficiency and "
-               f"impact share. The thick line separates losses from gains; the square is the "
-               f"current assumption. Colours use a compressed (logarithmic) scale; the table "
-               f"above gives every value.")
+               f"impact share. The thick line separates losses from gains{marked} Colours use "
+               f"a compressed (logarithmic) scale; the table above gives every value.")
     grid = roi.grid
     flat = [v for row in grid.net_roi_pct for v in row]
-    alt = (f"Heatmap of net ROI from {min(flat):,.0f}% to {max(flat):,.0f}%; the current "
-           f"assumption ({roi.targeting_efficiency * 100:.0f}% efficiency, "
-           f"{roi.impact_share * 100:.0f}% impact share) gives {roi.net_roi_pct:,.0f}%; {be}.")
-    return caption, alt
+    alt = f"Heatmap of net ROI from {min(flat):,.0f}% to {max(flat):,.0f}%"
+    if roi.assumed:
+        alt += (f"; the current assumption ({roi.targeting_efficiency * 100:.0f}% efficiency, "
+                f"{roi.impact_share * 100:.0f}% impact share) gives {roi.net_roi_pct:,.0f}%")
+    return caption, alt + (f"; {be}." if be else ".")
 
 
 def _scatter_title(results: Results) -> str:
@@ -219,6 +221,11 @@ def _scatter_title(results: Results) -> str:
 
 def _has_roi(results: Results) -> bool:
     return results.roi is not None
+
+
+def _has_roi_cost(results: Results) -> bool:
+    """Net ROI needs the configured implementation cost."""
+    return results.roi is not None and results.roi.grid.net_roi_pct is not None
 
 
 def _two_features(results: Results) -> bool:
@@ -244,7 +251,7 @@ FIGURES: tuple[tuple[str, str | Callable, Callable[[Results], go.Figure], Callab
     ("segment-sizes", "Segment sizes", segment_sizes, _sizes_words, None),
     ("segment-revenue", "Revenue by segment", segment_revenue, _revenue_words,
      _has_roi),
-    ("roi-sensitivity", "ROI sensitivity", roi_sensitivity, _roi_words, _has_roi),
+    ("roi-sensitivity", "ROI sensitivity", roi_sensitivity, _roi_words, _has_roi_cost),
 )
 FIGURE_NAMES = tuple(name for name, *_ in FIGURES)
 

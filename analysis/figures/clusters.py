@@ -117,7 +117,7 @@ def segment_revenue(results: Results) -> go.Figure:
         results, [s.total_revenue for s in segs],
         [f"{st.fmt_money(s.total_revenue, cur)} ({st.fmt_pct(s.total_revenue / total)})"
          for s in segs],
-        f"Total revenue ({cur})", "%{customdata}<br>" + cur + "%{x:,.0f}<extra></extra>")
+        f"Total revenue ({cur})" if cur else "Total revenue", "%{customdata}<br>%{text}<extra></extra>")
     fig.update_xaxes(tickformat="~s")
     return fig
 

@@ -235,6 +235,8 @@ def roi_sensitivity(results: Results) -> go.Figure:
     if xs:
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="Break-even (net ROI = 0)",
                                  line={"color": st.INK, "width": 3}, hoverinfo="skip"))
+    if not roi.assumed:  # no assumption of the user's to mark
+        return fig
     cx = float(np.interp(roi.targeting_efficiency, grid.efficiencies, range(len(x_text))))
     cy = float(np.interp(roi.impact_share, grid.impact_shares, range(len(y_text))))
     fig.add_trace(go.Scatter(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
+from analysis.money import money_unit
 from analysis.results import Results
 from analysis.run_records import FeatureSummary
 
@@ -151,8 +152,9 @@ def hover_value(feature: FeatureSummary, axis: str, currency: str) -> str:
     large = max(abs(feature.min), abs(feature.max))
     digits = 0 if large >= 1000 else 1 if large >= 10 else 2
     number = f"%{{{axis}:,.{digits}f}}"
-    if feature.unit and feature.unit == currency:
-        return escape_text(currency) + number
+    scale = (money_unit(feature.unit) or ("", 1))[1]
+    if feature.unit and scale == 1 and (feature.unit == currency or money_unit(feature.unit)):
+        return escape_text(feature.unit) + number  # $20,923 (a scaled unit: 61 k$)
     return number + (f" {escape_text(feature.unit)}" if feature.unit else "")
 
 
@@ -163,9 +165,10 @@ def fmt_value(value: float) -> str:
 
 
 def fmt_money(value: float, currency: str) -> str:
-    """Compact money: $12.6M, $75k, $772k, $950."""
+    """Compact money: $12.6M, $75k, $772k, $950 (60 in "k$" is $60k)."""
     sign = "−" if value < 0 else ""
-    value = abs(value)
+    currency, scale = money_unit(currency) or (currency, 1)
+    value = abs(value) * scale
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if value >= size:
             scaled = value / size

@@ -27,10 +27,18 @@ def analyse(path, features, **sections):
     return run_analysis(validate_config(raw))
 
 
-def name_claims(name: str) -> list[tuple[str, str]]:
+# How a name states the recency role (time since the last purchase), as high/low claims.
+RECENCY_CLAIMS = {"lapsed": "high", "recent": "low", "less recent": "above-average",
+                  "more recent": "below-average"}
+
+
+def name_claims(name: str, recency_label: str | None = None) -> list[tuple[str, str]]:
     """("high" | "low" | "above-average" | "below-average", label) pairs a name asserts."""
     claims = []
     for group in name.split(" (cluster")[0].split(", "):
+        if group.lower() in RECENCY_CLAIMS and recency_label is not None:
+            claims.append((RECENCY_CLAIMS[group.lower()], recency_label))
+            continue
         word, _, labels = group.partition(" ")
         for label in labels.split(" & "):
             claims.append((word.lower(), label))
@@ -38,12 +46,14 @@ def name_claims(name: str) -> list[tuple[str, str]]:
 
 
 def assert_names_agree_with_numbers(results):
-    """A name saying high/above must mean above the overall mean; low/below, below it."""
+    """A name saying high/above must mean above the overall mean; low/below, below it (for
+    recency: lapsed above, recent below)."""
     overall = {f.label: f.mean for f in results.data.features}
     column = {f.label: f.column for f in results.data.features}
+    recency = next((f.label for f in results.data.features if f.role == "recency"), None)
     for segment in results.segments:
         profile = next(p for p in results.profiles if p.cluster == segment.cluster)
-        for word, label in name_claims(segment.name):
+        for word, label in name_claims(segment.name, recency):
             mean = profile.mean[column[label]]
             if word in ("high", "above-average"):
                 assert mean > overall[label], (segment.name, label, mean, overall[label])
@@ -74,6 +84,36 @@ def test_six_spend_categories_no_other_roles(tmp_path):
     # different segments never get the same actions
     texts = [tuple((a.kind, a.column, round(a.value, 6)) for a in s.actions) for s in r.segments]
     assert len(set(texts)) == len(texts)
+
+
+def test_recency_reads_lower_as_more_recent(tmp_path):
+    """Days since the last purchase: the segment with the most days is lapsed (a win-back),
+    the one with the fewest is recent; neither is "high" or "low" Recency to act on."""
+    frame, truth = tables.rfm()
+    path = tables.write_table(frame, tmp_path, "rfm.csv")
+    features = [{"column": "Recency", "unit": "days", "transform": "log1p"},
+                {"column": "Frequency", "transform": "log1p"},
+                {"column": "Monetary", "transform": "log1p"}]
+    output = analyse(path, features, data={"id_column": "CustomerID"},
+                     roles={"recency": "Recency", "frequency": "Frequency",
+                            "spending": "Monetary"}, clustering={"chosen_k": 3})
+    r = output.results
+    assert adjusted_rand_score(truth, output.assignments["cluster"]) > 0.9
+    by_recency = sorted(r.segments, key=lambda s: s.avg_recency)
+    recent, lapsed = by_recency[0], by_recency[-1]
+    assert recent.name.startswith("Recent") and lapsed.name.startswith("Lapsed")
+    assert "high Frequency" in recent.name or "high Monetary" in recent.name
+    kinds = {s.cluster: [a.kind for a in s.actions] for s in r.segments}
+    assert "win-back" in kinds[lapsed.cluster] and "follow-up-recent" in kinds[recent.cluster]
+    for s in r.segments:  # recency never gets the generic "stands out high/low" reading
+        assert not any(a.column == "Recency" and a.kind.startswith("feature-") for a in s.actions)
+        assert s.avg_recency is not None
+    assert_names_agree_with_numbers(r)
+
+    from report.wording import action_text
+    win_back = next(a for a in lapsed.actions if a.kind == "win-back")
+    text = action_text(win_back, "$")
+    assert text.startswith("Win them back: Recency is") and " days against " in text
 
 
 def test_without_a_spending_role_there_is_no_revenue_and_no_roi(tmp_path):

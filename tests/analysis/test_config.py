@@ -15,10 +15,13 @@ def problems(raw):
 
 def test_default_file_is_the_builtin_defaults_plus_the_notebooks_choices(default_config):
     """report.yml holds the notebook's own choices (its roles, K = 3, its segment types, its
-    metadata); every other number is the built-in default."""
+    ROI assumptions, its metadata); every other number is the built-in default."""
     builtin = Config()
-    for section in ("data", "features", "preprocessing", "roi"):
+    for section in ("data", "features", "preprocessing"):
         assert getattr(default_config, section) == getattr(builtin, section), section
+    notebook_roi = builtin.roi.model_copy(update={
+        "targeting_efficiency": 0.25, "impact_share": 0.10, "implementation_cost": 75_000})
+    assert default_config.roi == notebook_roi
     notebook_clustering = builtin.clustering.model_copy(update={"chosen_k": 3})
     assert default_config.clustering == notebook_clustering
     assert default_config.roles.spending == "annual_spending"
@@ -39,6 +42,29 @@ def test_builtin_metadata_is_neutral():
     assert meta.notebook_id is None and meta.contributors == []
     assert meta.version == __version__ and meta.date == build_date()
     assert Config().roles.columns() == {} and Config().clustering.chosen_k == "auto"
+
+
+def test_builtin_roi_makes_no_assumption():
+    """The ROI assumptions are the report author's: none is a code default."""
+    roi = Config().roi
+    assert (roi.targeting_efficiency, roi.impact_share, roi.implementation_cost) == (None,) * 3
+    assert not roi.assumed
+    assert validate_config({"roi": {"targeting_efficiency": 0.2, "impact_share": 0.1,
+                                    "implementation_cost": 1000}}).roi.assumed
+
+
+def test_feature_problems_name_the_feature_by_its_column():
+    found = problems({"data": {"source": "file", "path": "t.csv"}, "features": [
+        {"column": "Annual Spend", "transfrom": "log1p"},
+        {"column": "Unnamed: 0", "transform": "log2"},
+        {"label": "no column"},
+    ]})
+    assert "features[Annual Spend].transfrom: unknown key; did you mean 'transform'?" in found
+    assert any(p.startswith("features[Unnamed: 0].transform: Input should be") for p in found)
+    assert "features[2].column: Field required" in found
+    assert not any("features.0" in p or "features.1" in p for p in found)
+    control = problems({"features": [{"column": "Spend", "label": "a\x00b"}]})
+    assert control == ["features[Spend].label: contains the control character '\\x00'"]
 
 
 def test_unknown_key_suggests_the_right_one():

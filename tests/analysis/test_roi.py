@@ -26,3 +26,23 @@ def test_grid_covers_every_combination(default_results):
 
 def test_no_break_even_without_revenue():
     assert roi_model(0.0, RoiConfig()).break_even_efficiency is None
+
+
+def test_without_assumptions_there_is_no_estimate_only_what_targeting_would_return():
+    roi = roi_model(2_000_000, RoiConfig())
+    assert not roi.assumed
+    assert (roi.targeting_efficiency, roi.impact_share, roi.implementation_cost) == (None,) * 3
+    assert roi.estimated_annual_roi is None and roi.net_roi_pct is None
+    assert roi.break_even_efficiency is None and roi.grid.net_roi_pct is None
+    i, j = roi.grid.impact_shares.index(0.10), roi.grid.efficiencies.index(0.20)
+    assert roi.grid.annual_roi[i][j] == pytest.approx(2_000_000 * 0.10 * 0.20)
+
+
+def test_with_the_cost_alone_the_break_even_efficiency_per_share():
+    roi = roi_model(1_000_000, RoiConfig(implementation_cost=10_000))
+    assert not roi.assumed and roi.estimated_annual_roi is None
+    expected = [10_000 / (1_000_000 * s) for s in roi.grid.impact_shares]
+    assert roi.grid.break_even_efficiencies == pytest.approx(expected)
+    assert roi.grid.net_roi_pct is not None
+    # the headline numbers a reproduction checks leave out what was not estimated
+    assert roi_model(0.0, RoiConfig(implementation_cost=5.0)).grid.break_even_efficiencies is None

@@ -119,3 +119,14 @@ def test_build_timings_lists_each_stage_with_wall_and_cpu_time(tmp_path, capsys)
     assert stages[-1] == "total"
     wall = {line.split()[0]: float(line.split()[1]) for line in table[1:]}
     assert wall["total"] >= wall["render"] > 0
+
+
+def test_version_prints_the_tools_version(capsys):
+    import pytest
+
+    from analysis import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"kmeans-report {__version__}"
