@@ -16,7 +16,6 @@ from sklearn.metrics import adjusted_rand_score
 
 from . import cluster, data_summary, metrics, provenance, scale
 from .config import Config
-from .data import Dataset, load_dataset
 from .data_summary import column_stats
 from .preprocess import centres_in_original_units, prepare
 from .progress import Progress
@@ -25,6 +24,7 @@ from .roi import roi_model
 from .run_records import DataSummary, RunInfo
 from .segments import build_segments, cluster_profiles
 from .selection import choose_k
+from .sources.rules import Dataset, load_dataset
 
 MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 
 from . import cluster, metrics, provenance
 from .config import Clustering, Config
-from .data import Dataset
 from .pipeline import AnalysisOutput, chart_points
 from .progress import Progress
 from .results import SCHEMA_VERSION, Results
@@ -34,6 +33,7 @@ from .roi import roi_model
 from .run_records import RunInfo, SparkRun
 from .scale import SAMPLE_SEED_OFFSET
 from .selection import choose_k
+from .sources.rules import Dataset
 from .spark_data import SparkTable, read_customers
 from .spark_final import Final, final_model
 from .spark_kmeans import Fitted, centres_of, fit, nearest, refine, score, sweep_row
