@@ -41,7 +41,7 @@ def run_analysis(config: Config, progress: Progress | None = None,
     """The analysis of the configured data (or of `dataset`, when the caller loaded it)."""
     progress = progress or Progress(enabled=False)  # one per run: stage times never carry over
     if config.clustering.backend == "spark":  # pyspark is imported only on this path
-        from .spark_backend import run_spark
+        from .backends.spark.run import run_spark
 
         return run_spark(config, progress)
     with progress.stage("load", "Loading customer data"):

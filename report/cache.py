@@ -48,7 +48,7 @@ def data_fingerprint(config: Config, dataset=None) -> str:
 
         return sql_fingerprint(dataset)
     if config.clustering.backend == "spark" and config.spark.path is not None:
-        from analysis.spark_data import listing_fingerprint
+        from analysis.backends.spark.table import listing_fingerprint
 
         return listing_fingerprint(config.spark)
     if config.data.source == "file":
