@@ -7,45 +7,34 @@ profiles and segments, stability, algorithm comparison, ROI, provenance.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.decomposition import PCA
-from sklearn.metrics import adjusted_rand_score
 
-from . import cluster, data_summary, metrics, provenance, scale
+from . import assembly, cluster, data_summary, metrics, scale
 from .config import Config
 from .data_summary import column_stats
 from .preprocess import centres_in_original_units, prepare
 from .progress import Progress
-from .results import SCHEMA_VERSION, Comparison, Points, Quality, Results
 from .roi import roi_model
-from .run_records import DataSummary, RunInfo
+from .run_records import DataSummary
 from .segments import build_segments, cluster_profiles
 from .selection import choose_k
-from .sources.rules import Dataset, load_dataset
-
-MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
-
-
-@dataclass
-class AnalysisOutput:
-    results: Results
-    assignments: pd.DataFrame  # customer_id, cluster, segment — one row per customer
-    # (on Spark: a handle whose write_into(folder) has Spark write them; see spark_final)
+from .sources import Dataset, Source, source_for
 
 
 def run_analysis(config: Config, progress: Progress | None = None,
-                 dataset: Dataset | None = None) -> AnalysisOutput:
-    """The analysis of the configured data (or of `dataset`, when the caller loaded it)."""
+                 source: Source | None = None) -> assembly.AnalysisOutput:
+    """The analysis of the configured data (`source`: the configured source, when the caller
+    already asked it for its fingerprint: a database's rows are then fetched once)."""
     progress = progress or Progress(enabled=False)  # one per run: stage times never carry over
+    source = source or source_for(config)
     if config.clustering.backend == "spark":  # pyspark is imported only on this path
         from .backends.spark.run import run_spark
 
-        return run_spark(config, progress)
+        return run_spark(config, source, progress)
     with progress.stage("load", "Loading customer data"):
-        dataset = dataset or load_dataset(config)
+        dataset = source.load()
     progress.note(f"  {dataset.n_rows:,} customers × {len(config.features)} features")
 
     opts = config.clustering
@@ -109,44 +98,26 @@ def run_analysis(config: Config, progress: Progress | None = None,
         roi = roi_model(float(spend.sum()), config.roi) if spend is not None else None
 
     with progress.stage("points", "Projection and sample for charts"):
-        points = chart_points(dataset, X, labels, sil, config.clustering.random_state)
+        points = assembly.chart_points(dataset, X, labels, sil, config.clustering.random_state)
 
-    results = Results(
-        schema_version=SCHEMA_VERSION,
-        metadata=config.report.model_dump(mode="json"),
-        config=config.public_dict(),
+    results = assembly.results(
+        config, dataset.sha256,
         data=summarise_data(dataset, config, prepared.clipped),
-        run=RunInfo(
-            scaler=config.preprocessing.scaler,
-            init=opts.init,
-            n_init=opts.n_init,
-            max_iter=opts.max_iter,
-            random_state=opts.random_state,
-            algorithm=opts.algorithm,
-            k_values=opts.k_values,
-            silhouette_exact_max_rows=opts.silhouette.exact_max_rows,
-            silhouette_sample_size=opts.silhouette.sample_size,
-            minibatch_batch_size=opts.minibatch_batch_size,
-            sweep_rows=len(sample) if large else len(X),
-            seconds=dict(progress.seconds),
-            large_data=large,
-            sweep_sample_seed=opts.random_state + scale.SAMPLE_SEED_OFFSET if large else None,
-            refine_rows=len(X) if large else None,
-            refine_n_iter=int(model.n_iter_) if large else None,
-            matrix_dtype=str(X.dtype),
-        ),
+        run=assembly.run_info(config, seconds=progress.seconds,
+                              sweep_rows=len(sample) if large else len(X), large=large,
+                              n_rows=len(X), refine_n_iter=int(model.n_iter_),
+                              matrix_dtype=str(X.dtype)),
         sweep=outcome.rows,
         selection=selection,
         final_inertia=outcome.rows[opts.k_values.index(k)].inertia if large else float(model.inertia_),
-        quality=quality(sil.mean, k),
+        quality=assembly.quality(sil.mean, k),
         profiles=profiles,
         segments=segments,
         stability=stability,
         algorithms=algorithms,
         roi=roi,
         points=points,
-        provenance=provenance.collect(config, dataset.sha256),
-        comparison=compare(dataset, labels, k),
+        comparison=assembly.compare(dataset, labels, k),
     )
     ids = dataset.ids if dataset.ids is not None else pd.RangeIndex(len(labels)).to_series()
     assignments = pd.DataFrame(
@@ -160,65 +131,10 @@ def run_analysis(config: Config, progress: Progress | None = None,
             ),
         }
     )
-    return AnalysisOutput(results, assignments)
-
-
-def compare(dataset: Dataset, labels: np.ndarray, k: int) -> Comparison | None:
-    """The segments against the table's own label column (data.compare_with), if any."""
-    known = dataset.compare_labels
-    if known is None:
-        return None
-    values = known.to_numpy()
-    order = known.value_counts().index.tolist()
-    counts = [np.bincount(labels[values == label], minlength=k).tolist() for label in order]
-    return Comparison(column=str(known.name), labels=[str(v) for v in order], counts=counts,
-                      ari=float(adjusted_rand_score(values, labels)))
-
-
-def quality(value: float, k: int) -> Quality:
-    """The reading of the chosen solution's average silhouette, for every backend."""
-    band, label = metrics.quality_band(value)
-    message = (f"The average silhouette of the {k}-cluster solution is {value:.3f}: "
-               f"{label.lower()} by the usual reading ({metrics.band_reading()}).")
-    return Quality(silhouette=value, band=band, label=label, message=message)
+    return assembly.AnalysisOutput(results, assignments)
 
 
 def summarise_data(dataset: Dataset, config: Config, clipped: dict[str, int]) -> DataSummary:
     columns = {f.column: column_stats(dataset.frame[f.column].to_numpy()) for f in config.features}
     return data_summary.summarise(config, dataset, {c: s for c, (s, _) in columns.items()},
                                   {c: h for c, (_, h) in columns.items()}, clipped)
-
-
-def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed: int,
-                 n_total: int | None = None) -> Points:
-    """A bounded, stated sample of customers with their PCA coordinates and silhouettes.
-    `n_total`: the table's size when `dataset` is itself a sample of it (Spark)."""
-    n_total = dataset.n_rows if n_total is None else n_total
-    pool = sil.sample_index  # rows whose silhouette is known (all rows when exact)
-    if len(pool) > MAX_POINTS:
-        rng = np.random.default_rng(seed + 7)
-        chosen = np.sort(rng.choice(len(pool), size=MAX_POINTS, replace=False))
-        method = (
-            f"uniform random sample of {MAX_POINTS:,} of {n_total:,} customers "
-            f"(seed {seed + 7})"
-        )
-    else:
-        chosen = np.arange(len(pool))
-        method = "all customers" if len(pool) == n_total else (
-            f"the silhouette's uniform random sample of {len(pool):,} of {n_total:,} customers")
-    rows = pool[chosen]
-    # Fitted on all rows, or on the silhouette sample when that is a sample (large tables).
-    basis = X if len(pool) == len(X) else X[pool]
-    pca = PCA(n_components=min(2, X.shape[1]), random_state=seed).fit(basis)
-    coords = pca.transform(X[rows])
-    return Points(
-        method=method,
-        n_total=n_total,
-        features={
-            c: dataset.frame[c].to_numpy()[rows].round(6).tolist() for c in dataset.frame.columns
-        },
-        cluster=labels[rows].tolist(),
-        pca=coords.round(6).tolist(),
-        pca_explained=pca.explained_variance_ratio_.round(6).tolist(),
-        silhouette=sil.values[chosen].round(6).tolist(),
-    )

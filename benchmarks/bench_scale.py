@@ -120,7 +120,7 @@ def silhouette_check() -> list[tuple[str, ...]]:
             })
             out = run_analysis(config)
             from analysis.cluster import make_scaler
-            from analysis.sources.rules import load_dataset
+            from analysis.sources import load_dataset
 
             frame = load_dataset(config).frame.to_numpy()
             X = make_scaler("standard").fit_transform(frame)

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ... import metrics
+from ...assembly import quality
 from ...config import Config
-from ...pipeline import quality
 from ...preprocess import centres_in_original_units
 from ...results import Comparison, Quality
 from ...segments import Baseline, profiles_from_stats, segments_from_stats

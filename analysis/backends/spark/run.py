@@ -1,61 +1,49 @@
-"""The analysis on Apache Spark (`clustering.backend: spark`): the same `Results`, computed
-where the data is.
+"""The analysis on Apache Spark (`clustering.backend: spark`): the same `Results`, with every
+pass over all rows done where the data is.
 
-Features are transformed, clipped and scaled in Spark (VectorAssembler and the MLlib scaler
-matching `preprocessing.scaler`); the K sweep fits MLlib `KMeans` (k-means|| start, the
-configured seed and iteration cap) on a uniform sample where the local path samples
-(`clustering.large_data`) and on all rows otherwise; each K is scored on all rows from
-per-cluster sums computed in Spark (inertia, Calinski–Harabasz, Davies–Bouldin); the chosen
-K is refitted on all rows. Profiles, sizes, revenue and the comparison tables are Spark
-aggregations, and the assignments are written by Spark as Parquet parts.
+In Spark, on every row: reading and checking the table (the data rules every source passes),
+the transforms, clipping and the MLlib scaler matching `preprocessing.scaler`, the Data
+page's aggregates, the scores of every K's centres (inertia, Calinski–Harabasz,
+Davies–Bouldin from per-cluster sums, all Ks in two passes), MLlib's refine of the chosen K
+from the sample's centres (large tables), the chosen model's profiles, sizes and revenue, and
+the assignments, which Spark writes as Parquet parts.
 
-What reaches the driver: aggregates (a few numbers per cluster and feature) and one bounded
-uniform sample (at most max(silhouette.sample_size, stability.max_rows) rows), on which the
-Euclidean silhouette (with its standard error), the stability refits, the Lloyd / Mini-Batch
-comparison and the chart points are computed exactly as the local path computes them.
-
-This module is the recipe, step for step beside `pipeline.run_analysis`; the steps are
-session (the session), table (reading and checking the table), prepare (the clustering
-space and the driver sample), summary (the Data page), kmeans (MLlib fits and scores) and
-final (the chosen K's profiles, segments, assignments).
+On the driver, with scikit-learn, what works on a bounded sample, exactly as on one machine:
+the sweep's fits (on the sweep sample on the large-data path, else on every row: a
+scikit-learn fit on 50,000 rows takes milliseconds where each MLlib job costs seconds of
+overhead), the choice of K, the silhouette, stability refits, the Lloyd / Mini-Batch
+comparison and the chart points.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import time
+from dataclasses import replace
 
-from ... import cluster, metrics, provenance
+from ... import assembly, cluster, metrics
 from ...config import Clustering, Config
-from ...pipeline import AnalysisOutput, chart_points
 from ...progress import Progress
-from ...results import SCHEMA_VERSION, Results
+from ...results import SweepRow
 from ...roi import roi_model
-from ...run_records import RunInfo, SparkRun
+from ...run_records import SparkRun
 from ...scale import SAMPLE_SEED_OFFSET
 from ...selection import choose_k
-from ...sources.rules import Dataset
+from ...sources import Dataset, Source
 from .final import Final, final_model
-from .kmeans import Fitted, centres_of, fit, nearest, refine, score, sweep_row
-from .prepare import DRIVER_SAMPLE_SEED_OFFSET, driver_sample, prepare
+from .kmeans import Fitted, model_from_centres, nearest, refine, score_sweep, sweep_row
+from .prepare import DRIVER_SAMPLE_SEED_OFFSET, collect_sample, driver_sample, prepare
 from .session import SparkError, first_line, start_session
 from .summary import data_summary
 from .table import SparkTable, read_customers
 
 
-@dataclass
-class Sweep:
-    rows: list  # SweepRow per K, scored on all rows
-    models: dict[int, Fitted]
-    n_rows: int  # rows the models were fitted on
-    large: bool  # fitted on a sample (the large-data path)
-
-
-def run_spark(config: Config, progress: Progress | None = None) -> AnalysisOutput:
+def run_spark(config: Config, source: Source, progress: Progress | None = None):
+    """The analysis as an `assembly.AnalysisOutput` whose assignments Spark writes."""
     progress = progress or Progress(enabled=False)
     with progress.stage("spark", f"Starting Spark ({config.spark.master})"):
         spark = start_session(config.spark)
     try:
-        return _run(spark, config, progress)
+        return _run(spark, config, source, progress)
     except SparkError:
         raise
     except Exception as exc:
@@ -66,10 +54,10 @@ def run_spark(config: Config, progress: Progress | None = None) -> AnalysisOutpu
         raise
 
 
-def _run(spark, config: Config, progress: Progress) -> AnalysisOutput:
+def _run(spark, config: Config, source: Source, progress: Progress):
     opts = config.clustering
     with progress.stage("load", "Reading and checking the customer table in Spark"):
-        table = read_customers(spark, config)
+        table = read_customers(spark, config, source)
     n = table.n_rows
     progress.note(f"  {n:,} customers × {len(config.features)} features "
                   f"({table.input_partitions} partitions)")
@@ -77,27 +65,39 @@ def _run(spark, config: Config, progress: Progress) -> AnalysisOutput:
         prepared = prepare(table, config)
         summary = data_summary(table, config, prepared.clipped)
 
-    with progress.stage("sample", "Collecting a bounded uniform sample to the driver"):
+    large = opts.use_large_path(n)
+    with progress.stage("sample", "Collecting bounded uniform samples to the driver"):
         sample = driver_sample(prepared.frame, n, config)
         Z = sample.z
         silhouette = _silhouette_of(Z, n, opts)
+        fit_rows = (collect_sample(prepared.frame, n, opts.large_data.sweep_sample_size,
+                                   opts.random_state + SAMPLE_SEED_OFFSET, []).z
+                    if large else (Z if len(Z) == n else collect_sample(
+                        prepared.frame, n, n, opts.random_state, []).z))
 
-    sweep = _sweep(spark, prepared.frame, n, Z, silhouette, opts, progress)
+    message = (f"K-Means for K = {opts.k_min}..{opts.k_max} on "
+               + (f"a sample of {len(fit_rows):,} rows" if large else f"all {n:,} rows")
+               + " (driver), scored on all rows in Spark")
+    with progress.stage("sweep", message):
+        rows, models = _sweep(prepared.frame, fit_rows, Z, silhouette, n, opts, progress)
     with progress.stage("select", "Choosing K (cluster sizes and stability, driver sample)"):
-        selection = choose_k(sweep.rows, config, Z if opts.chosen_k == "auto" else None)
+        selection = choose_k(rows, config, Z if opts.chosen_k == "auto" else None)
     k = selection.chosen_k
     progress.note(f"  chosen K = {k} ({selection.reason})")
 
-    fitted = sweep.models[k]
-    if sweep.large:
+    best = models[k]
+    if large:
         with progress.stage("refine", f"Refining K = {k} on all {n:,} rows (MLlib)"):
-            fitted = refine(spark, prepared.frame, k, centres_of(fitted.model), opts)
+            fitted = refine(spark, prepared.frame, k, best.cluster_centers_, opts)
+    else:  # fitted on every row already
+        fitted = Fitted(model_from_centres(spark, best.cluster_centers_), 0.0,
+                        int(best.n_iter_), float(best.inertia_))
     with progress.stage("final", f"Final model, profiles and segments for K = {k}"):
         final = final_model(config, table, prepared, fitted, k, Z, silhouette)
-        if sweep.large:  # the chosen K's row describes the refined all-rows model
-            seconds = sweep.models[k].seconds + fitted.seconds
-            sweep.rows[opts.k_values.index(k)] = sweep_row(k, fitted, final.scores, final.sil,
-                                                           seconds, n)
+        if large:  # the chosen K's row describes the refined all-rows model
+            seconds = rows[opts.k_values.index(k)].fit_seconds + fitted.seconds
+            rows[opts.k_values.index(k)] = sweep_row(k, fitted, final.scores, final.sil,
+                                                     seconds, n)
 
     with progress.stage("stability", "Stability (re-seeded and bootstrap refits, driver sample)"):
         stability = replace(
@@ -110,20 +110,20 @@ def _run(spark, config: Config, progress: Progress) -> AnalysisOutput:
     with progress.stage("points", "Projection and sample for charts"):
         sample_set = Dataset(frame=sample.features, ids=None, source=table.source,
                              format=table.format, sha256=table.sha256, n_input_rows=n)
-        points = chart_points(sample_set, Z, final.labels_sample, final.sil, opts.random_state,
-                              n_total=n)
+        points = assembly.chart_points(sample_set, Z, final.labels_sample, final.sil,
+                                       opts.random_state, n_total=n)
 
     roi = roi_model(final.revenue, config.roi) if final.revenue is not None else None
-    spark_run = _spark_run(spark, table, len(Z), fitted, final, opts)
-    results = Results(
-        schema_version=SCHEMA_VERSION,
-        metadata=config.report.model_dump(mode="json"),
-        config=config.public_dict(),
+    results = assembly.results(
+        config, table.sha256,
         data=summary,
-        run=_run_info(config, sweep, n, spark_run, progress),
-        sweep=sweep.rows,
+        run=assembly.run_info(config, seconds=progress.seconds, sweep_rows=len(fit_rows),
+                              large=large, n_rows=n, refine_n_iter=fitted.n_iter,
+                              matrix_dtype="float64",
+                              spark=_spark_run(spark, table, len(Z), fitted, final, opts)),
+        sweep=rows,
         selection=selection,
-        final_inertia=sweep.rows[opts.k_values.index(k)].inertia,
+        final_inertia=rows[opts.k_values.index(k)].inertia,
         quality=final.quality,
         profiles=final.profiles,
         segments=final.segments,
@@ -131,10 +131,9 @@ def _run(spark, config: Config, progress: Progress) -> AnalysisOutput:
         algorithms=algorithms,
         roi=roi,
         points=points,
-        provenance=provenance.collect(config, table.sha256),
         comparison=final.comparison,
     )
-    return AnalysisOutput(results, final.assignments)
+    return assembly.AnalysisOutput(results, final.assignments)
 
 
 def _silhouette_of(Z, n: int, opts: Clustering):
@@ -148,33 +147,25 @@ def _silhouette_of(Z, n: int, opts: Clustering):
     return metrics.SampledSilhouette(Z, index)
 
 
-def _sweep(spark, frame, n: int, Z, silhouette, opts: Clustering, progress: Progress) -> Sweep:
-    """MLlib K-Means for every K, on a uniform sample on the large-data path (all rows
-    otherwise), each K scored on all rows and its silhouette on the driver sample."""
-    large = opts.use_large_path(n)
-    sweep_frame, sweep_rows = frame, n
-    if large:
-        fraction = min(1.0, opts.large_data.sweep_sample_size / n)
-        # Few partitions: the sample is small, and each MLlib iteration is a job whose cost
-        # is mostly per task.
-        sweep_frame = (frame.sample(False, fraction, opts.random_state + SAMPLE_SEED_OFFSET)
-                       .select("features")
-                       .coalesce(spark.sparkContext.defaultParallelism).cache())
-        sweep_rows = sweep_frame.count()
-    message = (f"MLlib K-Means for K = {opts.k_min}..{opts.k_max} on "
-               + (f"a sample of {sweep_rows:,} rows" if large else f"all {n:,} rows"))
-    rows, models = [], {}
-    with progress.stage("sweep", message):
-        for k in progress.iter(opts.k_values, "K sweep (MLlib, scored on all rows)",
-                               len(opts.k_values)):
-            fitted = fit(sweep_frame, k, opts)
-            scores = score(frame, fitted.model, k)
-            sil = silhouette(nearest(Z, centres_of(fitted.model)))
-            rows.append(sweep_row(k, fitted, scores, sil, fitted.seconds, n))
-            models[k] = fitted
-    if large:
-        sweep_frame.unpersist()
-    return Sweep(rows, models, sweep_rows, large)
+def _sweep(frame, fit_rows, Z, silhouette, n: int, opts: Clustering, progress: Progress):
+    """Every K fitted with scikit-learn on `fit_rows` (the driver), all Ks' centres scored on
+    all rows in Spark at once, each K's silhouette on the driver sample."""
+    models, seconds = {}, {}
+    for k in progress.iter(opts.k_values, "K sweep (fits on the driver)", len(opts.k_values)):
+        model = cluster.make_model(k, opts)
+        start = time.perf_counter()
+        model.fit(fit_rows)
+        seconds[k] = time.perf_counter() - start
+        del model.labels_
+        models[k] = model
+    scores = score_sweep(frame, {k: m.cluster_centers_ for k, m in models.items()})
+    rows = []
+    for k, model in models.items():
+        sil = silhouette(nearest(Z, model.cluster_centers_))
+        s = scores[k]
+        rows.append(SweepRow.scored(k, s.inertia, sil, s.ch, s.db, model.n_iter_, seconds[k],
+                                    s.counts.min() / n))
+    return rows, models
 
 
 def _spark_run(spark, table: SparkTable, driver_rows: int, fitted: Fitted, final: Final,
@@ -191,30 +182,4 @@ def _spark_run(spark, table: SparkTable, driver_rows: int, fitted: Fitted, final
         final_n_iter=fitted.n_iter,
         training_cost=fitted.cost,
         silhouette_squared_euclidean=final.spark_silhouette,
-    )
-
-
-def _run_info(config: Config, sweep: Sweep, n: int, spark_run: SparkRun,
-              progress: Progress) -> RunInfo:
-    opts = config.clustering
-    return RunInfo(
-        scaler=config.preprocessing.scaler,
-        init="k-means||",
-        n_init=opts.n_init,
-        max_iter=opts.max_iter,
-        random_state=opts.random_state,
-        algorithm="lloyd",
-        k_values=opts.k_values,
-        silhouette_exact_max_rows=opts.silhouette.exact_max_rows,
-        silhouette_sample_size=opts.silhouette.sample_size,
-        minibatch_batch_size=opts.minibatch_batch_size,
-        sweep_rows=sweep.n_rows,
-        seconds=dict(progress.seconds),
-        large_data=sweep.large,
-        sweep_sample_seed=opts.random_state + SAMPLE_SEED_OFFSET if sweep.large else None,
-        refine_rows=n if sweep.large else None,
-        refine_n_iter=spark_run.final_n_iter if sweep.large else None,
-        matrix_dtype="float64",
-        backend="spark",
-        spark=spark_run,
     )
