@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
@@ -89,11 +90,10 @@ def quality(value: float, k: int) -> Quality:
     return Quality(silhouette=value, band=band, label=label, message=message)
 
 
-def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed: int,
-                 n_total: int | None = None) -> Points:
+def chart_points(features: pd.DataFrame, X: np.ndarray, labels: np.ndarray, sil, seed: int,
+                 n_total: int) -> Points:
     """A bounded, stated sample of customers with their PCA coordinates and silhouettes.
-    `n_total`: the table's size when `dataset` is itself a sample of it (Spark)."""
-    n_total = dataset.n_rows if n_total is None else n_total
+    `features` and `X`: the rows the driver holds (all rows, or a sample of the `n_total`)."""
     pool = sil.sample_index  # rows whose silhouette is known (all rows when exact)
     if len(pool) > MAX_POINTS:
         rng = np.random.default_rng(seed + 7)
@@ -115,7 +115,7 @@ def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed:
         method=method,
         n_total=n_total,
         features={
-            c: dataset.frame[c].to_numpy()[rows].round(6).tolist() for c in dataset.frame.columns
+            c: features[c].to_numpy()[rows].round(6).tolist() for c in features.columns
         },
         cluster=labels[rows].tolist(),
         pca=coords.round(6).tolist(),

@@ -2,7 +2,7 @@
 or the chosen model) from per-cluster sums computed in Spark (inertia, Calinski–Harabasz,
 Davies–Bouldin, contingency tables and their ARI), MLlib's refine of the chosen K from given
 centres, and each K's row of the sweep table. Only K × d numbers per pass reach the driver;
-the fits of the sweep run on the driver (analysis.backends.spark.run)."""
+the fits of the sweep run on the driver (analysis.pipeline)."""
 
 from __future__ import annotations
 

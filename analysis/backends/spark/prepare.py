@@ -35,6 +35,7 @@ class Prepared:
     frame: object  # cached: the table's columns and `features` (the scaled vector)
     scaler: Unscaler  # scaled centres -> the transformed (clipped) feature space
     clipped: dict[str, int]  # values clipped per column (0 without clipping)
+    n_rows: int
 
 
 @dataclass
@@ -83,7 +84,7 @@ def prepare(table: SparkTable, config: Config) -> Prepared:
         model = scaler.fit(assembled)
         scaled, unscaler = model.transform(assembled), _unscaler(name, model)
     cached = scaled.select(*table.frame.columns, "features").persist(StorageLevel.MEMORY_AND_DISK)
-    return Prepared(cached, unscaler, clipped)
+    return Prepared(cached, unscaler, clipped, table.n_rows)
 
 
 def _unscaler(name: str, model) -> Unscaler:
