@@ -130,7 +130,7 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
     dataset = None
     if config.data.source == "sql":  # the cache key is the rows' hash: fetch them once
-        from analysis.sql_source import sql_dataset
+        from analysis.sources.sql.read import sql_dataset
 
         dataset = sql_dataset(config)
     data_id = cache.data_fingerprint(config, dataset)

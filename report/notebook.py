@@ -37,7 +37,7 @@ def _data_note(config: dict[str, Any], sha256: str | None) -> str:
 
 
 def sql_note(sql: dict[str, Any]) -> str:
-    from analysis.sql_url import VARIABLE, duckdb_file
+    from analysis.sources.sql.url import VARIABLE, duckdb_file
 
     what = f"the table `{md_escape(sql['table'])}`" if sql.get("table") else "the configured query"
     if duckdb_file(sql["url"]):

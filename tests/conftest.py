@@ -194,8 +194,8 @@ def spark_session():
     pytest.importorskip("pyspark", reason="PySpark is not installed: pip install 'kmeans-report[spark]'")
     if shutil.which("java") is None:
         pytest.skip("no Java on PATH (Debian: openjdk-17-jre-headless; bash .ci/setup --tests installs it)")
+    from analysis.backends.spark.session import start_session
     from analysis.config import SparkOptions
-    from analysis.spark_session import start_session
 
     spark = start_session(SparkOptions(master="local[2]", app_name="kmeans-report-tests",
                                        conf={"spark.sql.shuffle.partitions": 4}))

@@ -504,7 +504,7 @@ def pg_customers(postgres, pg_url):
     """Table `customers` (the 40 rows of `frame()`) in the session's PostgreSQL cluster."""
     import pyarrow as pa
 
-    from analysis.sql_write import write_customers
+    from analysis.sources.sql.write import write_customers
 
     write_customers(pg_url, "customers", [pa.Table.from_pandas(frame())], overwrite=True)
     return pg_url

@@ -136,7 +136,7 @@ def test_init_from_a_database_table(sql_site, tmp_path):
 def test_a_build_reads_the_table_once(tmp_path, monkeypatch):
     """The cache key is the rows' hash, so the build fetches them up front; the analysis then
     gets those very rows, with no second query and nothing kept between builds."""
-    from analysis import sql_source
+    from analysis.sources.sql import read as sql_source
     from report.build import build_site
 
     cli("make-data", "--rows", "300", "--to-sql", f"duckdb:///{tmp_path / 'crm.duckdb'}",
