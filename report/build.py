@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from analysis.config import Config, load_config
 from analysis.progress import Progress
 from analysis.results import Results
 from analysis.sources import Source, source_for
-from report.files import owned_temp_dir, remove_stale, staged_dir
+from report.files import copy_file, owned_temp_dir, remove_stale, staged_dir
 from report.paths import check_output_dir
 
 from . import cache
@@ -44,6 +45,7 @@ from .figure_set import figure_set
 from .project import write_project
 from .reproduce import finish_notebook, start_notebook
 from .resources import CHANGELOG
+from .wheel import package_wheel
 
 STAMP_FILE = ".kmeans-report-build.json"
 PROJECT_PREFIX = "kmeans-report-project-"
@@ -145,9 +147,14 @@ class Background(contextlib.ExitStack):
 
     notebook = None
     browser = None
+    wheel = None  # a Future of report.wheel.Wheel
 
     def start(self, inputs: Inputs, project: Path, progress: Progress) -> None:
         key = inputs.analysis_key
+        # The package's own wheel for the downloads: pip runs in a process of its own (once per
+        # code version; cached).
+        pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
+        self.wheel = pool.submit(package_wheel, inputs.cache_dir)
         self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
@@ -185,6 +192,8 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
     write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key), OUTPUT_TABLES[1:],
                          results, inputs.cff, inputs.cff_path, citation["bibtex"])
+    wheel = background.wheel.result()
+    copy_file(wheel.path, downloads / wheel.name)
     figures = figure_set(results, key, project, inputs.cache_dir, progress, background.browser)
     background.release_browser()
     notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
@@ -194,7 +203,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         engine_version=inputs.engine_version,
         citation=citation,
         releases=releases(inputs.versions),
-        downloads=download_list(downloads, OUTPUT_TABLES),
+        downloads=download_list(downloads, OUTPUT_TABLES, wheel),
         notebook_cells=notebook_cells(notebook),
     )
     with progress.stage("pages", "Writing pages from templates"):

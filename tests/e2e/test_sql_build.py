@@ -19,7 +19,7 @@ import yaml
 from tests.conftest import PG_PASSWORD, PG_PASSWORD_VAR
 
 pytestmark = pytest.mark.e2e
-pytest.importorskip("duckdb_engine", reason="the SQL source needs pip install 'kmeans-report[sql]'")
+pytest.importorskip("duckdb_engine", reason="the SQL source's drivers are not installed: bash .ci/setup --tests installs them")
 
 REPO = Path(__file__).resolve().parents[2]
 SECRETS = [PG_PASSWORD, quote(PG_PASSWORD, safe=""), "p@ss"]
