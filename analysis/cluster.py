@@ -43,6 +43,9 @@ class SweepOutcome:
     rows: list[SweepRow]
     models: dict[int, object]  # fitted models, labels_ dropped to keep memory flat
     silhouette_index: np.ndarray | None  # rows the silhouette was computed on (None = all)
+    # The large-data path's silhouette of those rows (metrics.SampledSilhouette): the final
+    # model's silhouette reuses its pairwise distances instead of computing them again.
+    sampled_silhouette: object | None = None
 
 
 def sweep(X: np.ndarray, opts: Clustering, progress: Progress | None = None) -> SweepOutcome:
@@ -135,6 +138,9 @@ def stability(
         X_sub, reference = X[subset], final_labels[subset]
     else:
         X_sub, reference = X, final_labels
+    # The refits' rows are bounded: float64 costs little there, and scikit-learn's k-means++
+    # is faster on it than on the large path's float32 (no copy when already float64).
+    X_sub = np.asarray(X_sub, dtype=np.float64)
 
     reseed = []
     for i in progress.iter(range(1, s.n_reseeds + 1), "stability: re-seeded fits", s.n_reseeds):

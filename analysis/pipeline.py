@@ -83,7 +83,11 @@ def run_analysis(config: Config, progress: Progress | None = None,
         start = time.perf_counter()
         labels = refined.labels if refined else model.predict(X).astype(np.int32)
         predict_seconds = time.perf_counter() - start
-        sil = metrics.silhouette(X, labels, outcome.silhouette_index)
+        if outcome.sampled_silhouette is not None:
+            sil = outcome.sampled_silhouette(labels)
+            outcome.sampled_silhouette = None  # its distance matrix is not needed again
+        else:
+            sil = metrics.silhouette(X, labels, outcome.silhouette_index)
         if refined:
             i = opts.k_values.index(k)
             outcome.rows[i] = scale.refined_row(X, outcome.rows[i], refined, sil)
@@ -99,7 +103,8 @@ def run_analysis(config: Config, progress: Progress | None = None,
 
     with progress.stage("algorithms", "Comparing Lloyd and Mini-Batch K-Means"):
         if large:  # bounded: both algorithms on the sweep sample
-            algorithms = cluster.compare_algorithms(X[sample], k, labels[sample], opts, None)
+            algorithms = cluster.compare_algorithms(X[sample].astype(np.float64), k,
+                                                    labels[sample], opts, None)
         else:
             final_seconds = outcome.rows[opts.k_values.index(k)].fit_seconds + predict_seconds
             algorithms = cluster.compare_algorithms(X, k, labels, opts, final_seconds)

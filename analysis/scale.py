@@ -2,16 +2,19 @@
 
 The notebook fits K-Means with `n_init=10` on every row for every K and computes the exact
 silhouette, which is quadratic. From `clustering.large_data.min_rows` customers (or always,
-with `mode: on`) the sweep is fitted on a fixed uniform sample instead; each K's centres are
-then scored on *all* rows (inertia, Calinski–Harabasz, Davies–Bouldin, in linear passes) and
-on the usual silhouette sample. The chosen K is refined on all rows with one K-Means run
-started from the sample's best centres, so the reported segments are a full-data K-Means
-solution. The clustering matrix is float32 on this path (half the memory and time); the
-profiles and revenue come from the float64 feature table.
+with `mode: on`) the sweep is fitted on a fixed uniform sample instead, and each K is scored
+where it is decided: on the sample (inertia and Calinski–Harabasz scaled to the whole table,
+inertia with its standard error; Davies–Bouldin and the smallest cluster's share as the
+sample has them) and on the usual silhouette sample. Only the chosen K is scored on all rows:
+it is refined on all rows with one K-Means run started from the sample's centres, so the
+reported segments are a full-data K-Means solution and its row of the sweep is exact. The
+clustering matrix is float32 on this path (half the memory and time); the sample, the
+profiles and the revenue are float64.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -83,35 +86,67 @@ def score_partition(
     return inertia, ch, db
 
 
+def sample_row(k: int, X_sample: np.ndarray, labels: np.ndarray, centres: np.ndarray,
+               n_total: int, sil: metrics.SilhouetteEstimate, n_iter: int,
+               seconds: float) -> SweepRow:
+    """A K's sweep row from its fit on the sweep sample, as estimates for the whole table.
+
+    Inertia: the sample's mean squared distance to the centres times the table's rows, with
+    the standard error of that total (finite-population corrected). Calinski–Harabasz: its
+    between/within ratio does not depend on the number of rows, its degrees of freedom do, so
+    it is scaled from the sample's n − k to the table's. Davies–Bouldin and the smallest
+    cluster's share are the sample's own (both are averages or shares, not sums).
+    """
+    n = len(X_sample)
+    centres = np.asarray(centres, dtype=np.float64)
+    diff = np.asarray(X_sample, dtype=np.float64) - centres[labels]
+    squared = np.einsum("ij,ij->i", diff, diff)
+    inertia = float(squared.mean()) * n_total
+    spread = float(squared.std(ddof=1)) if n > 1 else 0.0
+    inertia_se = n_total * spread / math.sqrt(n) * math.sqrt(max(0.0, 1.0 - n / n_total))
+    _, ch, db = score_partition(X_sample, labels, centres)
+    used = int(np.count_nonzero(np.bincount(labels, minlength=k)))
+    if n > used:
+        ch *= (n_total - used) / (n - used)
+    return SweepRow.scored(k, inertia, sil, ch, db, n_iter, seconds, smallest_share(labels, k),
+                           score_sample_size=n, inertia_se=inertia_se)
+
+
 def sampled_sweep(
     X: np.ndarray, opts: Clustering, progress: Progress | None = None
 ) -> tuple[SweepOutcome, np.ndarray]:
-    """Fit every K on the sweep sample; score each K's centres on all rows.
+    """Fit and score every K on the sweep sample (silhouette on the silhouette sample).
 
-    Returns the outcome (models fitted on the sample) and the sample's row index.
+    Returns the outcome (models fitted on the sample) and the sample's row index. No pass
+    over all rows: those are spent on the chosen K only (`refine`, `refined_row`).
     """
     progress = progress or Progress(enabled=False)
     sample = sweep_sample_index(len(X), opts.large_data.sweep_sample_size, opts.random_state)
-    X_sample = np.ascontiguousarray(X[sample])
+    # float64: the sample is small, and scikit-learn's k-means++ runs faster on float64 than
+    # on float32, which it converts block by block for every distance it computes.
+    X_sample = X[sample].astype(np.float64)
     sil_index = metrics.silhouette_sample_index(
         len(X), opts.silhouette.exact_max_rows, opts.silhouette.sample_size, opts.random_state
     )
     sampled_sil = metrics.SampledSilhouette(X, sil_index) if sil_index is not None else None
+    if sampled_sil is not None:
+        sil_rows, silhouette_of = sampled_sil.X, sampled_sil.of_sample
+    else:  # few enough rows for the exact silhouette on all of them
+        sil_rows = X.astype(np.float64)
+        silhouette_of = lambda labels: metrics.silhouette(sil_rows, labels, None)  # noqa: E731
     rows, models = [], {}
-    desc = "K sweep (fit on the sample, scored on all rows)"
+    desc = "K sweep (fitted and scored on the sample)"
     for k in progress.iter(opts.k_values, desc, len(opts.k_values)):
         model = make_model(k, opts)
         start = time.perf_counter()
         model.fit(X_sample)
         seconds = time.perf_counter() - start
-        labels = assign(model, X)
-        sil = sampled_sil(labels) if sampled_sil else metrics.silhouette(X, labels, None)
-        inertia, ch, db = score_partition(X, labels, model.cluster_centers_)
-        rows.append(SweepRow.scored(k, inertia, sil, ch, db, model.n_iter_, seconds,
-                                    smallest_share(labels, k)))
+        sil = silhouette_of(assign(model, sil_rows))
+        rows.append(sample_row(k, X_sample, model.labels_, model.cluster_centers_, len(X), sil,
+                               model.n_iter_, seconds))
         del model.labels_
         models[k] = model
-    return SweepOutcome(rows, models, sil_index), sample
+    return SweepOutcome(rows, models, sil_index, sampled_sil), sample
 
 
 def refine(X: np.ndarray, k: int, centres: np.ndarray, opts: Clustering) -> Refined:
@@ -122,7 +157,10 @@ def refine(X: np.ndarray, k: int, centres: np.ndarray, opts: Clustering) -> Refi
     if opts.algorithm == "minibatch":
         model = MiniBatchKMeans(**common, batch_size=opts.minibatch_batch_size)
     else:
-        model = KMeans(**common, algorithm="lloyd")
+        # copy_x=False: scikit-learn centres X in place and restores it afterwards instead of
+        # copying the whole matrix (the values may differ in the last bit, far below any
+        # reported digit).
+        model = KMeans(**common, algorithm="lloyd", copy_x=False)
     start = time.perf_counter()
     model.fit(X)
     labels = model.labels_.astype(np.int32)
