@@ -3,9 +3,9 @@
 The notebook fits K-Means with `n_init=10` on every row for every K and computes the exact
 silhouette, which is quadratic. From `clustering.large_data.min_rows` customers (or always,
 with `mode: on`) the sweep is fitted on a fixed uniform sample instead, and each K is scored
-where it is decided: on the sample (inertia and Calinski–Harabasz scaled to the whole table,
-inertia with its standard error; Davies–Bouldin and the smallest cluster's share as the
-sample has them) and on the usual silhouette sample. Only the chosen K is scored on all rows:
+where it is decided: on a second, held-out uniform sample of the same size (inertia and
+Calinski–Harabasz scaled to the whole table, inertia with its standard error; Davies–Bouldin
+and the smallest cluster's share as the sample has them) and on the usual silhouette sample. Only the chosen K is scored on all rows:
 it is refined on all rows with one K-Means run started from the sample's centres, so the
 reported segments are a full-data K-Means solution and its row of the sweep is exact. The
 clustering matrix is float32 on this path (half the memory and time); the sample, the
@@ -29,6 +29,7 @@ from .results import SweepRow
 
 CHUNK_ROWS = 1 << 20  # rows per block in the linear passes; bounds temporary memory
 SAMPLE_SEED_OFFSET = 1  # the sweep sample's seed is random_state + 1 (the silhouette's is +0)
+SCORE_SEED_OFFSET = 2  # the held-out scoring sample's seed is random_state + 2
 
 
 @dataclass
@@ -44,13 +45,24 @@ def sweep_sample_index(n_rows: int, size: int, seed: int) -> np.ndarray:
     return np.sort(rng.choice(n_rows, size=min(size, n_rows), replace=False))
 
 
+def score_sample_index(n_rows: int, fitted: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """Sorted uniform sample of the rows outside `fitted` (the sweep sample) on which every
+    K's fit is scored: held out, so no estimate is flattered by the fit itself."""
+    rng = np.random.default_rng(seed + SCORE_SEED_OFFSET)
+    # A uniform random order of rows, less those fitted on, stays a uniform random order.
+    drawn = rng.choice(n_rows, size=min(n_rows, size + len(fitted)), replace=False)
+    return np.sort(drawn[~np.isin(drawn, fitted)][:size])
+
+
 def _blocks(n: int):
     for start in range(0, n, CHUNK_ROWS):
         yield slice(start, min(start + CHUNK_ROWS, n))
 
 
 def assign(model, X: np.ndarray) -> np.ndarray:
-    """Nearest centre of every row (scikit-learn's threaded predict), as int32."""
+    """Nearest centre of every row (scikit-learn's threaded predict), as int32. The rows take
+    the centres' dtype (scikit-learn needs both alike; no copy when they already match)."""
+    X = np.asarray(X, dtype=model.cluster_centers_.dtype)
     return model.predict(X).astype(np.int32, copy=False)
 
 
@@ -86,10 +98,11 @@ def score_partition(
     return inertia, ch, db
 
 
-def sample_row(k: int, X_sample: np.ndarray, labels: np.ndarray, centres: np.ndarray,
+def sample_row(k: int, X_scored: np.ndarray, labels: np.ndarray, centres: np.ndarray,
                n_total: int, sil: metrics.SilhouetteEstimate, n_iter: int,
                seconds: float) -> SweepRow:
-    """A K's sweep row from its fit on the sweep sample, as estimates for the whole table.
+    """A K's sweep row from its centres scored on a uniform sample of `n_total` rows
+    (`labels`: the sample's nearest centres), as estimates for the whole table.
 
     Inertia: the sample's mean squared distance to the centres times the table's rows, with
     the standard error of that total (finite-population corrected). Calinski–Harabasz: its
@@ -97,14 +110,14 @@ def sample_row(k: int, X_sample: np.ndarray, labels: np.ndarray, centres: np.nda
     it is scaled from the sample's n − k to the table's. Davies–Bouldin and the smallest
     cluster's share are the sample's own (both are averages or shares, not sums).
     """
-    n = len(X_sample)
+    n = len(X_scored)
     centres = np.asarray(centres, dtype=np.float64)
-    diff = np.asarray(X_sample, dtype=np.float64) - centres[labels]
+    diff = np.asarray(X_scored, dtype=np.float64) - centres[labels]
     squared = np.einsum("ij,ij->i", diff, diff)
     inertia = float(squared.mean()) * n_total
     spread = float(squared.std(ddof=1)) if n > 1 else 0.0
     inertia_se = n_total * spread / math.sqrt(n) * math.sqrt(max(0.0, 1.0 - n / n_total))
-    _, ch, db = score_partition(X_sample, labels, centres)
+    _, ch, db = score_partition(X_scored, labels, centres)
     used = int(np.count_nonzero(np.bincount(labels, minlength=k)))
     if n > used:
         ch *= (n_total - used) / (n - used)
@@ -115,7 +128,8 @@ def sample_row(k: int, X_sample: np.ndarray, labels: np.ndarray, centres: np.nda
 def sampled_sweep(
     X: np.ndarray, opts: Clustering, progress: Progress | None = None
 ) -> tuple[SweepOutcome, np.ndarray]:
-    """Fit and score every K on the sweep sample (silhouette on the silhouette sample).
+    """Fit every K on the sweep sample, score it on a held-out sample of the same size (its
+    silhouette on the silhouette sample).
 
     Returns the outcome (models fitted on the sample) and the sample's row index. No pass
     over all rows: those are spent on the chosen K only (`refine`, `refined_row`).
@@ -125,6 +139,8 @@ def sampled_sweep(
     # float64: the sample is small, and scikit-learn's k-means++ runs faster on float64 than
     # on float32, which it converts block by block for every distance it computes.
     X_sample = X[sample].astype(np.float64)
+    scored = score_sample_index(len(X), sample, len(sample), opts.random_state)
+    X_scored = X[scored].astype(np.float64)
     sil_index = metrics.silhouette_sample_index(
         len(X), opts.silhouette.exact_max_rows, opts.silhouette.sample_size, opts.random_state
     )
@@ -142,8 +158,8 @@ def sampled_sweep(
         model.fit(X_sample)
         seconds = time.perf_counter() - start
         sil = silhouette_of(assign(model, sil_rows))
-        rows.append(sample_row(k, X_sample, model.labels_, model.cluster_centers_, len(X), sil,
-                               model.n_iter_, seconds))
+        rows.append(sample_row(k, X_scored, assign(model, X_scored), model.cluster_centers_,
+                               len(X), sil, model.n_iter_, seconds))
         del model.labels_
         models[k] = model
     return SweepOutcome(rows, models, sil_index, sampled_sil), sample
