@@ -16,7 +16,7 @@ from . import metrics, provenance
 from .config import Config
 from .results import SCHEMA_VERSION, Comparison, Points, Quality, Results
 from .run_records import RunInfo, SparkRun
-from .scale import SAMPLE_SEED_OFFSET
+from .scale import SAMPLE_SEED_OFFSET, SCORE_SEED_OFFSET
 from .sources import Dataset
 
 MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
@@ -50,6 +50,7 @@ def run_info(config: Config, *, seconds: dict[str, float], sweep_rows: int, larg
         seconds=dict(seconds),
         large_data=large,
         sweep_sample_seed=opts.random_state + SAMPLE_SEED_OFFSET if large else None,
+        score_sample_seed=opts.random_state + SCORE_SEED_OFFSET if large else None,
         refine_rows=n_rows if large else None,
         refine_n_iter=refine_n_iter if large else None,
         matrix_dtype=matrix_dtype,

@@ -15,8 +15,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import assembly, cluster, metrics
+from . import assembly, cluster, metrics, scale
 from .backends import Backend, backend_for
+from .backends.base import SweepRows
 from .config import Clustering, Config
 from .progress import Progress
 from .results import SweepRow
@@ -49,12 +50,12 @@ def _recipe(config: Config, source: Source, backend: Backend,
         data = backend.summary(table, space)
     with progress.stage("sample", "Rows for the driver"):
         driver = backend.driver_rows(table, space)
-        fit = backend.fit_rows(space, driver, large)
+        fit = backend.sweep_rows(space, driver, large)
         silhouette = DriverSilhouette(driver.z, n, driver.all_rows, opts)
 
-    rows_fitted = f"a sample of {len(fit.z):,} rows" if large else f"all {n:,} rows"
+    rows_fitted = f"a sample of {len(fit.fit):,} rows" if large else f"all {n:,} rows"
     with progress.stage("sweep", f"K-Means for K = {opts.k_min}..{opts.k_max} on {rows_fitted}"):
-        rows, models = sweep(fit.z, backend, space, silhouette, opts, progress)
+        rows, models = sweep(fit, n, silhouette, opts, progress)
     if opts.chosen_k == "auto":
         with progress.stage("select", "Choosing K (cluster sizes and stability)"):
             selection = choose_k(rows, config, driver.z)
@@ -86,9 +87,10 @@ def _recipe(config: Config, source: Source, backend: Backend,
                             planted_ari=chosen.planted_ari)
 
     with progress.stage("algorithms", "Comparing Lloyd and Mini-Batch K-Means"):
-        if fit.index is not None:  # a large table held here: both on the sweep sample
-            algorithms = cluster.compare_algorithms(fit.z, k, labels[fit.index], opts, None)
-        elif fit.z is driver.z:  # every row: the reported fit is the configured algorithm's
+        if fit.fit_index is not None:  # a large table held here: both on the sweep sample
+            algorithms = cluster.compare_algorithms(fit.fit, k, labels[fit.fit_index], opts,
+                                                    None)
+        elif fit.fit is driver.z:  # every row: the reported fit is the configured algorithm's
             algorithms = cluster.compare_algorithms(driver.z, k, labels, opts,
                                                     rows[i].fit_seconds + predict_seconds)
         else:  # both on the driver's sample
@@ -105,7 +107,7 @@ def _recipe(config: Config, source: Source, backend: Backend,
     results = assembly.results(
         config, table.sha256,
         data=data,
-        run=assembly.run_info(config, seconds=progress.seconds, sweep_rows=len(fit.z),
+        run=assembly.run_info(config, seconds=progress.seconds, sweep_rows=len(fit.fit),
                               large=large, n_rows=n,
                               refine_n_iter=refit.n_iter if refit is not None else None,
                               matrix_dtype=backend.matrix_dtype(space),
@@ -125,23 +127,31 @@ def _recipe(config: Config, source: Source, backend: Backend,
     return assembly.AnalysisOutput(results, chosen.assignments)
 
 
-def sweep(fit_rows: np.ndarray, backend: Backend, space, silhouette: DriverSilhouette,
-          opts: Clustering, progress: Progress) -> tuple[list[SweepRow], dict]:
-    """One scikit-learn fit per K on `fit_rows` (as the notebook's loop), every K's centres
-    scored on all rows by the backend, each K's silhouette on the driver's rows."""
-    models, seconds = {}, {}
+def sweep(rows: SweepRows, n: int, silhouette: DriverSilhouette, opts: Clustering,
+          progress: Progress) -> tuple[list[SweepRow], dict]:
+    """One scikit-learn fit per K (as the notebook's loop) on the sweep's rows, scored where
+    it is decided: on every row of a table below the large-data threshold, else on the
+    held-out sample as estimates for the whole table (analysis.scale.sample_row); each K's
+    silhouette on the driver's rows. Only the chosen K is then scored on all rows (`final`)."""
+    out, models = [], {}
     for k in progress.iter(opts.k_values, "K sweep", total=len(opts.k_values)):
         model = cluster.make_model(k, opts)
         start = time.perf_counter()
-        model.fit(fit_rows)
-        seconds[k] = time.perf_counter() - start
+        model.fit(rows.fit)
+        seconds = time.perf_counter() - start
         del model.labels_  # keeps memory flat; predict() gives them again where needed
+        sil = silhouette.of_model(model)
+        centres = model.cluster_centers_
+        if rows.scored is not None:
+            out.append(scale.sample_row(k, rows.scored, scale.assign(model, rows.scored),
+                                        centres, n, sil, model.n_iter_, seconds))
+        else:
+            labels = scale.assign(model, rows.fit)
+            inertia, ch, db = scale.score_partition(rows.fit, labels, centres)
+            out.append(SweepRow.scored(k, inertia, sil, ch, db, model.n_iter_, seconds,
+                                       cluster.smallest_share(labels, k)))
         models[k] = model
-    scores = backend.score(space, models)
-    rows = [SweepRow.scored(k, s.inertia, silhouette.of_model(models[k]), s.calinski_harabasz,
-                            s.davies_bouldin, models[k].n_iter_, seconds[k], s.smallest_share)
-            for k, s in ((k, scores[k]) for k in opts.k_values)]
-    return rows, models
+    return out, models
 
 
 class DriverSilhouette:
@@ -169,7 +179,5 @@ class DriverSilhouette:
     def of_model(self, model) -> metrics.SilhouetteEstimate:
         """A fitted model's silhouette, predicting only the rows it is computed on."""
         if self.sampled is None:
-            return metrics.silhouette(self.Z, model.predict(self.Z), None)
-        labels = np.zeros(len(self.Z), dtype=np.int32)
-        labels[self.index] = model.predict(self.Z[self.index])
-        return self.sampled(labels)
+            return metrics.silhouette(self.Z, scale.assign(model, self.Z), None)
+        return self.sampled.of_sample(scale.assign(model, self.sampled.X))

@@ -3,9 +3,9 @@
 Everything that works on a bounded sample (the sweep's fits, the choice of K, silhouette,
 stability, the algorithm comparison, chart points) is the recipe's, on the driver, with
 scikit-learn, whatever the backend. A backend reads and checks the table, prepares and
-scales it, summarises it for the Data page, hands the driver its rows, scores centres on all
-rows, refines the chosen K from given centres, and describes the chosen model (profiles,
-segments, revenue, comparisons) and its assignments from all rows.
+scales it, summarises it for the Data page, hands the driver its rows (and the sweep's
+samples), refines the chosen K from given centres on all rows, scores it there, and describes
+the chosen model (profiles, segments, revenue, comparisons) and its assignments from all rows.
 """
 
 from __future__ import annotations
@@ -43,11 +43,14 @@ class DriverRows:
 
 
 @dataclass
-class FitRows:
-    """The rows the sweep is fitted on: the sweep sample of a large table, else every row."""
+class SweepRows:
+    """The rows the sweep is fitted and scored on, on the driver, float64: every row of a
+    table below the large-data threshold (fitted and scored on all of them), else the sweep
+    sample and a held-out uniform sample of as many other rows that every K is scored on."""
 
-    z: np.ndarray
-    index: np.ndarray | None  # their positions in DriverRows when those are all rows
+    fit: np.ndarray
+    fit_index: np.ndarray | None  # positions of `fit` in DriverRows when those are all rows
+    scored: np.ndarray | None  # the held-out sample (None: scored on `fit`, all rows)
 
 
 @dataclass
@@ -91,11 +94,7 @@ class Backend(Protocol):
 
     def driver_rows(self, table, space) -> DriverRows: ...
 
-    def fit_rows(self, space, driver: DriverRows, large: bool) -> FitRows: ...
-
-    def score(self, space, models: dict[int, Any]) -> dict[int, Scored]:
-        """Each K's centres (fitted scikit-learn models) scored on all rows, every row
-        assigned to its nearest centre."""
+    def sweep_rows(self, space, driver: DriverRows, large: bool) -> SweepRows: ...
 
     def refine(self, space, k: int, centres: np.ndarray) -> Refit: ...
 
@@ -104,7 +103,9 @@ class Backend(Protocol):
         fit of the chosen K; `refit`: its refinement on all rows, for large tables)."""
 
     def final(self, table, space, k: int, model, refit: Refit | None,
-              per_cluster_silhouette: dict[int, float]) -> Chosen: ...
+              per_cluster_silhouette: dict[int, float]) -> Chosen:
+        """The chosen model from all rows; with a `refit`, its scores on all rows too (a set
+        of centres scored: inertia, and the per-cluster sums behind CH and DB)."""
 
     def run_record(self, table, driver: DriverRows) -> SparkRun | None:
         """What Methods and Provenance say about where it ran (None: this machine); asked

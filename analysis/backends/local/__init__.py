@@ -20,7 +20,7 @@ from ...preprocess import Prepared, centres_in_original_units, prepare
 from ...run_records import DataSummary
 from ...segments import build_segments, cluster_profiles
 from ...sources import Dataset, Source
-from ..base import Chosen, DriverRows, FitRows, Refit, Scored
+from ..base import Chosen, DriverRows, Refit, Scored, SweepRows
 
 
 class LocalBackend:
@@ -51,21 +51,17 @@ class LocalBackend:
     def driver_rows(self, table: Dataset, space: Prepared) -> DriverRows:
         return DriverRows(space.matrix, table.frame, True, table.true_labels)
 
-    def fit_rows(self, space: Prepared, driver: DriverRows, large: bool) -> FitRows:
+    def sweep_rows(self, space: Prepared, driver: DriverRows, large: bool) -> SweepRows:
+        X = space.matrix
         if not large:
-            return FitRows(space.matrix, None)
+            return SweepRows(X, None, None)
         opts = self.config.clustering
-        index = scale.sweep_sample_index(len(space.matrix), opts.large_data.sweep_sample_size,
+        index = scale.sweep_sample_index(len(X), opts.large_data.sweep_sample_size,
                                          opts.random_state)
-        return FitRows(np.ascontiguousarray(space.matrix[index]), index)
-
-    def score(self, space: Prepared, models: dict) -> dict[int, Scored]:
-        X, scored = space.matrix, {}
-        for k, model in models.items():
-            labels = scale.assign(model, X)
-            inertia, ch, db = scale.score_partition(X, labels, model.cluster_centers_)
-            scored[k] = Scored(inertia, ch, db, smallest_share(labels, k))
-        return scored
+        held_out = scale.score_sample_index(len(X), index, len(index), opts.random_state)
+        # float64: the samples are small, and scikit-learn's k-means++ runs faster on float64
+        # than on float32, which it converts block by block for every distance it computes.
+        return SweepRows(X[index].astype(np.float64), index, X[held_out].astype(np.float64))
 
     def refine(self, space: Prepared, k: int, centres: np.ndarray) -> Refit:
         refined = scale.refine(space.matrix, k, centres, self.config.clustering)

@@ -1,8 +1,8 @@
 """The Spark backend's passes over all rows (`clustering.backend: spark`), for the recipe in
 analysis.pipeline: reading and checking the table in Spark, the clustering space, the Data
-page's aggregates, bounded uniform samples for the driver, scoring every K's centres in two
-passes, MLlib's refine of the chosen K, the chosen model's aggregates and the assignments,
-which Spark writes."""
+page's aggregates, bounded uniform samples for the driver (the silhouette's and the sweep's),
+MLlib's refine of the chosen K from the sample's centres, the chosen model's scores and
+aggregates from per-cluster sums, and the assignments, which Spark writes."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from ...config import Config
 from ...errors import DataError
 from ...progress import Progress
 from ...run_records import DataSummary, SparkRun
-from ...scale import SAMPLE_SEED_OFFSET
+from ...scale import SAMPLE_SEED_OFFSET, SCORE_SEED_OFFSET
 from ...sources import Source
-from ..base import Chosen, DriverRows, FitRows, Refit, Scored
+from ..base import Chosen, DriverRows, Refit, Scored, SweepRows
 from .final import final_model
-from .kmeans import Fitted, model_from_centres, nearest, refine, score_sweep
+from .kmeans import Fitted, model_from_centres, nearest, refine
 from .prepare import DRIVER_SAMPLE_SEED_OFFSET, Prepared, collect_sample, driver_sample, prepare
 from .session import SparkError, first_line, start_session
 from .summary import data_summary
@@ -61,19 +61,21 @@ class SparkBackend:
         sample = driver_sample(space.frame, table.n_rows, self.config)
         return DriverRows(sample.z, sample.features, len(sample.z) == table.n_rows)
 
-    def fit_rows(self, space: Prepared, driver: DriverRows, large: bool) -> FitRows:
+    def sweep_rows(self, space: Prepared, driver: DriverRows, large: bool) -> SweepRows:
         opts = self.config.clustering
         n = space.n_rows
-        if not large and driver.all_rows:
-            return FitRows(driver.z, None)
-        size = opts.large_data.sweep_sample_size if large else n
-        sample = collect_sample(space.frame, n, size, opts.random_state + SAMPLE_SEED_OFFSET, [])
-        return FitRows(sample.z, None)
-
-    def score(self, space: Prepared, models: dict) -> dict[int, Scored]:
-        scores = score_sweep(space.frame, {k: m.cluster_centers_ for k, m in models.items()})
-        return {k: Scored(s.inertia, s.ch, s.db, float(s.counts.min() / space.n_rows))
-                for k, s in scores.items()}
+        if not large:  # every row to the driver (fewer than large_data.min_rows)
+            rows = driver.z if driver.all_rows else collect_sample(
+                space.frame, n, n, opts.random_state + SAMPLE_SEED_OFFSET, []).z
+            return SweepRows(rows, None, None)
+        # One uniform sample of twice the sweep sample's size, split at random in two
+        # disjoint halves: the rows fitted on and the held-out rows every K is scored on.
+        size = opts.large_data.sweep_sample_size
+        both = collect_sample(space.frame, n, min(n, 2 * size),
+                              opts.random_state + SAMPLE_SEED_OFFSET, []).z
+        order = np.random.default_rng(opts.random_state + SCORE_SEED_OFFSET).permutation(len(both))
+        half = min(size, len(both) // 2)
+        return SweepRows(both[order[:half]], None, both[order[half:2 * half]])
 
     def refine(self, space: Prepared, k: int, centres: np.ndarray) -> Refit:
         fitted = refine(self.spark, space.frame, k, centres, self.config.clustering)

@@ -1,8 +1,7 @@
-"""K-Means passes over all rows on Spark: scoring given centres (every K of the sweep at once,
-or the chosen model) from per-cluster sums computed in Spark (inertia, Calinski–Harabasz,
-Davies–Bouldin, contingency tables and their ARI), MLlib's refine of the chosen K from given
-centres, and each K's row of the sweep table. Only K × d numbers per pass reach the driver;
-the fits of the sweep run on the driver (analysis.pipeline)."""
+"""K-Means passes over all rows on Spark: the chosen model scored from per-cluster sums
+computed in Spark (inertia, Calinski–Harabasz, Davies–Bouldin, contingency tables and their
+ARI), and MLlib's refine of the chosen K from given centres. Only K × d numbers per pass reach
+the driver; the sweep is fitted and scored on the driver (analysis.pipeline)."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...metrics import indices_from_aggregates
-from ...results import SweepRow
 
 PREDICTION = "cluster"
 
@@ -130,54 +128,6 @@ def score(frame, model, k: int, extra: dict | None = None) -> Scores:
     return _scores(centres, counts, sums, squares, spread, extras)
 
 
-def score_sweep(frame, centres: dict[int, np.ndarray]) -> dict[int, Scores]:
-    """Every K's centres scored on all rows in two passes, whatever the number of Ks: each
-    row is assigned to its nearest centre under every K at once (the rows stacked by K), then
-    per-cluster counts, sums and sums of squares, then the distances to the cluster means
-    (Davies–Bouldin). The same definitions as `score` and analysis.scale."""
-    import pyspark.sql.functions as F
-    from pyspark.ml.functions import vector_to_array
-
-    ks = sorted(centres)
-    d = next(iter(centres.values())).shape[1]
-    z = [F.col("_z")[j] for j in range(d)]
-
-    def nearest_of(c: np.ndarray):
-        distances = [sum((z[j] - float(c[i, j])) ** 2 for j in range(d)) for i in range(len(c))]
-        row = F.array(*distances)
-        return (F.array_position(row, F.array_min(row)) - 1).cast("int")
-
-    stacked = (frame.select(vector_to_array("features").alias("_z"))
-               .select("_z", F.explode(F.array(*[
-                   F.struct(F.lit(k).alias("k"), nearest_of(centres[k]).alias("c"))
-                   for k in ks])).alias("_a"))
-               .select("_z", F.col("_a.k").alias("k"), F.col("_a.c").alias("c")))
-    sums = stacked.groupBy("k", "c").agg(
-        F.count(F.lit(1)).alias("n"), *[F.sum(z[j]).alias(f"s{j}") for j in range(d)],
-        *[F.sum(z[j] * z[j]).alias(f"q{j}") for j in range(d)]).collect()
-    counts = {k: np.zeros(len(centres[k])) for k in ks}
-    totals = {k: np.zeros((len(centres[k]), d)) for k in ks}
-    squares = {k: np.zeros((len(centres[k]), d)) for k in ks}
-    for row in sums:
-        k, c = row["k"], row["c"]
-        counts[k][c] = row["n"]
-        totals[k][c] = [row[f"s{j}"] for j in range(d)]
-        squares[k][c] = [row[f"q{j}"] for j in range(d)]
-    means = {}
-    for k in ks:
-        present = counts[k] > 0
-        means[k] = centres[k].copy()
-        means[k][present] = totals[k][present] / counts[k][present, None]
-    table = F.create_map(*[x for k in ks for x in (F.lit(k), F.array(*[
-        F.array(*[F.lit(float(v)) for v in mean]) for mean in means[k]]))])
-    own = F.element_at(F.element_at(table, F.col("k")), F.col("c") + 1)
-    distance = F.sqrt(sum((z[j] - own[j]) * (z[j] - own[j]) for j in range(d)))
-    spreads = {k: np.zeros(len(centres[k])) for k in ks}
-    for row in stacked.groupBy("k", "c").agg(F.sum(distance).alias("t")).collect():
-        spreads[row["k"]][row["c"]] = row["t"]
-    return {k: _scores(centres[k], counts[k], totals[k], squares[k], spreads[k], {}) for k in ks}
-
-
 def _scores(centres: np.ndarray, counts: np.ndarray, sums: np.ndarray, squares: np.ndarray,
             spread: np.ndarray, extra: dict) -> Scores:
     """Inertia around the centres, CH and DB from a partition's per-cluster sums."""
@@ -190,12 +140,6 @@ def _scores(centres: np.ndarray, counts: np.ndarray, sums: np.ndarray, squares: 
     within = float((squares.sum(1) - counts * (means**2).sum(1)).sum())
     ch, db = indices_from_aggregates(counts, sums, means, within, spread)
     return Scores(counts, sums, squares, max(inertia, 0.0), ch, db, extra)
-
-
-def sweep_row(k: int, fitted: Fitted, scores: Scores, sil, seconds: float, n: int) -> SweepRow:
-    """One K's row of the sweep table: its fit, its scores on all `n` rows, the silhouette."""
-    return SweepRow.scored(k, scores.inertia, sil, scores.ch, scores.db, fitted.n_iter, seconds,
-                           scores.counts.min() / n)
 
 
 def contingency(predicted, column: str, k: int) -> tuple[list[str], np.ndarray]:
