@@ -154,7 +154,7 @@ class Background(contextlib.ExitStack):
         # The package's own wheel for the downloads: pip runs in a process of its own (once per
         # code version; cached).
         pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
-        self.wheel = pool.submit(package_wheel, inputs.cache_dir)
+        self.wheel = pool.submit(package_wheel, inputs.cache_dir, project / "_wheel")
         self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
@@ -193,6 +193,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key), OUTPUT_TABLES[1:],
                          results, inputs.cff, inputs.cff_path, citation["bibtex"])
     wheel = background.wheel.result()
+    wheel.store()
     copy_file(wheel.path, downloads / wheel.name)
     figures = figure_set(results, key, project, inputs.cache_dir, progress, background.browser)
     background.release_browser()
