@@ -168,9 +168,16 @@ def _read_parquet(path: Path, wanted: list[str]) -> pd.DataFrame:
         raise DataError(f"{path}: not a readable Parquet file ({exc})") from None
     check_header(path, list(schema.names), wanted)
     try:
-        return pq.read_table(path, columns=wanted).to_pandas()
+        table = pq.read_table(path, columns=wanted)
+        # One block per column, each column's Arrow memory freed as it is converted, then
+        # Arrow's pool told to give what it holds back: otherwise the table's size stays
+        # resident through the whole analysis.
+        frame = table.to_pandas(split_blocks=True, self_destruct=True)
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"{path}: the Parquet data cannot be read ({exc})") from None
+    del table
+    pa.default_memory_pool().release_unused()
+    return frame
 
 
 def read_file(path: Path, config: Config, wanted: list[str]) -> tuple[pd.DataFrame, str]:
