@@ -158,7 +158,7 @@ class Background(contextlib.ExitStack):
         # code version; cached).
         pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
         self.wheel = pool.submit(package_wheel, inputs.cache_dir)
-        self.notebook = start_notebook(inputs.config, key, inputs.data_id, project,
+        self.notebook = start_notebook(inputs.config, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
             self.callback(self.notebook.cancel)  # no-op once it has finished

@@ -52,10 +52,10 @@ def data_fingerprint(config: Config, dataset=None) -> str:
 
         return listing_fingerprint(config.spark)
     if config.data.source == "file":
-        from analysis.sources.files import file_sha256
+        from analysis.sources.files import file_fingerprint
 
         path = Path(config.data.path)
-        return file_sha256(path) if path.is_file() else f"missing:{path}"
+        return file_fingerprint(path) if path.is_file() else f"missing:{path}"
     return "synthetic:" + json.dumps(config.data.synthetic.model_dump(), sort_keys=True)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from analysis.config import Config
 from analysis.progress import Progress
 from analysis.results import Results
+from analysis.sources.files import file_sha256
 from analysis.sources.sql.url import duckdb_file, expand
 
 from . import cache
@@ -20,7 +21,7 @@ def notebook_cache(cache_dir: Path, key: str, config: Config) -> Path:
     return cache_dir / "notebooks" / f"{cache.notebook_key(key, meta)}.ipynb"
 
 
-def start_notebook(config: Config, key: str, data_id: str, project: Path, cache_dir: Path,
+def start_notebook(config: Config, key: str, project: Path, cache_dir: Path,
                    progress: Progress):
     """Start executing the Reproduce notebook now (it needs only the config), unless a run
     for the same analysis is cached. Returns the running NotebookRun, or None.
@@ -41,7 +42,7 @@ def start_notebook(config: Config, key: str, data_id: str, project: Path, cache_
     sha = None
     if config.data.source == "file":
         copy_file(Path(config.data.path), workdir / Path(config.data.path).name)
-        sha = data_id
+        sha = file_sha256(Path(config.data.path))  # the cache's data_id is a faster hash
     if config.data.source == "sql" and duckdb_file(config.data.sql.url):
         database = Path(expand(config.data.sql.url).database)  # read by its name, as a file is
         copy_file(database, workdir / database.name)

@@ -95,3 +95,21 @@ def test_templates_site_config_and_engine_change_only_the_build(sources):
     append(sources["root"] / "_quarto.yml")
     assert changed(base, keys()) == {"build"}
     assert changed(keys(), keys(engine="quarto")) == {"build"}
+
+
+def test_a_data_file_is_known_by_a_fast_hash_of_its_bytes(tmp_path):
+    """The cache reads the file's bytes (XXH3) on every build; any changed byte is new data,
+    a copy under another name is the same data. Provenance keeps the file's SHA-256."""
+    path = tmp_path / "customers.csv"
+    path.write_bytes(b"id,spend\n1,10\n2,20\n")
+    config = validate_config({"data": {"source": "file", "path": str(path)},
+                              "features": [{"column": "spend"}]})
+    first = cache.data_fingerprint(config)
+    assert first.startswith("xxh3-128:") and cache.data_fingerprint(config) == first
+    path.write_bytes(b"id,spend\n1,10\n2,21\n")
+    assert cache.data_fingerprint(config) != first
+    copy = tmp_path / "copy.csv"
+    shutil.copyfile(path, copy)
+    moved = validate_config({"data": {"source": "file", "path": str(copy)},
+                             "features": [{"column": "spend"}]})
+    assert cache.data_fingerprint(moved) == cache.data_fingerprint(config)
