@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import hashlib
 from pathlib import Path
 
@@ -20,18 +19,9 @@ from ..errors import DataError
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of the file's bytes (provenance and the Reproduce notebook state it). A build
-    needs it twice, for the notebook it starts and for the data it loads: it is computed
-    once for a file that has not changed meanwhile (same inode, size and change times)."""
-    stat = path.stat()
-    return _sha256(str(path.resolve()), stat.st_dev, stat.st_ino, stat.st_size,
-                   stat.st_mtime_ns, stat.st_ctime_ns)
-
-
-@functools.lru_cache(maxsize=4)
-def _sha256(path: str, *identity: int) -> str:
+    """SHA-256 of the file's bytes: what provenance and the Reproduce notebook state."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -40,7 +30,7 @@ def _sha256(path: str, *identity: int) -> str:
 def file_fingerprint(path: Path) -> str:
     """A fast hash of the file's bytes (xxHash's XXH3, 128 bits) for the build cache, which
     reads the file on every build, changed or not: a tenth of SHA-256's time on a large
-    table. Provenance keeps the SHA-256 (`file_sha256`), computed once, when the data loads."""
+    table. Provenance and the Reproduce notebook keep the SHA-256 (`file_sha256`)."""
     import xxhash
 
     digest = xxhash.xxh3_128()
