@@ -10,7 +10,8 @@ Only the chosen K is scored on all rows: it is refined on all rows with one K-Me
 started from the sample's centres, so the reported segments are a full-data K-Means solution
 and its row of the sweep is exact. The
 clustering matrix is float32 on this path (half the memory and time); the sample, the
-profiles and the revenue are float64.
+profiles and the revenue are float64. The recipe (analysis.pipeline) puts these pieces together
+for every backend.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 
 from . import metrics
-from .cluster import SweepOutcome, make_model, smallest_share
+from .cluster import smallest_share
 from .config import Clustering
-from .progress import Progress
 from .results import SweepRow
 
 CHUNK_ROWS = 1 << 20  # rows per block in the linear passes; bounds temporary memory
@@ -126,46 +126,6 @@ def sample_row(k: int, X_scored: np.ndarray, labels: np.ndarray, centres: np.nda
                            score_sample_size=n, inertia_se=inertia_se)
 
 
-def sampled_sweep(
-    X: np.ndarray, opts: Clustering, progress: Progress | None = None
-) -> tuple[SweepOutcome, np.ndarray]:
-    """Fit every K on the sweep sample, score it on a held-out sample of the same size (its
-    silhouette on the silhouette sample).
-
-    Returns the outcome (models fitted on the sample) and the sample's row index. No pass
-    over all rows: those are spent on the chosen K only (`refine`, `refined_row`).
-    """
-    progress = progress or Progress(enabled=False)
-    sample = sweep_sample_index(len(X), opts.large_data.sweep_sample_size, opts.random_state)
-    # float64: the sample is small, and scikit-learn's k-means++ runs faster on float64 than
-    # on float32, which it converts block by block for every distance it computes.
-    X_sample = X[sample].astype(np.float64)
-    scored = score_sample_index(len(X), sample, len(sample), opts.random_state)
-    X_scored = X[scored].astype(np.float64)
-    sil_index = metrics.silhouette_sample_index(
-        len(X), opts.silhouette.exact_max_rows, opts.silhouette.sample_size, opts.random_state
-    )
-    sampled_sil = metrics.SampledSilhouette(X, sil_index) if sil_index is not None else None
-    if sampled_sil is not None:
-        sil_rows, silhouette_of = sampled_sil.X, sampled_sil.of_sample
-    else:  # few enough rows for the exact silhouette on all of them
-        sil_rows = X.astype(np.float64)
-        silhouette_of = lambda labels: metrics.silhouette(sil_rows, labels, None)  # noqa: E731
-    rows, models = [], {}
-    desc = "K sweep (fitted and scored on the sample)"
-    for k in progress.iter(opts.k_values, desc, len(opts.k_values)):
-        model = make_model(k, opts)
-        start = time.perf_counter()
-        model.fit(X_sample)
-        seconds = time.perf_counter() - start
-        sil = silhouette_of(assign(model, sil_rows))
-        rows.append(sample_row(k, X_scored, assign(model, X_scored), model.cluster_centers_,
-                               len(X), sil, model.n_iter_, seconds))
-        del model.labels_
-        models[k] = model
-    return SweepOutcome(rows, models, sil_index, sampled_sil), sample
-
-
 def refine(X: np.ndarray, k: int, centres: np.ndarray, opts: Clustering) -> Refined:
     """One run of the configured algorithm on all rows, started from the sample's centres."""
     init = np.asarray(centres, dtype=X.dtype)
@@ -183,13 +143,3 @@ def refine(X: np.ndarray, k: int, centres: np.ndarray, opts: Clustering) -> Refi
     labels = model.labels_.astype(np.int32)
     del model.labels_
     return Refined(model, labels, time.perf_counter() - start)
-
-
-def refined_row(
-    X: np.ndarray, sampled: SweepRow, refined: Refined, sil: metrics.SilhouetteEstimate
-) -> SweepRow:
-    """The chosen K's sweep row, scored again for the refined all-rows model."""
-    k = sampled.k
-    inertia, ch, db = score_partition(X, refined.labels, refined.model.cluster_centers_)
-    return SweepRow.scored(k, inertia, sil, ch, db, refined.model.n_iter_,
-                           sampled.fit_seconds + refined.seconds, smallest_share(refined.labels, k))

@@ -14,9 +14,11 @@ from sklearn.metrics import (
 from sklearn.preprocessing import StandardScaler
 
 from analysis import scale
+from analysis.backends.base import SweepRows
 from analysis.config import validate_config
 from analysis.metrics import SampledSilhouette, sampled_silhouette_values
-from analysis.pipeline import run_analysis
+from analysis.pipeline import DriverSilhouette, run_analysis, sweep
+from analysis.progress import Progress
 from analysis.results import Results
 from analysis.sources.synthetic import planted_customers
 
@@ -193,11 +195,15 @@ def test_other_ks_are_held_out_sample_estimates_within_their_error():
     config = large_config()
     frame, _ = planted_customers(N_ROWS, 4, 42)
     X = StandardScaler().fit_transform(frame.to_numpy(np.float64)).astype(np.float32)
-    outcome, sample = scale.sampled_sweep(X, config.clustering)
+    opts = config.clustering
+    sample = scale.sweep_sample_index(N_ROWS, opts.large_data.sweep_sample_size, 42)
     held_out = scale.score_sample_index(N_ROWS, sample, len(sample), 42)
     assert len(held_out) == 5_000 and not np.intersect1d(held_out, sample).size
-    for row in outcome.rows:
-        model = outcome.models[row.k]
+    rows = SweepRows(X[sample].astype(np.float64), sample, X[held_out].astype(np.float64))
+    swept, models = sweep(rows, N_ROWS, DriverSilhouette(X, N_ROWS, True, opts), opts,
+                          Progress(enabled=False))
+    for row in swept:
+        model = models[row.k]
         labels = scale.assign(model, X)
         inertia, ch, db = scale.score_partition(X, labels, model.cluster_centers_)
         assert row.score_sample_size == 5_000 and row.inertia_se > 0

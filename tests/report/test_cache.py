@@ -4,11 +4,13 @@ nothing else (a chart's colour never re-runs K-Means)."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import pytest
 
 from analysis.config import validate_config
+from analysis.sources.files import FileSource
 from report import cache
 from report.resources import ANALYSIS_DIR, PACKAGE_DIR, ROOT
 
@@ -97,6 +99,15 @@ def test_templates_site_config_and_engine_change_only_the_build(sources):
     assert changed(keys(), keys(engine="quarto")) == {"build"}
 
 
+def test_file_system_helpers_never_rerun_the_analysis(sources):
+    """The folder swap and copy helpers live outside analysis/: editing them rebuilds the
+    site, and K-Means, the figures and the notebook stay cached."""
+    for module in ("files.py", "paths.py", "publish/transaction.py"):
+        base = keys()
+        append(sources["report"] / module)
+        assert changed(base, keys()) == {"build"}, module
+
+
 def test_a_data_file_is_known_by_a_fast_hash_of_its_bytes(tmp_path):
     """The cache reads the file's bytes (XXH3) on every build; any changed byte is new data,
     a copy under another name is the same data. Provenance keeps the file's SHA-256."""
@@ -104,12 +115,13 @@ def test_a_data_file_is_known_by_a_fast_hash_of_its_bytes(tmp_path):
     path.write_bytes(b"id,spend\n1,10\n2,20\n")
     config = validate_config({"data": {"source": "file", "path": str(path)},
                               "features": [{"column": "spend"}]})
-    first = cache.data_fingerprint(config)
-    assert first.startswith("xxh3-128:") and cache.data_fingerprint(config) == first
+    first = FileSource(config).fingerprint()
+    assert first.startswith("xxh3-128:") and FileSource(config).fingerprint() == first
     path.write_bytes(b"id,spend\n1,10\n2,21\n")
-    assert cache.data_fingerprint(config) != first
+    assert FileSource(config).fingerprint() != first
     copy = tmp_path / "copy.csv"
     shutil.copyfile(path, copy)
     moved = validate_config({"data": {"source": "file", "path": str(copy)},
                              "features": [{"column": "spend"}]})
-    assert cache.data_fingerprint(moved) == cache.data_fingerprint(config)
+    assert FileSource(moved).fingerprint() == FileSource(config).fingerprint()
+    assert FileSource(config).sha256() == hashlib.sha256(path.read_bytes()).hexdigest()
