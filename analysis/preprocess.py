@@ -43,6 +43,8 @@ def clustering_space(frame: pd.DataFrame, config: Config) -> tuple[np.ndarray, d
 def prepare(frame: pd.DataFrame, config: Config, dtype=np.float64) -> Prepared:
     X, clipped = clustering_space(frame, config)
     scaler = cluster.make_scaler(config.preprocessing.scaler)
+    if "copy" in scaler.get_params():
+        scaler.set_params(copy=False)  # X is this function's own copy: scale it in place
     X = scaler.fit_transform(X)
     return Prepared(np.ascontiguousarray(X, dtype=dtype), scaler, clipped)
 
