@@ -18,6 +18,7 @@ from . import cluster, data_summary, metrics, provenance, scale
 from .config import Config
 from .data import Dataset, load_dataset
 from .data_summary import column_stats
+from .model.description import fitted_model
 from .preprocess import centres_in_original_units, prepare
 from .progress import Progress
 from .results import SCHEMA_VERSION, Comparison, Points, Quality, Results
@@ -147,6 +148,8 @@ def run_analysis(config: Config, progress: Progress | None = None,
         points=points,
         provenance=provenance.collect(config, dataset.sha256),
         comparison=compare(dataset, labels, k),
+        model=fitted_model(config, prepared.scaler, prepared.clip_bounds, model.cluster_centers_,
+                           X.dtype),
     )
     ids = dataset.ids if dataset.ids is not None else pd.RangeIndex(len(labels)).to_series()
     assignments = pd.DataFrame(

@@ -164,6 +164,14 @@ def cmd_unpublish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assign(args: argparse.Namespace) -> int:
+    from .assign import assign_command
+
+    print(assign_command(args.model, args.data, args.out, sql=args.sql, table=args.table,
+                         dialect=args.dialect, force=args.force))
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import report, run_checks
 
@@ -175,7 +183,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 COMMANDS = {
     "analyze": cmd_analyze, "make-data": cmd_make_data, "init": cmd_init, "build": cmd_build,
     "serve": cmd_serve, "publish": cmd_publish, "versions": cmd_versions,
-    "unpublish": cmd_unpublish, "doctor": cmd_doctor,
+    "unpublish": cmd_unpublish, "doctor": cmd_doctor, "assign": cmd_assign,
 }
 
 

@@ -6,6 +6,7 @@ import shutil
 from html import escape
 from pathlib import Path
 
+from analysis.model.document import write_model_json
 from analysis.results import Results
 
 from .citation import write_cff
@@ -18,12 +19,16 @@ DOWNLOADS = [
     ("assignments.parquet", "Segment assignments (Parquet)", "The same table in Parquet."),
     ("profiles.csv", "Cluster profiles (CSV)", "Size, share, mean, std and centre of each feature per cluster."),
     ("results.json", "Results (JSON)", "Every number of this report, machine-readable, with provenance."),
+    ("model.json", "Model (JSON)", "The fitted model: features, transforms, clipping, scaling, "
+     "centres and segment names, to put new customers into these segments "
+     "(kmeans-report assign, or any tool)."),
     ("reproduce.ipynb", "Reproduce notebook", "Re-runs the analysis and checks the numbers."),
     ("CITATION.cff", "CITATION.cff", "Citation metadata (Citation File Format)."),
     ("citation.bib", "BibTeX", "The recommended citation as a BibTeX entry."),
 ]
 
 
+OPTIONAL = {"model.json"}  # written only when the analysis recorded its model
 PARTS_INDEX = "_index.html"  # underscore: Parquet readers skip it when reading the folder
 
 
@@ -36,6 +41,7 @@ def write_data_downloads(downloads: Path, tables: Path, table_names, results: Re
         elif (tables / name).exists():  # a Spark run writes no CSV
             copy_file(tables / name, downloads / name)
     results.save(downloads / "results.json")  # with this build's metadata and provenance
+    write_model_json(results, downloads / "model.json")
     if cff_path:
         shutil.copyfile(cff_path, downloads / "CITATION.cff")
     else:
@@ -62,7 +68,7 @@ def download_list(downloads: Path, tables=()) -> list[dict[str, str]]:
     rows = []
     for f, label, text in DOWNLOADS:
         path = downloads / f
-        if f in tables and not path.exists():
+        if (f in tables or f in OPTIONAL) and not path.exists():
             continue
         row = {"file": f, "label": label, "description": text,
                "size": human_size(path) if path.exists() else "in this build"}
