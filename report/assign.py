@@ -16,7 +16,8 @@ OUT_FORMATS = {".parquet": "parquet", ".csv": "csv"}
 
 
 def assign_command(model_path: Path, data: Path | None, out: Path | None, *, sql: bool = False,
-                   table: str = "customers", dialect: str = "duckdb", force: bool = False) -> str:
+                   table: str = "customers", dialect: str = "duckdb", force: bool = False,
+                   id_column: str | None = None) -> str:
     """What the command prints: the SELECT (--sql), or a line saying what was written."""
     model = portable_model(model_path)
     if sql:
@@ -30,7 +31,7 @@ def assign_command(model_path: Path, data: Path | None, out: Path | None, *, sql
         raise DataError("assign: give the DATA file to assign and --out FILE.parquet|csv "
                         "(or --sql to print a SELECT instead)")
     out_format = _check_out(Path(out), force)
-    assigned = assign_dataset(model, Path(data))
+    assigned = assign_dataset(model, Path(data), id_column)
     _write_whole(assigned, Path(out), out_format)
     counts = assigned["segment"].value_counts()
     sizes = ", ".join(f"{name}: {counts.get(name, 0):,}" for name in model.names)

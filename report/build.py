@@ -186,8 +186,9 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
 
     key, config, downloads = inputs.analysis_key, inputs.config, project / "downloads"
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
-    write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key), OUTPUT_TABLES[1:],
-                         results, inputs.cff, inputs.cff_path, citation["bibtex"])
+    missing = write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key),
+                                   OUTPUT_TABLES[1:], results, inputs.cff, inputs.cff_path,
+                                   citation["bibtex"])
     figures = figure_set(results, key, project, inputs.cache_dir, progress, background.browser)
     background.release_browser()
     notebook = finish_notebook(background.notebook, results, key, config, project,
@@ -197,7 +198,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         engine_version=inputs.engine_version,
         citation=citation,
         releases=releases(inputs.versions),
-        downloads=download_list(downloads, OUTPUT_TABLES),
+        downloads=download_list(downloads, OUTPUT_TABLES, missing),
         notebook_cells=notebook_cells(notebook),
     )
     with progress.stage("pages", "Writing pages from templates"):

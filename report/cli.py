@@ -168,7 +168,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
     from .assign import assign_command
 
     print(assign_command(args.model, args.data, args.out, sql=args.sql, table=args.table,
-                         dialect=args.dialect, force=args.force))
+                         dialect=args.dialect, force=args.force, id_column=args.id_column))
     return 0
 
 

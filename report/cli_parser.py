@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="CSV or Parquet table with the model's feature columns")
     assign.add_argument("--out", type=Path, default=None, metavar="FILE",
                         help="assignments to write: .parquet or .csv (id, cluster, segment)")
+    assign.add_argument("--id-column", default=None, metavar="NAME",
+                        help="DATA's column to copy into the output as the customer id "
+                             "(default: the model's id column when DATA has it)")
     assign.add_argument("--sql", action="store_true",
                         help="print one SELECT that assigns every row in the database instead")
     assign.add_argument("--table", default="customers", metavar="NAME",

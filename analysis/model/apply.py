@@ -40,14 +40,16 @@ def nearest_centre(model: PortableModel, values: np.ndarray) -> np.ndarray:
     return labels
 
 
-def assign_dataset(model: PortableModel, data: Path):
+def assign_dataset(model: PortableModel, data: Path, id_column: str | None = None):
     """Validated rows of a CSV or Parquet file (as the analysis validates its input: columns
     present, numbers, no missing values, transforms defined) and their segments, as the
-    published assignments table: id, cluster, segment."""
+    published assignments table: id, cluster, segment. The id is `id_column` (which must
+    exist), else the model's id column when the file has it, else the row number."""
     from ..config import validate_config
     from ..data import check_transforms, file_dataset
 
-    id_column = model.id_column if model.id_column and _has_column(data, model.id_column) else None
+    if id_column is None and model.id_column and _has_column(data, model.id_column):
+        id_column = model.id_column
     config = validate_config({
         "data": {"source": "file", "path": str(data), "id_column": id_column, "missing": "fail"},
         "features": [{"column": f.column, "transform": f.transform} for f in model.features],

@@ -67,15 +67,6 @@ def model_document(results: Results) -> dict[str, Any] | None:
     }
 
 
-def write_model_json(results: Results, path: Path) -> bool:
-    """Write model.json; False (nothing written) when the results recorded no model."""
-    document = model_document(results)
-    if document is None:
-        return False
-    Path(path).write_text(json.dumps(document, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    return True
-
-
 def validate_document(document: Any, source: str) -> None:
     """DataError naming the file and the first problem, when `document` is not a model.json
     this version reads."""
