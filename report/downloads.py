@@ -30,6 +30,7 @@ DOWNLOADS = [
      "scaling and the nearest centre, for any ONNX runtime (input X: the features in "
      "model.json's order)."),
     ("reproduce.ipynb", "Reproduce notebook", "Re-runs the analysis and checks the numbers."),
+    # the package's wheel follows, named by its version (see download_list)
     ("CITATION.cff", "CITATION.cff", "Citation metadata (Citation File Format)."),
     ("citation.bib", "BibTeX", "The recommended citation as a BibTeX entry."),
 ]
@@ -89,13 +90,20 @@ def copy_parts(source: Path, target: Path) -> None:
         f"</p><ul>\n{links}\n</ul></html>\n", encoding="utf-8")
 
 
-def download_list(downloads: Path, tables=(), missing: dict[str, str] | None = None
-                  ) -> list[dict[str, str]]:
+def download_list(downloads: Path, tables=(), wheel=None,
+                  missing: dict[str, str] | None = None) -> list[dict[str, str]]:
     """The Downloads page's rows; the PDF is written by the render, after the pages. Analysis
-    `tables` a run did not write are left out; a folder of parts links its index page; an
-    optional file that is `missing` is listed without a link, saying why."""
+    `tables` a run did not write are left out; a folder of parts links its index page.
+    `wheel` (report.wheel.Wheel) is the kmeans-report that built the report; an optional
+    file that is `missing` is listed without a link, saying why."""
     rows = []
-    for f, label, text in DOWNLOADS:
+    entries = list(DOWNLOADS)
+    if wheel is not None:
+        at = [f for f, _, _ in entries].index("reproduce.ipynb") + 1
+        entries.insert(at, (wheel.name, "kmeans-report wheel",
+                            "The exact kmeans-report that built this report; the Reproduce "
+                            f"notebook installs it. SHA-256 {wheel.sha256}."))
+    for f, label, text in entries:
         path = downloads / f
         if f in OPTIONAL and not path.exists():
             reason = (missing or {}).get(f, "not made by this build")

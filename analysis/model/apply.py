@@ -46,7 +46,7 @@ def assign_dataset(model: PortableModel, data: Path, id_column: str | None = Non
     published assignments table: id, cluster, segment. The id is `id_column` (which must
     exist), else the model's id column when the file has it, else the row number."""
     from ..config import validate_config
-    from ..data import check_transforms, file_dataset
+    from ..sources.rules import check_transforms, file_dataset
 
     if id_column is None and model.id_column and _has_column(data, model.id_column):
         id_column = model.id_column
@@ -68,7 +68,7 @@ def assign_dataset(model: PortableModel, data: Path, id_column: str | None = Non
 
 def _has_column(path: Path, column: str) -> bool:
     """Whether a data file has the column (a missing file is reported by the reader)."""
-    from ..data_files import read_header
+    from ..sources.files import read_header
 
     path = Path(path)
     if not path.is_file():
