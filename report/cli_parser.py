@@ -156,5 +156,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
                         help="cache of analysis results, figures and the executed notebook")
     parser.add_argument("--rebuild", action="store_true",
                         help="render again even when no input changed")
+    parser.add_argument("--compare-with", type=Path, default=None, metavar="PATH",
+                        help="compare with an earlier release: its results.json or published "
+                             "version folder (publish: default the previous published version)")
     parser.add_argument("--keep-project", type=Path, default=None, metavar="DIR",
                         help="keep the generated Quarto project in DIR (for `quarto render` by hand)")

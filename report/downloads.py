@@ -29,6 +29,8 @@ DOWNLOADS = [
     ("model.onnx", "Model (ONNX)", "The same model as an ONNX graph: transforms, clipping, "
      "scaling and the nearest centre, for any ONNX runtime (input X: the features in "
      "model.json's order)."),
+    ("changes.json", "Changes (JSON)", "What changed since the earlier release: customers, "
+     "transitions, segments then and now, drift, indices and inputs."),
     ("reproduce.ipynb", "Reproduce notebook", "Re-runs the analysis and checks the numbers."),
     # the package's wheel follows, named by its version (see download_list)
     ("CITATION.cff", "CITATION.cff", "Citation metadata (Citation File Format)."),
@@ -39,6 +41,7 @@ DOWNLOADS = [
 # Written only when the analysis recorded its model (and, for ONNX, when it converts); when
 # absent, the Downloads page says why.
 OPTIONAL = {"model.json", "model.onnx"}
+WHEN_COMPARED = {"changes.json"}  # only a build compared with an earlier release has it
 PARTS_INDEX = "_index.html"  # underscore: Parquet readers skip it when reading the folder
 
 
@@ -110,7 +113,7 @@ def download_list(downloads: Path, tables=(), wheel=None,
             rows.append({"file": "", "label": label, "description": f"Not offered: {reason}.",
                          "size": "—"})
             continue
-        if f in tables and not path.exists():
+        if (f in tables or f in WHEN_COMPARED) and not path.exists():
             continue
         row = {"file": f, "label": label, "description": text,
                "size": human_size(path) if path.exists() else "in this build"}

@@ -58,7 +58,24 @@ def publish(release: Release, *, config: Path | None = None, from_dir: Path | No
     work = owned_temp_dir(None, TEMP_PREFIX)
     try:
         site = work / "site"
+        if build_options.get("compare_with") is None:
+            build_options["compare_with"] = previous_version(root, published, version, config)
         build_site(config, site, engine, force=True, versions=published, **build_options)
         return version, publish_site(site, root, version, **install)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def previous_version(root: Path, published: list, version: str, config: Path | None
+                     ) -> Path | None:
+    """The published version just before `version`, which a release is compared with by
+    default (None: the first release, or a Spark build, which is not compared yet)."""
+    from packaging.version import Version
+
+    from analysis.config import load_config
+
+    earlier = [v.version for v in published if Version(v.version) < Version(version)
+               and (root / v.version).is_dir()]
+    if not earlier or load_config(config).clustering.backend == "spark":
+        return None
+    return root / max(earlier, key=Version)

@@ -15,7 +15,7 @@ from analysis.compare.compare import compare_releases
 from analysis.compare.document import SCHEMA_PATH, changes_document
 from analysis.compare.earlier import assignment_ids, load_earlier, load_results
 from analysis.errors import DataError
-from tests.analysis.compare.conftest import (
+from tests.releases import (
     DEPARTED,
     FEATURES,
     MOVED,
