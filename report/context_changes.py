@@ -17,6 +17,14 @@ def _release_name(release) -> str:
     return f"version {release.version}" if release.version else "the earlier release"
 
 
+def _short(value: str | None) -> str:
+    """A long value (a SHA-256, a commit, a long setting) shortened for a table cell; the
+    full value is in changes.json."""
+    if value is None:
+        return "—"
+    return value if len(value) <= 40 else value[:12] + "…"
+
+
 def _index_value(value) -> str:
     if value is None:
         return "—"
@@ -88,6 +96,8 @@ def changes_context(changes: Changes | None, currency: str, labels: dict[str, st
         "transitions": transitions,
         "indices": [{"name": i.name, "before": _index_value(i.before),
                      "now": _index_value(i.now)} for i in changes.indices],
-        "differences": [{"kind": d.kind, "item": d.item, "before": d.before or "—",
-                         "now": d.now or "—"} for d in changes.differences],
+        "spend": any(s.avg_spend_before is not None or s.avg_spend_now is not None
+                     for s in changes.segments),
+        "differences": [{"kind": d.kind, "item": d.item, "before": _short(d.before),
+                         "now": _short(d.now)} for d in changes.differences],
     }
