@@ -69,8 +69,8 @@ def write_model_files(results: Results, downloads: Path) -> dict[str, str]:
     labels on the chart sample; why either is missing."""
     document = model_document(results)
     if document is None:
-        reason = ("this analysis recorded no model to apply (the Spark backend does not record "
-                  "one yet)")
+        reason = ("the analysis results record no model to apply (made by an earlier "
+                  "kmeans-report); build again to get one")
         return {"model.json": reason, "model.onnx": reason}
     text = json.dumps(document, indent=2, allow_nan=False)
     (downloads / "model.json").write_text(text + "\n", encoding="utf-8")

@@ -27,7 +27,7 @@ def test_without_a_recorded_model_the_page_says_why(default_results, tmp_path):
     for label in ("Model (JSON)", "Model (ONNX)"):
         assert rows[label]["file"] == ""
         assert rows[label]["description"].startswith("Not offered: ")
-        assert "Spark" in rows[label]["description"]
+        assert "record no model" in rows[label]["description"]
 
 
 def test_model_json_holds_no_numbers_the_results_lack(default_results, tmp_path):

@@ -24,8 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from ... import cluster, metrics, provenance
 from ...config import Clustering, Config
+from ...model.description import fitted_model
 from ...pipeline import AnalysisOutput, chart_points
 from ...progress import Progress
 from ...results import SCHEMA_VERSION, Results
@@ -133,6 +136,8 @@ def _run(spark, config: Config, progress: Progress) -> AnalysisOutput:
         points=points,
         provenance=provenance.collect(config, table.sha256),
         comparison=final.comparison,
+        model=fitted_model(config, prepared.scaler, prepared.clip_bounds,
+                           centres_of(fitted.model), np.float64),
     )
     return AnalysisOutput(results, final.assignments)
 
