@@ -22,13 +22,14 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from analysis.atomic import owned_temp_dir, remove_stale, staged_dir
 from analysis.compare.earlier import results_file
 from analysis.compare.records import Changes
 from analysis.config import Config, load_config
-from analysis.paths import check_output_dir
 from analysis.progress import Progress
 from analysis.results import Results
+from analysis.sources import Source, source_for
+from report.files import copy_file, owned_temp_dir, remove_stale, staged_dir
+from report.paths import check_output_dir
 
 from . import cache
 from .analysis_step import (
@@ -52,7 +53,7 @@ from .context import SiteInfo
 from .context_changes import changes_context
 from .downloads import download_list, write_data_downloads
 from .figure_set import figure_set
-from .project import copy_file, write_project
+from .project import write_project
 from .reproduce import finish_notebook, start_notebook
 from .resources import CHANGELOG
 from .wheel import package_wheel
@@ -86,7 +87,7 @@ class Inputs:
     data_id: str
     stamp: str
     cache_dir: Path
-    dataset: object = None  # the rows of a database source, fetched once to hash them
+    source: Source  # the configured data: its fingerprint is `data_id`
     earlier: Earlier | None = None  # the release this build is compared with
 
     @property
@@ -110,13 +111,16 @@ def build_site(
     force: bool = False,
     project_dir: Path | None = None,
     compare_with: Path | None = None,
+    previous_release: Path | None = None,
 ) -> BuildResult:
     """Build the site into out_dir. `project_dir`, when given, keeps the generated Quarto
     project there (replaced as a whole) for inspection or for running `quarto` by hand.
-    `compare_with`: an earlier results.json or published version to compare with."""
+    `compare_with`: an earlier results.json or published version to compare with;
+    `previous_release`: the one to compare with when none is given (publishing: the previous
+    published version), where the backend can compare (not Spark yet)."""
     progress = progress or Progress()
     inputs = load_inputs(config_path, out_dir, engine_name, versions or [], Path(cache_dir),
-                         compare_with)
+                         compare_with, previous_release)
     engine, version = inputs.engine, inputs.engine_version
     if not force and inputs.up_to_date():
         progress.note(f"Nothing changed since the last build: {out_dir} is up to date")
@@ -137,7 +141,8 @@ def build_site(
 
 
 def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versions: list,
-                cache_dir: Path, compare_with: Path | None = None) -> Inputs:
+                cache_dir: Path, compare_with: Path | None = None,
+                previous_release: Path | None = None) -> Inputs:
     """Phase 1: read and check every input; fails before any work is done."""
     from .engines import get_engine
 
@@ -147,13 +152,11 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     engine_version = engine.version()
     cff_path = config.report.citation_file
     cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
-    dataset = None
-    if config.data.source == "sql":  # the cache key is the rows' hash: fetch them once
-        from analysis.sources.sql.read import sql_dataset
-
-        dataset = sql_dataset(config)
+    source = source_for(config)  # refuses a source the backend cannot read, before any work
+    if compare_with is None and config.clustering.backend != "spark":
+        compare_with = previous_release
     earlier = load_earlier_release(compare_with, config) if compare_with else None
-    data_id = cache.data_fingerprint(config, dataset)
+    data_id = source.fingerprint()
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions], sort_keys=True),
@@ -161,7 +164,7 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
          "compare_with": cache.tree_digest(results_file(compare_with)) if compare_with else ""},
     )
     return Inputs(config, out, engine, engine_version, cff, cff_path, versions, data_id, stamp,
-                  cache_dir.absolute(), dataset, earlier)
+                  cache_dir.absolute(), source, earlier)
 
 
 class Background(contextlib.ExitStack):
@@ -179,7 +182,7 @@ class Background(contextlib.ExitStack):
         # code version; cached).
         pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
         self.wheel = pool.submit(package_wheel, inputs.cache_dir)
-        self.notebook = start_notebook(inputs.config, key, inputs.data_id, project,
+        self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
             self.callback(self.notebook.cancel)  # no-op once it has finished
@@ -202,7 +205,7 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
     # OpenMP threads that outnumber the cores slow K-Means down many times over.
     with threadpool_limits(1 if background.notebook is not None else None):
         tables = analysis_outputs(inputs.config, inputs.analysis_key, inputs.cache_dir, progress,
-                                  inputs.dataset)
+                                  inputs.source)
     return results_for_build(tables, inputs.config)
 
 
@@ -229,8 +232,8 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     if changes is not None:
         figures.update(changes_figures(changes, project, inputs.cache_dir, background.browser))
     background.release_browser()
-    notebook = finish_notebook(background.notebook, results, key, config, project,
-                               inputs.cache_dir, progress)
+    notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
+                               project, inputs.cache_dir, progress)
     site = SiteInfo(
         engine=inputs.engine.name,
         engine_version=inputs.engine_version,

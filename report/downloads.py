@@ -14,7 +14,7 @@ from analysis.model.onnx_export import write_onnx
 from analysis.results import Results
 
 from .citation import write_cff
-from .project import copy_file
+from .files import copy_file
 
 DOWNLOADS = [
     # file, label, description

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
 from ..preprocess import TRANSFORMS
 from .document import PortableModel
 
@@ -46,7 +47,7 @@ def assign_dataset(model: PortableModel, data: Path, id_column: str | None = Non
     published assignments table: id, cluster, segment. The id is `id_column` (which must
     exist), else the model's id column when the file has it, else the row number."""
     from ..config import validate_config
-    from ..sources.rules import check_transforms, file_dataset
+    from ..sources.files import FileSource
 
     if id_column is None and model.id_column and _has_column(data, model.id_column):
         id_column = model.id_column
@@ -54,8 +55,8 @@ def assign_dataset(model: PortableModel, data: Path, id_column: str | None = Non
         "data": {"source": "file", "path": str(data), "id_column": id_column, "missing": "fail"},
         "features": [{"column": f.column, "transform": f.transform} for f in model.features],
     }, model.source)
-    dataset = file_dataset(config)
-    check_transforms(dataset, config)
+    dataset = FileSource(config).load()
+    _check_domain(model, dataset.frame, data)
     labels = nearest_centre(model, dataset.frame.to_numpy(np.float64))
     names = dict(zip(model.clusters, model.names, strict=True))
     ids = dataset.ids if dataset.ids is not None else pd.RangeIndex(len(labels)).to_series()
@@ -64,6 +65,17 @@ def assign_dataset(model: PortableModel, data: Path, id_column: str | None = Non
         "cluster": labels,
         "segment": [names[c] for c in labels],
     })
+
+
+def _check_domain(model: PortableModel, frame: pd.DataFrame, data: Path) -> None:
+    """log1p is defined above -1 only: a row below has no place in the model's space."""
+    for feature in model.features:
+        if feature.transform == "log1p":
+            bad = np.flatnonzero(frame[feature.column].to_numpy() <= -1)
+            if len(bad):
+                raise DataError(
+                    f"{data}: column {feature.column!r} has values of -1 or less (first at data "
+                    f"row {bad[0] + 1}); the model takes log(1 + x) of it, defined above -1 only")
 
 
 def _has_column(path: Path, column: str) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from analysis.config import validate_config
 from analysis.outputs import write_analysis
 from analysis.pipeline import run_analysis
-from analysis.sources.rules import load_dataset
+from analysis.sources import load_dataset
 from tests.tables import planted_lognormal
 
 
