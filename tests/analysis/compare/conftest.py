@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.config import validate_config
-from analysis.outputs import write_analysis
 from analysis.pipeline import run_analysis
+from report.analysis_step import write_analysis
 from tests.releases import planted_tables, release_config
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from analysis.config import validate_config
-from analysis.outputs import write_analysis
 from analysis.pipeline import run_analysis
 from analysis.sources import load_dataset
+from report.analysis_step import write_analysis
 from tests.tables import planted_lognormal
 
 
