@@ -47,7 +47,8 @@ def assign_dataset(model: PortableModel, data: Path, id_column: str | None = Non
     published assignments table: id, cluster, segment. The id is `id_column` (which must
     exist), else the model's id column when the file has it, else the row number."""
     from ..config import validate_config
-    from ..sources.files import FileSource
+    from ..sources.files import file_sha256, read_file
+    from ..sources.rules import table_dataset
 
     if id_column is None and model.id_column and _has_column(data, model.id_column):
         id_column = model.id_column
@@ -55,7 +56,11 @@ def assign_dataset(model: PortableModel, data: Path, id_column: str | None = Non
         "data": {"source": "file", "path": str(data), "id_column": id_column, "missing": "fail"},
         "features": [{"column": f.column, "transform": f.transform} for f in model.features],
     }, model.source)
-    dataset = FileSource(config).load()
+    path = Path(data)
+    wanted = config.feature_columns + ([id_column] if id_column else [])
+    raw, file_format = read_file(path, config, wanted)
+    dataset = table_dataset(raw, config, label=path, file_format=file_format, source=path.name,
+                            sha256=file_sha256(path), clustered=False)
     _check_domain(model, dataset.frame, data)
     labels = nearest_centre(model, dataset.frame.to_numpy(np.float64))
     names = dict(zip(model.clusters, model.names, strict=True))

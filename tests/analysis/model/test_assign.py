@@ -110,3 +110,32 @@ def test_bad_inputs_exit_2_and_write_nothing(default_files, tmp_path, capsys):
            capsys, ".parquet or .csv")
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["future.json", "missing.csv", "words.csv"]
+
+
+def test_assign_reproduces_the_large_data_path(tmp_path):
+    """The large-data path clusters float32 values and refines on all rows: the model says
+    so (dtype) and assign still gives every row its published cluster."""
+    from analysis.config import validate_config
+    from analysis.pipeline import run_analysis
+    from report.analysis_step import write_analysis
+    from tests.tables import planted_lognormal
+
+    frame, _ = planted_lognormal(n=8000)
+    frame.to_csv(tmp_path / "big.csv", index=False)
+    config = validate_config({
+        "data": {"source": "file", "path": str(tmp_path / "big.csv")},
+        "features": [{"column": c, "transform": "log1p"}
+                     for c in ("online_spend", "store_spend", "app_spend")],
+        "preprocessing": {"clip_quantiles": [0.01, 0.99]},
+        "clustering": {"chosen_k": 3, "k_max": 4,
+                       "large_data": {"mode": "on", "sweep_sample_size": 2000},
+                       "silhouette": {"exact_max_rows": 1000, "sample_size": 1000},
+                       "stability": {"n_reseeds": 1, "n_bootstrap": 1, "max_rows": 1000}},
+    })
+    analysis = write_analysis(run_analysis(config), tmp_path / "analysis")
+    assert Results.load(analysis / "results.json").model.dtype == "float32"
+    out = tmp_path / "assigned.parquet"
+    assert main(["assign", "--model", str(analysis), str(tmp_path / "big.csv"),
+                 "--out", str(out)]) == 0
+    published = pd.read_parquet(analysis / "assignments.parquet")
+    assert pd.read_parquet(out)["cluster"].tolist() == published["cluster"].tolist()
