@@ -128,10 +128,12 @@ def _duplicated(ids: pd.Series) -> np.ndarray:
 
 
 def table_dataset(raw: pd.DataFrame, config: Config, *, label, file_format: str, source: str,
-                  sha256: str, size_bytes: int | None = None) -> Dataset:
+                  sha256: str, size_bytes: int | None = None, clustered: bool = True) -> Dataset:
     """Validate a table read with the configured columns (from any source) into a Dataset.
     Messages start with `label` (the file's path, or a database's redacted URL); the checks
-    on the usable rows with `source` (what the pages call the data)."""
+    on the usable rows with `source` (what the pages call the data). `clustered=False`: rows
+    put into a published model's segments (analysis.model), which need neither one row per
+    cluster nor features that vary."""
     path = label
     features = config.feature_columns
     n_input = len(raw)
@@ -165,7 +167,8 @@ def table_dataset(raw: pd.DataFrame, config: Config, *, label, file_format: str,
         dropped_reason=dropped_note,
         notes=[dropped_note] if dropped_note else [],
     )
-    check_dataset(dataset, config)
+    if clustered:
+        check_dataset(dataset, config)
     return dataset
 
 
