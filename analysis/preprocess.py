@@ -47,9 +47,12 @@ def clustering_space(frame: pd.DataFrame, config: Config):
 def prepare(frame: pd.DataFrame, config: Config, dtype=np.float64) -> Prepared:
     X, clipped, limits = clustering_space(frame, config)
     scaler = cluster.make_scaler(config.preprocessing.scaler)
-    if "copy" in scaler.get_params():
+    in_place = "copy" in scaler.get_params()
+    if in_place:
         scaler.set_params(copy=False)  # X is this function's own copy: scale it in place
     X = scaler.fit_transform(X)
+    if in_place:  # the fitted scaler must not overwrite what it later (un)scales, e.g. centres
+        scaler.set_params(copy=True)
     return Prepared(np.ascontiguousarray(X, dtype=dtype), scaler, clipped, limits)
 
 
