@@ -18,31 +18,22 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-
-from threadpoolctl import threadpool_limits
+from typing import TYPE_CHECKING
 
 from analysis.atomic import owned_temp_dir, remove_stale, staged_dir
 from analysis.config import Config, load_config
 from analysis.paths import check_output_dir
 from analysis.progress import Progress
-from analysis.results import Results
 
 from . import cache
-from .analysis_step import (
-    OUTPUT_TABLES,
-    analysis_cached,
-    analysis_folder,
-    analysis_outputs,
-    results_for_build,
-)
-from .changelog import load_changelog
-from .citation import cff_from_meta, citation_context, load_cff
-from .context import SiteInfo
-from .downloads import download_list, write_data_downloads
-from .figure_set import figure_set
-from .project import write_project
-from .reproduce import finish_notebook, start_notebook
-from .resources import CHANGELOG
+from .citation import cff_from_meta, load_cff
+
+if TYPE_CHECKING:
+    from analysis.results import Results
+
+# Phase 1 and the up-to-date check import only what they use: the analysis and figure stacks
+# (scikit-learn, SciPy, pandas, plotly) load inside the phases that need them, so a build
+# with nothing to do costs the config's validation, not a second of imports.
 
 STAMP_FILE = ".kmeans-report-build.json"
 PROJECT_PREFIX = "kmeans-report-project-"
@@ -150,6 +141,9 @@ class Background(contextlib.ExitStack):
     browser = None
 
     def start(self, inputs: Inputs, project: Path, progress: Progress) -> None:
+        from .analysis_step import analysis_cached
+        from .reproduce import start_notebook
+
         key = inputs.analysis_key
         self.notebook = start_notebook(inputs.config, key, inputs.data_id, project,
                                        inputs.cache_dir, progress)
@@ -170,6 +164,10 @@ class Background(contextlib.ExitStack):
 
 def analyse(inputs: Inputs, background: Background, progress: Progress) -> Results:
     """Phase 2: the analysis (or its cached outputs) as this build's results."""
+    from threadpoolctl import threadpool_limits
+
+    from .analysis_step import analysis_outputs, results_for_build
+
     # With the notebook's kernel busy on the other core, one thread each beats two each:
     # OpenMP threads that outnumber the cores slow K-Means down many times over.
     with threadpool_limits(1 if background.notebook is not None else None):
@@ -182,7 +180,14 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
                 progress: Progress) -> None:
     """Phase 3: everything the pages show, written into the project: downloads, figures,
     the executed notebook, then the pages themselves."""
+    from .analysis_step import OUTPUT_TABLES, analysis_folder
+    from .citation import citation_context
+    from .context import SiteInfo
+    from .downloads import download_list, write_data_downloads
+    from .figure_set import figure_set
     from .notebook import notebook_cells
+    from .project import write_project
+    from .reproduce import finish_notebook
 
     key, config, downloads = inputs.analysis_key, inputs.config, project / "downloads"
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
@@ -217,6 +222,9 @@ def render(inputs: Inputs, project: Path, progress: Progress) -> tuple[list[str]
 
 def releases(versions=None) -> list[dict[str, str]]:
     """CHANGELOG entries, plus published versions (versions.json) the changelog lacks."""
+    from .changelog import load_changelog
+    from .resources import CHANGELOG
+
     entries = load_changelog(CHANGELOG)
     known = {e["version"].lstrip("v") for e in entries}
     for v in versions or []:

@@ -52,10 +52,13 @@ def data_fingerprint(config: Config, dataset=None) -> str:
 
         return listing_fingerprint(config.spark)
     if config.data.source == "file":
-        from analysis.data_files import file_sha256
-
+        # SHA-256 of the bytes, as analysis.data_files reads it, without importing pandas:
+        # the up-to-date check runs before anything heavy is loaded.
         path = Path(config.data.path)
-        return file_sha256(path) if path.is_file() else f"missing:{path}"
+        if not path.is_file():
+            return f"missing:{path}"
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     return "synthetic:" + json.dumps(config.data.synthetic.model_dump(), sort_keys=True)
 
 
