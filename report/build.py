@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.atomic import owned_temp_dir, remove_stale, staged_dir
+from analysis.atomic import MARKER, owned_temp_dir, remove_stale, staged_dir
 from analysis.config import Config, load_config
 from analysis.paths import check_output_dir
 from analysis.progress import Progress
@@ -101,7 +101,7 @@ def build_site(
         background.start(inputs, project, progress)
         results = analyse(inputs, background, progress)
         write_views(inputs, results, project, background, progress)
-        pages, pdf = render(inputs, project, progress)
+        pages, pdf = render(inputs, project, progress, full=force)
     progress.note(f"Site written to {out_dir}/ ({len(pages)} pages and {pdf.name})")
     return BuildResult(inputs.out, engine.name, version, pages, pdf, False, results)
 
@@ -209,15 +209,43 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         write_project(project, results, figures, site)
 
 
-def render(inputs: Inputs, project: Path, progress: Progress) -> tuple[list[str], Path]:
+def render(inputs: Inputs, project: Path, progress: Progress,
+           full: bool = False) -> tuple[list[str], Path]:
     """Phase 4: render into a staging folder and swap it into place; returns the pages and
-    the PDF's final path."""
+    the PDF's final path. Unless `full`, when the site there was rendered by the same
+    renderer, only what the project's changes touch is rendered again (report.incremental),
+    over a copy of it."""
+    from .engines.siteconfig import PDF_HREF, html_href, load_site_config
+    from .engines.sitefiles import copy_tree, link_or_copy
+    from .incremental import plan_render, project_manifest, read_record
+
     engine = inputs.engine
-    with progress.stage("render", f"Rendering the site and PDF ({engine.name})"):
-        with staged_dir(inputs.out) as staging:
-            rendered = engine.render(project, staging, progress=progress.note)
-            (staging / STAMP_FILE).write_text(json.dumps({"stamp": inputs.stamp}) + "\n")
-    return rendered.pages, inputs.out / rendered.pdf.relative_to(staging)
+    renderer = cache.renderer_key(f"{engine.name} {inputs.engine_version}")
+    manifest = project_manifest(project)
+    plan = None if full else plan_render(read_record(inputs.out / STAMP_FILE), renderer, manifest)
+    with staged_dir(inputs.out) as staging:
+        if plan is None:
+            with progress.stage("render", f"Rendering the site and PDF ({engine.name})"):
+                rendered = engine.render(project, staging, progress=progress.note)
+            pages, pdf = rendered.pages, rendered.pdf.relative_to(staging)
+        else:
+            what = [*plan.pages, *(["the PDF"] if plan.pdf else []), *plan.files]
+            with progress.stage("render", f"Rendering what changed ({engine.name}): "
+                                          f"{', '.join(what) or 'nothing'}"):
+                # Hard links: the engine replaces the files it renders, never writes into them.
+                for child in inputs.out.iterdir():
+                    if child.name not in (STAMP_FILE, MARKER):
+                        copy_tree(child, staging / child.name)
+                for name in plan.files:
+                    link_or_copy(project / name, staging / name)
+                if plan.pages or plan.pdf:
+                    engine.render_pages(project, staging, list(plan.pages), pdf=plan.pdf,
+                                        progress=progress.note)
+            pages = [html_href(page) for page in load_site_config(project).pages]
+            pdf = Path(PDF_HREF)
+        record = {"stamp": inputs.stamp, "renderer": renderer, "project": manifest}
+        (staging / STAMP_FILE).write_text(json.dumps(record) + "\n")
+    return pages, inputs.out / pdf
 
 
 def releases(versions=None) -> list[dict[str, str]]:
