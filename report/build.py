@@ -150,11 +150,10 @@ class Background(contextlib.ExitStack):
         if self.notebook is not None:
             self.callback(self.notebook.cancel)  # no-op once it has finished
         if not analysis_cached(inputs.cache_dir, key):
-            # Import the analysis stack first: two threads importing at once only take turns.
-            import analysis.pipeline  # noqa: F401
-
             from .svg_session import SvgSession
 
+            # Chromium first: it boots in its own process while this one imports the analysis
+            # stack and analyses, and is ready when the figures are.
             self.browser = self.enter_context(SvgSession())
 
     def release_browser(self) -> None:
@@ -193,20 +192,23 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
     write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key), OUTPUT_TABLES[1:],
                          results, inputs.cff, inputs.cff_path, citation["bibtex"])
-    figures = figure_set(results, key, project, inputs.cache_dir, progress, background.browser)
+    # Chromium draws the SVGs while the notebook finishes and the pages are written (they
+    # only name the figures' files); the block's end waits for the drawing.
+    with figure_set(results, key, project, inputs.cache_dir, progress,
+                    background.browser) as figures:
+        notebook = finish_notebook(background.notebook, results, key, config, project,
+                                   inputs.cache_dir, progress)
+        site = SiteInfo(
+            engine=inputs.engine.name,
+            engine_version=inputs.engine_version,
+            citation=citation,
+            releases=releases(inputs.versions),
+            downloads=download_list(downloads, OUTPUT_TABLES),
+            notebook_cells=notebook_cells(notebook),
+        )
+        with progress.stage("pages", "Writing pages from templates"):
+            write_project(project, results, figures, site)
     background.release_browser()
-    notebook = finish_notebook(background.notebook, results, key, config, project,
-                               inputs.cache_dir, progress)
-    site = SiteInfo(
-        engine=inputs.engine.name,
-        engine_version=inputs.engine_version,
-        citation=citation,
-        releases=releases(inputs.versions),
-        downloads=download_list(downloads, OUTPUT_TABLES),
-        notebook_cells=notebook_cells(notebook),
-    )
-    with progress.stage("pages", "Writing pages from templates"):
-        write_project(project, results, figures, site)
 
 
 def render(inputs: Inputs, project: Path, progress: Progress,

@@ -67,10 +67,12 @@ class PandocEngine:
             (site_dir / "assets" / "highlight.css").write_text(highlight_css, encoding="utf-8")
 
         pdf = site_dir / PDF_HREF
-        compile_pdf(source, project_dir, pdf)
-
-        report_progress(progress, "search index (pagefind)")
-        build_search_index(site_dir)
+        # pagefind (its own process, reading only the HTML) indexes while typst compiles.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            report_progress(progress, "search index (pagefind)")
+            index = pool.submit(build_search_index, site_dir)
+            compile_pdf(source, project_dir, pdf)
+            index.result()
         return RenderResult(engine=self.name, version=version, pages=pages, pdf=pdf)
 
     def render_pages(

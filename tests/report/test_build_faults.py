@@ -105,7 +105,7 @@ def test_figure_export_fault(previous, monkeypatch):
     import report.figure_export
 
     previous.drop_cache("figure-sets")
-    monkeypatch.setattr(report.figure_export, "write_figures", boom)
+    monkeypatch.setattr(report.figure_export, "start_figures", boom)
     with pytest.raises(InjectedFault):
         previous.build()
     assert previous.unchanged()
