@@ -149,11 +149,12 @@ async def preview(options: PreviewOptions, ready: Callable[[str], None] | None =
     if ready is not None:
         ready(url)
     rebuilder = Rebuilder(options, hub, log)
-    try:
-        await rebuilder.rebuild("first build")
-        while True:  # the watched set follows the config (a new data file, citation file)
+    changes: asyncio.Queue = asyncio.Queue()
+    restart = asyncio.Event()  # the watched set follows the config (a new data file ...)
+
+    async def watch() -> None:
+        while True:
             files, trees = watched_files(options.config)
-            folders = watch_folders(files, trees)
 
             def relevant(change, path: str, files=files, trees=trees) -> bool:
                 p = Path(path)
@@ -161,11 +162,34 @@ async def preview(options: PreviewOptions, ready: Callable[[str], None] | None =
                     return False
                 return p in files or any(p.is_relative_to(t) for t in trees)
 
-            async for changes in watchfiles.awatch(*folders, watch_filter=relevant,
-                                                   debounce=DEBOUNCE_MS, recursive=False):
-                names = sorted({Path(path).name for _, path in changes})
-                await rebuilder.rebuild(f"{', '.join(names)} changed")
-                if watched_files(options.config) != (files, trees):
-                    break
+            async for batch in watchfiles.awatch(*watch_folders(files, trees),
+                                                 watch_filter=relevant, debounce=DEBOUNCE_MS,
+                                                 recursive=False, stop_event=restart):
+                changes.put_nowait(batch)
+            restart.clear()
+
+    # Watching starts before the first build: a save during it is not lost.
+    watcher = asyncio.create_task(watch())
+    watcher.add_done_callback(_report_watch_failure)
+    await asyncio.sleep(0)
+    try:
+        watched = watched_files(options.config)
+        await rebuilder.rebuild("first build")
+        while True:
+            batch = await changes.get()
+            while not changes.empty():  # saves during the last build: one build for them all
+                batch |= changes.get_nowait()
+            names = sorted({Path(path).name for _, path in batch})
+            await rebuilder.rebuild(f"{', '.join(names)} changed")
+            if watched_files(options.config) != watched:
+                watched = watched_files(options.config)
+                restart.set()
     finally:
+        watcher.cancel()
         server.stop()
+
+
+def _report_watch_failure(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        print(f"kmeans-report preview: error: watching for changes stopped: "
+              f"{task.exception()}; restart the preview", file=sys.stderr, flush=True)

@@ -21,7 +21,8 @@
     const title = document.createElement("strong");
     title.textContent = "The rebuild failed; this is the last good version of the page.";
     const detail = document.createElement("pre");
-    detail.style.cssText = "white-space:pre-wrap;margin:.5rem 0 0;font:13px/1.4 monospace";
+    detail.style.cssText =
+      "white-space:pre-wrap;overflow-wrap:anywhere;margin:.5rem 0 0;font:13px/1.4 monospace";
     detail.textContent = message;
     box.append(title, detail);
     document.body.append(box);

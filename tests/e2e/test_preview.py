@@ -85,16 +85,18 @@ def test_open_pages_follow_edits_and_show_a_broken_template(session, page):
     settle(page)
     page.evaluate("() => { window.notReloaded = true; }")  # gone once the page reloads
     template.write_text(good + "\nA sentence the preview shows.\n", encoding="utf-8")
-    page.wait_for_function("() => document.body.innerText.includes('A sentence the preview shows')",
-                           timeout=timeout)
+    page.wait_for_function(
+        "() => (document.body?.innerText || '').includes('A sentence the preview shows')",
+        timeout=timeout)
     assert page.evaluate("() => window.notReloaded === undefined")
 
     page.goto(session.url)
     settle(page)
     edit(session.repo / "report.yml", 'title: "Tier 4: K-Means Clustering"',
          'title: "Spring segments"')
-    page.wait_for_function("() => document.querySelector('h1').innerText.includes('Spring segments')",
-                           timeout=timeout)
+    page.wait_for_function(  # the page's heading: the report's title
+        "() => (document.querySelector('h1')?.innerText || '').includes('Spring segments')",
+        timeout=timeout)
 
     page.goto(session.url + "roi.html")
     settle(page)
@@ -111,7 +113,7 @@ def test_open_pages_follow_edits_and_show_a_broken_template(session, page):
 
     template.write_text(good, encoding="utf-8")  # fixed: the page reloads without the overlay
     page.wait_for_function(
-        "() => !document.body.innerText.includes('A sentence the preview shows')",
+        "() => document.body && !document.body.innerText.includes('A sentence the preview shows')",
         timeout=timeout)
     assert page.query_selector(OVERLAY) is None
     assert page.watch.page_errors == [] and page.watch.external_requests == []
