@@ -46,7 +46,7 @@ class DataSummary:
     size_bytes: int | None = None  # of the input file
     clip_quantiles: list[float] | None = None  # preprocessing.clip_quantiles, when used
     # data.source: sql: redacted URL, table or query, the SQL run and its SHA-256, rows
-    # fetched, server version (see analysis.sql_source.provenance)
+    # fetched, server version (see analysis.sources.sql.read.provenance)
     sql: dict[str, Any] | None = None
 
 
@@ -69,6 +69,7 @@ class RunInfo:
     # The large-data path (analysis.scale); defaults describe the notebook's path.
     large_data: bool = False  # sweep fitted on a uniform sample, chosen K refined on all rows
     sweep_sample_seed: int | None = None  # seed of the sweep sample (None: all rows)
+    score_sample_seed: int | None = None  # seed of the held-out sample each K is scored on
     refine_rows: int | None = None  # rows the chosen K was refined on (None: not refined)
     refine_n_iter: int | None = None  # iterations of the refining run
     matrix_dtype: str = "float64"  # dtype of the scaled matrix K-Means ran on

@@ -16,20 +16,22 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.atomic import MARKER, owned_temp_dir, remove_stale, staged_dir
 from analysis.config import Config, load_config
-from analysis.paths import check_output_dir
 from analysis.progress import Progress
+from report.files import MARKER, copy_file, owned_temp_dir, remove_stale, staged_dir
+from report.paths import check_output_dir
 
 from . import cache
 from .citation import cff_from_meta, load_cff
 
 if TYPE_CHECKING:
     from analysis.results import Results
+    from analysis.sources import Source
 
 # Phase 1 and the up-to-date check import only what they use: the analysis and figure stacks
 # (scikit-learn, SciPy, pandas, plotly) load inside the phases that need them, so a build
@@ -64,7 +66,7 @@ class Inputs:
     data_id: str
     stamp: str
     cache_dir: Path
-    dataset: object = None  # the rows of a database source, fetched once to hash them
+    source: Source  # the configured data: its fingerprint is `data_id`
 
     @property
     def analysis_key(self) -> str:
@@ -117,19 +119,17 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     engine_version = engine.version()
     cff_path = config.report.citation_file
     cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
-    dataset = None
-    if config.data.source == "sql":  # the cache key is the rows' hash: fetch them once
-        from analysis.sql_source import sql_dataset
+    from analysis.sources import source_for
 
-        dataset = sql_dataset(config)
-    data_id = cache.data_fingerprint(config, dataset)
+    source = source_for(config)  # refuses a source the backend cannot read, before any work
+    data_id = source.fingerprint()
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions], sort_keys=True),
          "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True)},
     )
     return Inputs(config, out, engine, engine_version, cff, cff_path, versions, data_id, stamp,
-                  cache_dir.absolute(), dataset)
+                  cache_dir.absolute(), source)
 
 
 class Background(contextlib.ExitStack):
@@ -139,13 +139,19 @@ class Background(contextlib.ExitStack):
 
     notebook = None
     browser = None
+    wheel = None  # a Future of report.wheel.Wheel
 
     def start(self, inputs: Inputs, project: Path, progress: Progress) -> None:
         from .analysis_step import analysis_cached
         from .reproduce import start_notebook
+        from .wheel import package_wheel
 
         key = inputs.analysis_key
-        self.notebook = start_notebook(inputs.config, key, inputs.data_id, project,
+        # The package's own wheel for the downloads: pip runs in a process of its own (once per
+        # code version; cached).
+        pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
+        self.wheel = pool.submit(package_wheel, inputs.cache_dir)
+        self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
             self.callback(self.notebook.cancel)  # no-op once it has finished
@@ -171,7 +177,7 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
     # OpenMP threads that outnumber the cores slow K-Means down many times over.
     with threadpool_limits(1 if background.notebook is not None else None):
         tables = analysis_outputs(inputs.config, inputs.analysis_key, inputs.cache_dir, progress,
-                                  inputs.dataset)
+                                  inputs.source)
     return results_for_build(tables, inputs.config)
 
 
@@ -192,18 +198,20 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
     write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key), OUTPUT_TABLES[1:],
                          results, inputs.cff, inputs.cff_path, citation["bibtex"])
+    wheel = background.wheel.result()
+    copy_file(wheel.path, downloads / wheel.name)
     # Chromium draws the SVGs while the notebook finishes and the pages are written (they
     # only name the figures' files); the block's end waits for the drawing.
     with figure_set(results, key, project, inputs.cache_dir, progress,
                     background.browser) as figures:
-        notebook = finish_notebook(background.notebook, results, key, config, project,
-                                   inputs.cache_dir, progress)
+        notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
+                                   project, inputs.cache_dir, progress)
         site = SiteInfo(
             engine=inputs.engine.name,
             engine_version=inputs.engine_version,
             citation=citation,
             releases=releases(inputs.versions),
-            downloads=download_list(downloads, OUTPUT_TABLES),
+            downloads=download_list(downloads, OUTPUT_TABLES, wheel),
             notebook_cells=notebook_cells(notebook),
         )
         with progress.stage("pages", "Writing pages from templates"):
@@ -218,7 +226,7 @@ def render(inputs: Inputs, project: Path, progress: Progress,
     renderer, only what the project's changes touch is rendered again (report.incremental),
     over a copy of it."""
     from .engines.siteconfig import PDF_HREF, html_href, load_site_config
-    from .engines.sitefiles import copy_tree, link_or_copy
+    from .files import copy_tree, link_or_copy
     from .incremental import plan_render, project_manifest, read_record
 
     engine = inputs.engine

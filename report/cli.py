@@ -32,11 +32,11 @@ def _config(path: Path | None) -> Path | None:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from analysis.config import load_config
-    from analysis.outputs import write_analysis
-    from analysis.paths import check_output_dir
     from analysis.pipeline import run_analysis
     from analysis.progress import Progress
+    from report.paths import check_output_dir
 
+    from .analysis_step import write_analysis
     from .summary import text_summary
 
     config = load_config(_config(args.config))
@@ -51,17 +51,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_make_data(args: argparse.Namespace) -> int:
-    from analysis.generate import make_customers, make_customers_sql
     from analysis.progress import Progress
+    from analysis.sources.generate import make_customers, make_customers_sql
 
     if _one_of(args, "--out", args.out, "--to-sql", args.to_sql) == "--to-sql":
-        from analysis.sql_url import redact
+        from analysis.sources import shown_database_url
 
         rows = make_customers_sql(args.to_sql, _table(args, "--to-sql"), args.rows,
                                   planted_segments=args.planted_segments, seed=args.seed,
                                   chunk_rows=args.chunk_rows, overwrite=args.force,
                                   progress=Progress(enabled=not args.quiet))
-        print(f"Loaded {rows:,} customers into table {args.table} of {redact(args.to_sql)}")
+        print(f"Loaded {rows:,} customers into table {args.table} of {shown_database_url(args.to_sql)}")
         return 0
     path = make_customers(args.out, args.rows, planted_segments=args.planted_segments,
                           seed=args.seed, chunk_rows=args.chunk_rows, overwrite=args.force,
@@ -145,11 +145,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from analysis import __version__
     from analysis.progress import Progress
 
     from .publish.release import Release, publish
 
-    release = Release(site_root=args.site_root, version=args.version, title=args.title,
+    release = Release(site_root=args.site_root, package_version=__version__,
+                      version=args.version, title=args.title,
                       aliases=() if args.no_alias else tuple(args.alias or ("latest",)),
                       force=args.force)
     version, result = publish(release, config=_config(args.config), from_dir=args.from_dir,

@@ -14,7 +14,6 @@ from typing import Any
 import yaml
 
 from .context import FigureRef, SiteInfo, build_context
-from .engines.sitefiles import link_or_copy
 from .errors import RenderError
 from .escape import meta_escape
 from .pages import PAGES, PDF_SECTIONS, PDF_SOURCE
@@ -164,9 +163,3 @@ def check_no_shortcodes(paths: list[Path]) -> None:
                 f"{path.name}, line {line}: unescaped Quarto shortcode delimiter `{{{{<` in a "
                 "generated page (an escaping bug in kmeans-report; please report it)"
             )
-
-
-def copy_file(source: Path, target: Path) -> None:
-    """Hard-link when possible (large assignment tables), copy otherwise, making the folder."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    link_or_copy(source, target)

@@ -26,8 +26,9 @@ from report.engines.base import (
     report_progress,
 )
 from report.engines.siteconfig import PDF_HREF, html_href, load_site_config, read_yaml
-from report.engines.sitefiles import build_search_index, copy_tree, plotly_js_path
+from report.engines.sitefiles import build_search_index, plotly_js_path
 from report.errors import RenderError
+from report.files import copy_tree
 from report.resources import ASSETS_DIR, TEMPLATES_DIR
 
 MIN_QUARTO = (1, 5)

@@ -7,12 +7,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import __version__
-from analysis.atomic import owned_temp_dir, remove_stale
 from report.build import build_site
 from report.errors import PublishError
+from report.files import owned_temp_dir, remove_stale
 from report.publish import PublishResult, list_versions, publish_site
 from report.publish.names import validate_version
+from report.resources import CHECKOUT
 
 TEMP_PREFIX = "kmeans-report-publish-"
 
@@ -20,19 +20,18 @@ TEMP_PREFIX = "kmeans-report-publish-"
 @dataclass(frozen=True)
 class Release:
     site_root: Path
+    package_version: str  # kmeans-report's version (the default when HEAD has no release tag)
     version: str | None = None  # None: the release tag on HEAD, else the package's version
     title: str | None = None
     aliases: tuple[str, ...] = ("latest",)
     force: bool = False
 
 
-def default_version(package_version: str = __version__) -> str:
+def default_version(package_version: str) -> str:
     """The release tag on HEAD (`v1.4.0` -> `1.4.0`) when there is one, else the package's."""
-    from analysis.provenance import REPO_ROOT
-
     try:
         tag = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "describe", "--tags", "--exact-match", "HEAD"],
+            ["git", "-C", str(CHECKOUT), "describe", "--tags", "--exact-match", "HEAD"],
             capture_output=True, text=True, timeout=10, check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
@@ -45,7 +44,7 @@ def publish(release: Release, *, config: Path | None = None, from_dir: Path | No
     """Check the version, build the site (or take `from_dir`'s), install it; nothing in the
     published tree changes unless every step succeeds. `build_options` go to `build_site`."""
     # An explicitly empty --version (say, an unset CI variable) is an error, not the default.
-    version = validate_version(default_version() if release.version is None else release.version)
+    version = validate_version(default_version(release.package_version) if release.version is None else release.version)
     root = release.site_root
     if root.is_dir() and not release.force and version in list_versions(root):
         raise PublishError(f"version {version} is already published in {root}/; "

@@ -1,15 +1,15 @@
 """The Data page's numbers on Spark: each feature's summary and histogram, from the checked
 table's aggregates (the local path computes the same from its frame in
-`pipeline.summarise_data`); both fill the record through `data_summary.summarise`)."""
+`backends.local`); both fill the record through `data_summary.summarise`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .config import Config
-from .data_summary import HISTOGRAM_BINS, summarise
-from .run_records import DataSummary
-from .spark_data import SparkTable
+from ...config import Config
+from ...data_summary import HISTOGRAM_BINS, summarise
+from ...run_records import DataSummary
+from .table import SparkTable
 
 
 def data_summary(table: SparkTable, config: Config, clipped: dict[str, int]) -> DataSummary:

@@ -9,8 +9,8 @@ it is installed: at 1M rows both are many times faster than `pandas.read_sql`
 `pandas.read_sql` (in one piece: streamed in chunks it was no faster). The rows are then
 validated exactly as a file's are.
 
-The URL and its secrets are analysis.sql_url's; connecting and the errors a driver raises,
-analysis.sql_connect's; writing a table (make-data), analysis.sql_write's.
+The URL and its secrets are analysis.sources.sql.url's; connecting and the errors a driver raises,
+analysis.sources.sql.connect's; writing a table (make-data), analysis.sources.sql.write's.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data_files import check_header
-from .errors import DataError
-from .sql_connect import database_errors, open_engine, quote_name
-from .sql_url import public_url, redact
+from ...errors import DataError
+from ..files import check_header
+from .connect import database_errors, open_engine, quote_name
+from .url import public_url, redact
 
 ALIAS = "kmeans_source"
 
@@ -44,7 +44,9 @@ def select_sql(opts, columns: list[str], preparer, order_by: str | None) -> tupl
     """(probe, fetch): the statement that names the result's columns, and the one that reads
     only `columns` from it."""
     if opts.query is not None:
-        source = f"({opts.query.strip().rstrip(';').strip()}) AS {ALIAS}"
+        # On lines of its own: a query may end in a `-- comment`, which would swallow the
+        # closing parenthesis on the same line.
+        source = f"(\n{opts.query.strip().rstrip(';').rstrip()}\n) AS {ALIAS}"
         order = ""
     else:
         source = quote_name(preparer, opts.table)
@@ -169,7 +171,7 @@ def provenance(config, fetched: Fetched) -> dict[str, Any]:
 def sql_dataset(config):
     """Fetch, check and hash the configured rows. A build does it once, up front (its cache
     key is the rows' hash), and hands the dataset to the analysis it then runs."""
-    from .data import table_dataset
+    from ..rules import table_dataset
 
     fetched = fetch(config)
     shown = redact(config.data.sql.url)
@@ -181,7 +183,3 @@ def sql_dataset(config):
     dataset.sql = provenance(config, fetched)
     return dataset
 
-
-def data_fingerprint(dataset) -> str:
-    """A fetched dataset's identity for the caches: the SHA-256 of its rows."""
-    return "sql:" + dataset.sha256
