@@ -90,9 +90,11 @@ def _built(checkout: Path, cache_dir: Path) -> Wheel:
             shutil.copy2(path, target)
         out = Path(tmp) / "dist"
         env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_TIME}
-        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                   "--disable-pip-version-check", "-q", "-w", str(out), str(source)]
-        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        # setuptools' PEP 517 backend called directly (what `pip wheel --no-build-isolation`
+        # ends up calling), without pip's own start-up: a template edit rebuilds the wheel.
+        command = [sys.executable, "-c", "import sys, setuptools.build_meta as backend; "
+                   "backend.build_wheel(sys.argv[1])", str(out)]
+        done = subprocess.run(command, cwd=source, capture_output=True, text=True, env=env)
         if done.returncode != 0:
             last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
             raise RenderError(
