@@ -171,8 +171,12 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
     """Phase 2: the analysis (or its cached outputs) as this build's results."""
     from threadpoolctl import threadpool_limits
 
-    from .analysis_step import analysis_outputs, results_for_build
+    from .analysis_step import analysis_cached, analysis_outputs, results_for_build
 
+    if not analysis_cached(inputs.cache_dir, inputs.analysis_key):
+        # Load scikit-learn (and its OpenMP and BLAS runtimes) before the limit below: it
+        # only reaches the thread pools already loaded.
+        import analysis.pipeline  # noqa: F401
     # With the notebook's kernel busy on the other core, one thread each beats two each:
     # OpenMP threads that outnumber the cores slow K-Means down many times over.
     with threadpool_limits(1 if background.notebook is not None else None):
