@@ -30,8 +30,11 @@ from . import cache
 from .citation import cff_from_meta, load_cff
 
 if TYPE_CHECKING:
+    from analysis.compare.records import Changes
     from analysis.results import Results
     from analysis.sources import Source
+
+    from .changes import Earlier
 
 # Phase 1 and the up-to-date check import only what they use: the analysis and figure stacks
 # (scikit-learn, SciPy, pandas, plotly) load inside the phases that need them, so a build
@@ -67,6 +70,7 @@ class Inputs:
     stamp: str
     cache_dir: Path
     source: Source  # the configured data: its fingerprint is `data_id`
+    earlier: Earlier | None = None  # the release this build is compared with
 
     @property
     def analysis_key(self) -> str:
@@ -88,11 +92,17 @@ def build_site(
     versions=None,
     force: bool = False,
     project_dir: Path | None = None,
+    compare_with: Path | None = None,
+    previous_release: Path | None = None,
 ) -> BuildResult:
     """Build the site into out_dir. `project_dir`, when given, keeps the generated Quarto
-    project there (replaced as a whole) for inspection or for running `quarto` by hand."""
+    project there (replaced as a whole) for inspection or for running `quarto` by hand.
+    `compare_with`: an earlier results.json or published version to compare with;
+    `previous_release`: the one to compare with when none is given (publishing: the previous
+    published version), where the backend can compare (not Spark yet)."""
     progress = progress or Progress()
-    inputs = load_inputs(config_path, out_dir, engine_name, versions or [], Path(cache_dir))
+    inputs = load_inputs(config_path, out_dir, engine_name, versions or [], Path(cache_dir),
+                         compare_with, previous_release)
     engine, version = inputs.engine, inputs.engine_version
     if not force and inputs.up_to_date():
         progress.note(f"Nothing changed since the last build: {out_dir} is up to date")
@@ -102,14 +112,22 @@ def build_site(
         (project / "downloads").mkdir()
         background.start(inputs, project, progress)
         results = analyse(inputs, background, progress)
-        write_views(inputs, results, project, background, progress)
+        changes = None
+        if inputs.earlier is not None:
+            from .analysis_step import analysis_folder
+            from .changes import compare
+
+            results, changes = compare(inputs.earlier, results,
+                                       analysis_folder(inputs.cache_dir, inputs.analysis_key))
+        write_views(inputs, results, project, background, progress, changes)
         pages, pdf = render(inputs, project, progress, full=force)
     progress.note(f"Site written to {out_dir}/ ({len(pages)} pages and {pdf.name})")
     return BuildResult(inputs.out, engine.name, version, pages, pdf, False, results)
 
 
 def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versions: list,
-                cache_dir: Path) -> Inputs:
+                cache_dir: Path, compare_with: Path | None = None,
+                previous_release: Path | None = None) -> Inputs:
     """Phase 1: read and check every input; fails before any work is done."""
     from .engines import get_engine
 
@@ -122,14 +140,25 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     from analysis.sources import source_for
 
     source = source_for(config)  # refuses a source the backend cannot read, before any work
+    if compare_with is None and config.clustering.backend != "spark":
+        compare_with = previous_release
+    earlier = compared = None
+    if compare_with:
+        from analysis.compare.earlier import results_file
+
+        from .changes import load_earlier_release
+
+        earlier = load_earlier_release(compare_with, config)
+        compared = cache.tree_digest(results_file(compare_with))
     data_id = source.fingerprint()
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions], sort_keys=True),
-         "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True)},
+         "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True),
+         "compare_with": compared or ""},
     )
     return Inputs(config, out, engine, engine_version, cff, cff_path, versions, data_id, stamp,
-                  cache_dir.absolute(), source)
+                  cache_dir.absolute(), source, earlier)
 
 
 class Background(contextlib.ExitStack):
@@ -150,7 +179,7 @@ class Background(contextlib.ExitStack):
         # The package's own wheel for the downloads: pip runs in a process of its own (once per
         # code version; cached).
         pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
-        self.wheel = pool.submit(package_wheel, inputs.cache_dir)
+        self.wheel = pool.submit(package_wheel, inputs.cache_dir, project / "_wheel")
         self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
@@ -186,12 +215,14 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
 
 
 def write_views(inputs: Inputs, results: Results, project: Path, background: Background,
-                progress: Progress) -> None:
+                progress: Progress, changes: Changes | None = None) -> None:
     """Phase 3: everything the pages show, written into the project: downloads, figures,
     the executed notebook, then the pages themselves."""
     from .analysis_step import OUTPUT_TABLES, analysis_folder
+    from .changes import changes_figures, names_key, write_changes_downloads
     from .citation import citation_context
     from .context import SiteInfo
+    from .context_changes import changes_context
     from .downloads import download_list, write_data_downloads
     from .figure_set import figure_set
     from .notebook import notebook_cells
@@ -200,14 +231,24 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
 
     key, config, downloads = inputs.analysis_key, inputs.config, project / "downloads"
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
-    write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key), OUTPUT_TABLES[1:],
-                         results, inputs.cff, inputs.cff_path, citation["bibtex"])
+    missing = write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key),
+                                   OUTPUT_TABLES[1:], results, inputs.cff, inputs.cff_path,
+                                   citation["bibtex"])
     wheel = background.wheel.result()
+    wheel.store()
     copy_file(wheel.path, downloads / wheel.name)
+    renamed = changes is not None and any(s.described_now for s in changes.kept)
+    if changes is not None:
+        write_changes_downloads(downloads, results, changes, renamed)
+    # figures name the segments: under kept names they are another set
+    figure_key = f"{key}-{names_key(results)}" if renamed else key
     # Chromium draws the SVGs while the notebook finishes and the pages are written (they
     # only name the figures' files); the block's end waits for the drawing.
-    with figure_set(results, key, project, inputs.cache_dir, progress,
+    with figure_set(results, figure_key, project, inputs.cache_dir, progress,
                     background.browser) as figures:
+        if changes is not None:
+            figures.update(changes_figures(changes, project, inputs.cache_dir,
+                                           background.browser))
         notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
                                    project, inputs.cache_dir, progress)
         site = SiteInfo(
@@ -215,8 +256,11 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
             engine_version=inputs.engine_version,
             citation=citation,
             releases=releases(inputs.versions),
-            downloads=download_list(downloads, OUTPUT_TABLES, wheel),
+            downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
             notebook_cells=notebook_cells(notebook),
+            changes=changes_context(changes, results.config["roi"]["currency"],
+                                    {f.column: f.label for f in results.data.features}),
+            published=[v.version for v in inputs.versions],
         )
         with progress.stage("pages", "Writing pages from templates"):
             write_project(project, results, figures, site)
