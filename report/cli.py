@@ -123,6 +123,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .preview import PreviewOptions, preview
+
+    options = PreviewOptions(config=_config(args.config), out=args.out, engine=args.engine,
+                             cache_dir=args.cache_dir, port=args.port, quiet=args.quiet,
+                             debug=args.debug)
+    try:
+        asyncio.run(preview(options))
+    except KeyboardInterrupt:  # Ctrl+C is how a preview ends; the last build stays in --out
+        print(f"Preview stopped; {args.out}/ holds the last good build", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve_forever
 
@@ -185,7 +200,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "analyze": cmd_analyze, "make-data": cmd_make_data, "init": cmd_init, "build": cmd_build,
-    "serve": cmd_serve, "publish": cmd_publish, "versions": cmd_versions,
+    "preview": cmd_preview, "serve": cmd_serve, "publish": cmd_publish, "versions": cmd_versions,
     "unpublish": cmd_unpublish, "doctor": cmd_doctor, "assign": cmd_assign,
 }
 

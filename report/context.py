@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.metrics import QUALITY_BANDS
+from analysis.quality import QUALITY_BANDS
 from analysis.results import Results
 
 from .context_methods import (

@@ -11,13 +11,14 @@ import codecs
 import csv
 import hashlib
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..errors import DataError
 from .base import Dataset, NotebookNeeds, SparkInput
-from .rules import table_dataset
+
+if TYPE_CHECKING:  # pandas loads where a table is read: a fingerprint is a file hash
+    import pandas as pd
 
 
 def file_sha256(path: Path) -> str:
@@ -147,6 +148,8 @@ def check_header(path: Path, header: list[str], wanted: list[str]) -> None:
 
 
 def _read_csv(path: Path, config: Config, wanted: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty (0 bytes)")
     configured = config.data.csv.encoding
@@ -237,6 +240,8 @@ class FileSource:
         config, path = self.config, self.path
         extra = [c for c in (config.data.id_column, config.data.compare_with) if c]
         raw, file_format = read_file(path, config, config.feature_columns + extra)
+        from .rules import table_dataset
+
         return table_dataset(raw, config, label=path, file_format=file_format, source=path.name,
                              sha256=self.sha256(), size_bytes=path.stat().st_size)
 
