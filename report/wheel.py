@@ -33,6 +33,11 @@ DISTRIBUTION = "kmeans-report"
 SOURCE_FOLDERS = ("analysis", "report", "templates")
 SOURCE_FILES = ("*.toml", "*.py", "*.md", "*.cff", "*.yml", "*.in")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "_data", "*.egg-info")
+BUILD_BACKEND = (
+    "import sys, setuptools, setuptools.build_meta as backend\n"
+    "major = int(setuptools.__version__.split('.')[0])\n"
+    "sys.exit(f'setuptools {setuptools.__version__} is too old') if major < 77 else None\n"
+    "backend.build_wheel(sys.argv[1])\n")
 FIXED_TIME = "315532800"  # 1980-01-01, the earliest time a zip file can hold
 # Written by the installer, not part of the wheel (PEP 376 / PEP 610).
 INSTALLER_FILES = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
@@ -100,13 +105,15 @@ def _built(checkout: Path, cache_dir: Path, workdir: Path) -> Wheel:
         shutil.copy2(path, target)
     out = workdir / "dist"
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_TIME}
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-               "-q", "-w", str(out), str(source)]
-    # Offline first, with this environment's setuptools; else pip fetches the build backend.
-    done = subprocess.run([*command, "--no-build-isolation"], capture_output=True, text=True,
-                          env=env)
+    # setuptools' PEP 517 backend called directly, offline, with this environment's setuptools
+    # (a third of pip's time: it sits on the path of every build after a template edit); else
+    # pip with an isolated backend it fetches.
+    done = subprocess.run([sys.executable, "-c", BUILD_BACKEND, str(out)], cwd=source,
+                          capture_output=True, text=True, env=env)
     if done.returncode != 0:
-        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                               "--disable-pip-version-check", "-q", "-w", str(out), str(source)],
+                              capture_output=True, text=True, env=env)
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
         reason = next((line.strip() for line in lines if "error" in line.lower()), lines[-1])
