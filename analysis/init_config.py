@@ -405,6 +405,8 @@ def render_config(plan: TablePlan, data_path: str, title: str,
         "  # author: Your Name",
         "  # affiliation: Your Organisation",
         "  # license: CC-BY-4.0",
+        '  # version: "1.0"           # unset: a draft; publish uses it as the version',
+        "  # changelog: CHANGELOG.md  # your release notes (## 1.0 — 2026-01-31, then - notes)",
         "",
     ]
     return "\n".join(lines)

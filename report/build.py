@@ -35,14 +35,13 @@ from .analysis_step import (
     analysis_outputs,
     results_for_build,
 )
-from .changelog import load_changelog
+from .changelog import read_report_changelog, releases
 from .citation import cff_from_meta, citation_context, load_cff
 from .context import SiteInfo
 from .downloads import download_list, write_data_downloads
 from .figure_set import figure_set
 from .project import write_project
 from .reproduce import finish_notebook, start_notebook
-from .resources import CHANGELOG
 
 STAMP_FILE = ".kmeans-report-build.json"
 PROJECT_PREFIX = "kmeans-report-project-"
@@ -70,6 +69,7 @@ class Inputs:
     cff: dict
     cff_path: Path | None
     versions: list
+    history: list  # the report's release notes (report.changelog)
     data_id: str
     stamp: str
     cache_dir: Path
@@ -95,11 +95,15 @@ def build_site(
     versions=None,
     force: bool = False,
     project_dir: Path | None = None,
+    publishing=None,
 ) -> BuildResult:
     """Build the site into out_dir. `project_dir`, when given, keeps the generated Quarto
-    project there (replaced as a whole) for inspection or for running `quarto` by hand."""
+    project there (replaced as a whole) for inspection or for running `quarto` by hand.
+    `publishing` (a report.publish Version) is the version `publish` is making: its number
+    is the report's version and it heads the history."""
     progress = progress or Progress()
-    inputs = load_inputs(config_path, out_dir, engine_name, versions or [], Path(cache_dir))
+    inputs = load_inputs(config_path, out_dir, engine_name, versions or [], Path(cache_dir),
+                         publishing)
     engine, version = inputs.engine, inputs.engine_version
     if not force and inputs.up_to_date():
         progress.note(f"Nothing changed since the last build: {out_dir} is up to date")
@@ -116,11 +120,15 @@ def build_site(
 
 
 def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versions: list,
-                cache_dir: Path) -> Inputs:
+                cache_dir: Path, publishing=None) -> Inputs:
     """Phase 1: read and check every input; fails before any work is done."""
     from .engines import get_engine
 
     config = load_config(config_path)
+    if publishing is not None:
+        config = config.with_report_version(publishing.version)
+        versions = [*versions, publishing]
+    history = read_report_changelog(config.report.changelog)
     out = check_output_dir(out_dir, config)
     engine = get_engine(engine_name)
     engine_version = engine.version()
@@ -135,10 +143,11 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions], sort_keys=True),
-         "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True)},
+         "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True),
+         "history": json.dumps(history)},
     )
-    return Inputs(config, out, engine, engine_version, cff, cff_path, versions, data_id, stamp,
-                  cache_dir.absolute(), dataset)
+    return Inputs(config, out, engine, engine_version, cff, cff_path, versions, history, data_id,
+                  stamp, cache_dir.absolute(), dataset)
 
 
 class Background(contextlib.ExitStack):
@@ -196,7 +205,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         engine=inputs.engine.name,
         engine_version=inputs.engine_version,
         citation=citation,
-        releases=releases(inputs.versions),
+        releases=releases(inputs.history, inputs.versions),
         downloads=download_list(downloads, OUTPUT_TABLES),
         notebook_cells=notebook_cells(notebook),
     )
@@ -213,16 +222,6 @@ def render(inputs: Inputs, project: Path, progress: Progress) -> tuple[list[str]
             rendered = engine.render(project, staging, progress=progress.note)
             (staging / STAMP_FILE).write_text(json.dumps({"stamp": inputs.stamp}) + "\n")
     return rendered.pages, inputs.out / rendered.pdf.relative_to(staging)
-
-
-def releases(versions=None) -> list[dict[str, str]]:
-    """CHANGELOG entries, plus published versions (versions.json) the changelog lacks."""
-    entries = load_changelog(CHANGELOG)
-    known = {e["version"].lstrip("v") for e in entries}
-    for v in versions or []:
-        if v.version not in known:
-            entries.append({"version": v.version, "date": v.date or "", "notes": v.title or ""})
-    return entries
 
 
 @contextlib.contextmanager

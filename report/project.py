@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from analysis import __version__ as TOOL_VERSION
+
 from .context import FigureRef, SiteInfo, build_context
 from .engines.sitefiles import link_or_copy
 from .errors import RenderError
@@ -64,9 +66,20 @@ def _check_pages(config: dict[str, Any], source: Path) -> None:
         )
 
 
+def version_label(version: str | None, *, in_sentence: bool = False) -> str:
+    """The report's version as its pages say it: `Version 1.2`, or a draft with its build
+    date (a report without `report.version` is unpublished)."""
+    from analysis.config.meta import build_date
+
+    if version:
+        return f"{'v' if in_sentence else 'V'}ersion {version}"
+    return f"{'a draft' if in_sentence else 'Draft'}, built {build_date().isoformat()}"
+
+
 def site_settings(citation: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> SiteSettings:
     """The root _quarto.yml, checked, with the footer's {version} and {license} filled in
-    from the citation metadata (CITATION.cff), the same source as the Citation page's.
+    from the citation metadata (CITATION.cff), the same source as the Citation page's, and
+    {tool_version} with kmeans-report's own (credited as the tool that built the report).
 
     `google-scholar` is taken out of what Quarto sees: the home page writes its own Scholar
     tags (same for both engines; Quarto would copy markdown escapes into them).
@@ -82,12 +95,15 @@ def site_settings(citation: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> 
     _check_pages(config, source)
     website = config.get("website") or {}
     footer = website.get("page-footer") or {}
+    license_text = (f"{citation['license']} license" if citation.get("license") not in
+                    (None, "", "unspecified") else "no license stated")
+    values = {"{version}": version_label(citation.get("version")), "{license}": license_text,
+              "{tool_version}": TOOL_VERSION}
     for side, text in list(footer.items()):
         if isinstance(text, str):
-            footer[side] = (
-                text.replace("{version}", meta_escape(citation["version"] or "unversioned"))
-                .replace("{license}", meta_escape(citation["license"]))
-            )
+            for placeholder, value in values.items():
+                text = text.replace(placeholder, meta_escape(value))
+            footer[side] = text
     scholar = bool(config.pop("google-scholar", False))
     return SiteSettings(config, scholar, website.get("site-url"))
 
@@ -114,6 +130,8 @@ def write_project(
     context = build_context(results, figures, site)
     context["pdf_sections"] = PDF_SECTIONS
     meta = context["meta"]
+    context["release"] = {"label": version_label(meta.get("version")),
+                          "in_sentence": version_label(meta.get("version"), in_sentence=True)}
     settings = site_settings(site.citation)
     written = []
     for page in PAGES:

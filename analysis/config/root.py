@@ -98,6 +98,10 @@ class Config(Strict):
     def feature_columns(self) -> list[str]:
         return [f.column for f in self.features]
 
+    def with_report_version(self, version: str) -> Config:
+        """This config as the release `version` of its report (what `publish` builds)."""
+        return self.model_copy(update={"report": self.report.model_copy(update={"version": version})})
+
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
@@ -105,7 +109,8 @@ class Config(Strict):
         """The config as published (results.json, the Reproduce notebook): file paths are
         reduced to their names, so no folder of the build machine is ever shown."""
         data = self.to_dict()
-        for section, key in (("data", "path"), ("report", "citation_file")):
+        for section, key in (("data", "path"), ("report", "citation_file"),
+                             ("report", "changelog")):
             if data[section][key] is not None:
                 data[section][key] = Path(data[section][key]).name
         duckdb_file = self.data.sql.duckdb_file if self.data.sql else None

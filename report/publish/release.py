@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import __version__
 from analysis.atomic import owned_temp_dir, remove_stale
 from report.build import build_site
 from report.errors import PublishError
 from report.publish import PublishResult, list_versions, publish_site
 from report.publish.names import validate_version
+from report.publish.versions import Version
 
 TEMP_PREFIX = "kmeans-report-publish-"
 
@@ -20,24 +19,23 @@ TEMP_PREFIX = "kmeans-report-publish-"
 @dataclass(frozen=True)
 class Release:
     site_root: Path
-    version: str | None = None  # None: the release tag on HEAD, else the package's version
+    version: str | None = None  # None: the report's own (report.version)
     title: str | None = None
     aliases: tuple[str, ...] = ("latest",)
     force: bool = False
 
 
-def default_version(package_version: str = __version__) -> str:
-    """The release tag on HEAD (`v1.4.0` -> `1.4.0`) when there is one, else the package's."""
-    from analysis.provenance import REPO_ROOT
+def default_version(config: Path | None) -> str:
+    """The report's own version (`report.version` of its config); there is no other default:
+    a report is never published under kmeans-report's version or a guess."""
+    from analysis.config import load_config
 
-    try:
-        tag = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "describe", "--tags", "--exact-match", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return package_version
-    return tag[1:] if tag.startswith("v") else tag or package_version
+    loaded = load_config(config)
+    if loaded.report.version is None:
+        where = config or "report.yml"
+        raise PublishError(f"no version to publish: pass --version, or set report.version in "
+                           f"{where}")
+    return loaded.report.version
 
 
 def publish(release: Release, *, config: Path | None = None, from_dir: Path | None = None,
@@ -45,7 +43,8 @@ def publish(release: Release, *, config: Path | None = None, from_dir: Path | No
     """Check the version, build the site (or take `from_dir`'s), install it; nothing in the
     published tree changes unless every step succeeds. `build_options` go to `build_site`."""
     # An explicitly empty --version (say, an unset CI variable) is an error, not the default.
-    version = validate_version(default_version() if release.version is None else release.version)
+    version = validate_version(default_version(config) if release.version is None
+                               else release.version)
     root = release.site_root
     if root.is_dir() and not release.force and version in list_versions(root):
         raise PublishError(f"version {version} is already published in {root}/; "
@@ -58,7 +57,15 @@ def publish(release: Release, *, config: Path | None = None, from_dir: Path | No
     work = owned_temp_dir(None, TEMP_PREFIX)
     try:
         site = work / "site"
-        build_site(config, site, engine, force=True, versions=published, **build_options)
-        return version, publish_site(site, root, version, **install)
+        this = Version(version, release.title or version, _today())
+        build_site(config, site, engine, force=True, versions=published, publishing=this,
+                   **build_options)
+        return version, publish_site(site, root, version, date=this.date, **install)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _today() -> str:
+    from analysis.config.meta import build_date
+
+    return build_date().isoformat()
