@@ -22,9 +22,10 @@ from .context_methods import (
     silhouette_sampling,
 )
 from .context_segments import comparison, segment_rows, selection, strength, sweep_rows
+from .escape import one_line
 from .formatting import money, number, pct_value, percent, score
 from .pages import PAGES
-from .wording import measure, unit_name
+from .wording import measure, scaling_sentence, unit_name
 
 
 @dataclass
@@ -175,17 +176,11 @@ def stability_verdict(reseed: float | None, boot: float | None) -> str:
     )
 
 
-def _units_text(r: Results) -> str:
-    units = list(dict.fromkeys(f.unit for f in r.data.features if f.unit))
-    return ", ".join(units)
-
-
 def _sql_source(sql: dict[str, Any] | None) -> dict[str, Any] | None:
     """The database source as shown: SQL on one line (it sits in a table cell)."""
     if not sql:
         return None
-    one_line = lambda text: " ".join(str(text).split()) if text else ""  # noqa: E731
-    return {**sql, "query": one_line(sql["query"]), "sql": one_line(sql["sql"]),
+    return {**sql, "query": one_line(sql["query"] or ""), "sql": one_line(sql["sql"] or ""),
             "rows": number(sql["rows"])}
 
 
@@ -206,7 +201,7 @@ def _data(r: Results, currency: str) -> dict[str, Any]:
         "planted": d.planted_segments,
         "notes": d.notes,
         "features": _feature_rows(r, currency),
-        "units": _units_text(r),
+        "scaling": scaling_sentence([f.unit for f in d.features], r.run.scaler),
         "transforms": [f for f in _feature_rows(r, currency) if f["transform"] != "none"],
         "clip": [percent(q, 0) for q in d.clip_quantiles] if d.clip_quantiles else None,
         "clipped_total": number(sum(f.clipped for f in d.features)),

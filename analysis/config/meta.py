@@ -34,6 +34,9 @@ class ReportMeta(Strict):
 
     title: Annotated[str, Field(min_length=1)] = "Customer segmentation report"
     """The report's title, shown on every page and on the PDF cover."""
+    site_name: str | None = None
+    """The website's name, in every page's navbar and browser tab (a shorter form of the
+    title, say); null: the title."""
     subtitle: str = ""
     """A line under the title on the PDF cover."""
     author: str | None = None

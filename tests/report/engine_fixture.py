@@ -189,7 +189,7 @@ def write_project(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     config = (REPO / "_quarto.yml").read_text(encoding="utf-8")
     config = (config.replace("{version}", "Version 1.3.0").replace("{license}", "MIT license")
-              .replace("{tool_version}", "9.9"))
+              .replace("{tool_version}", "9.9").replace("{site_name}", "Fixture site"))
     (root / "_quarto.yml").write_text(config, encoding="utf-8")
     import yaml
 
