@@ -40,9 +40,9 @@ from .column_names import (
     read_name,
     title_from_file,
 )
-from .data_files import csv_encoding, detect_format, read_header
 from .errors import DataError
 from .money import money_unit
+from .sources.files import csv_encoding, detect_format, read_header
 
 SAMPLE_ROWS = 200_000  # rows read to describe the table (enough to see types and skew)
 FEW_VALUES = 10  # integer columns with at most this many values are labels, not features
@@ -491,8 +491,8 @@ def _write(out: Path, text: str) -> None:
 def init_sql_config(url: str, table: str, out: Path, *, force: bool = False
                     ) -> tuple[Path, TablePlan]:
     """`init --sql URL --table NAME`: the same plan, from the first rows of a database table."""
-    from .sql_source import read_sample as read_sql_sample
-    from .sql_url import duckdb_file, literal_password, redact
+    from .sources.sql.read import read_sample as read_sql_sample
+    from .sources.sql.url import duckdb_file, literal_password, redact
 
     out = _checked_out(out, force)
     if literal_password(url):

@@ -25,7 +25,7 @@ def check_output_dir(out_dir: Path, config: Config, *, option: str = "--out") ->
             raise OutputError(f"{option} {out_dir}: inside the source folder {folder}; choose another output folder")
     data_file = config.data.path if config.data.source == "file" else None
     if config.data.source == "sql":  # a DuckDB database file is input data too
-        from .sql_url import duckdb_file
+        from .sources.sql.url import duckdb_file
 
         data_file = duckdb_file(config.data.sql.url)
     if data_file is not None:

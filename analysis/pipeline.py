@@ -16,7 +16,6 @@ from sklearn.metrics import adjusted_rand_score
 
 from . import cluster, data_summary, metrics, provenance, scale
 from .config import Config
-from .data import Dataset, load_dataset
 from .data_summary import column_stats
 from .preprocess import centres_in_original_units, prepare
 from .progress import Progress
@@ -25,6 +24,7 @@ from .roi import roi_model
 from .run_records import DataSummary, RunInfo
 from .segments import build_segments, cluster_profiles
 from .selection import choose_k
+from .sources.rules import Dataset, load_dataset
 
 MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
 
@@ -41,7 +41,7 @@ def run_analysis(config: Config, progress: Progress | None = None,
     """The analysis of the configured data (or of `dataset`, when the caller loaded it)."""
     progress = progress or Progress(enabled=False)  # one per run: stage times never carry over
     if config.clustering.backend == "spark":  # pyspark is imported only on this path
-        from .spark_backend import run_spark
+        from .backends.spark.run import run_spark
 
         return run_spark(config, progress)
     with progress.stage("load", "Loading customer data"):

@@ -46,7 +46,7 @@ class DataSummary:
     size_bytes: int | None = None  # of the input file
     clip_quantiles: list[float] | None = None  # preprocessing.clip_quantiles, when used
     # data.source: sql: redacted URL, table or query, the SQL run and its SHA-256, rows
-    # fetched, server version (see analysis.sql_source.provenance)
+    # fetched, server version (see analysis.sources.sql.read.provenance)
     sql: dict[str, Any] | None = None
 
 

@@ -70,7 +70,7 @@ def profiles_from_stats(
     spend_columns: list[str] | None = None,
 ) -> list[ClusterProfile]:
     """Profiles from per-cluster aggregates (rows: cluster, columns: features), however they
-    were computed (pandas here, Spark in analysis.spark_final)."""
+    were computed (pandas here, Spark in analysis.backends.spark.final)."""
     profiles = []
     for cluster in range(len(centres_original)):
         mean = {c: float(means.at[cluster, c]) for c in means.columns}

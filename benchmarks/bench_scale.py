@@ -120,7 +120,7 @@ def silhouette_check() -> list[tuple[str, ...]]:
             })
             out = run_analysis(config)
             from analysis.cluster import make_scaler
-            from analysis.data import load_dataset
+            from analysis.sources.rules import load_dataset
 
             frame = load_dataset(config).frame.to_numpy()
             X = make_scaler("standard").fit_transform(frame)
@@ -140,7 +140,7 @@ def dtype_check() -> list[tuple[str, ...]]:
     from analysis import scale
     from analysis.cluster import make_scaler
     from analysis.config import validate_config
-    from analysis.synthetic import planted_customers
+    from analysis.sources.synthetic import planted_customers
 
     opts = validate_config({"clustering": {"chosen_k": "auto"}}).clustering
     frame, _ = planted_customers(1_000_000, 4, 42)

@@ -8,7 +8,7 @@ the SQL source could use on the statement it runs (the configured columns, order
   chunks;
 - DuckDB's own Arrow interface; ADBC (Arrow) for PostgreSQL;
 
-then the whole load (`analysis.data.load_dataset`: read, validate, hash) from each source.
+then the whole load (`analysis.sources.rules.load_dataset`: read, validate, hash) from each source.
 Times are the median of `--repeats` runs in this process. Usage:
     python benchmarks/bench_sql.py [--rows 1000000] [--repeats 3]
 """
@@ -31,11 +31,11 @@ import pandas as pd  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from analysis import sql_source  # noqa: E402
 from analysis.config import validate_config  # noqa: E402
-from analysis.data import load_dataset  # noqa: E402
-from analysis.generate import make_customers, make_customers_sql  # noqa: E402
-from analysis.sql_connect import open_engine  # noqa: E402
+from analysis.sources.generate import make_customers, make_customers_sql  # noqa: E402
+from analysis.sources.rules import load_dataset  # noqa: E402
+from analysis.sources.sql import read as sql_source  # noqa: E402
+from analysis.sources.sql.connect import open_engine  # noqa: E402
 from tests.pg_cluster import PgCluster  # noqa: E402
 
 FEATURES = ["annual_spending", "visit_frequency", "avg_transaction", "loyalty_years"]

@@ -151,9 +151,9 @@ def lloyd(sizes=(1_000_000, 10_000_000)) -> None:
     import numpy as np
     from pyspark.ml.feature import StandardScaler, VectorAssembler
 
+    from analysis.backends.spark.kmeans import refine
+    from analysis.backends.spark.session import start_session
     from analysis.config import SparkOptions
-    from analysis.spark_kmeans import refine
-    from analysis.spark_session import start_session
 
     spark = start_session(SparkOptions(master="local[2]",
                                        conf={"spark.driver.memory": DRIVER_MEMORY}))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,9 @@ from .citation import cff_from_meta, citation_context, load_cff
 from .context import SiteInfo
 from .downloads import download_list, write_data_downloads
 from .figure_set import figure_set
-from .project import write_project
+from .project import copy_file, write_project
 from .reproduce import finish_notebook, start_notebook
+from .wheel import package_wheel
 
 STAMP_FILE = ".kmeans-report-build.json"
 PROJECT_PREFIX = "kmeans-report-project-"
@@ -136,7 +138,7 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
     dataset = None
     if config.data.source == "sql":  # the cache key is the rows' hash: fetch them once
-        from analysis.sql_source import sql_dataset
+        from analysis.sources.sql.read import sql_dataset
 
         dataset = sql_dataset(config)
     data_id = cache.data_fingerprint(config, dataset)
@@ -157,9 +159,14 @@ class Background(contextlib.ExitStack):
 
     notebook = None
     browser = None
+    wheel = None  # a Future of report.wheel.Wheel
 
     def start(self, inputs: Inputs, project: Path, progress: Progress) -> None:
         key = inputs.analysis_key
+        # The package's own wheel for the downloads: pip runs in a process of its own (once per
+        # code version; cached).
+        pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
+        self.wheel = pool.submit(package_wheel, inputs.cache_dir)
         self.notebook = start_notebook(inputs.config, key, inputs.data_id, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
@@ -197,6 +204,8 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
     write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key), OUTPUT_TABLES[1:],
                          results, inputs.cff, inputs.cff_path, citation["bibtex"])
+    wheel = background.wheel.result()
+    copy_file(wheel.path, downloads / wheel.name)
     figures = figure_set(results, key, project, inputs.cache_dir, progress, background.browser)
     background.release_browser()
     notebook = finish_notebook(background.notebook, results, key, config, project,
@@ -206,7 +215,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         engine_version=inputs.engine_version,
         citation=citation,
         releases=releases(inputs.history, inputs.versions),
-        downloads=download_list(downloads, OUTPUT_TABLES),
+        downloads=download_list(downloads, OUTPUT_TABLES, wheel),
         notebook_cells=notebook_cells(notebook),
     )
     with progress.stage("pages", "Writing pages from templates"):

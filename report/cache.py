@@ -44,15 +44,15 @@ def data_fingerprint(config: Config, dataset=None) -> str:
     source's files, or (a database has no file to hash) the rows of `dataset`, fetched once
     by the build."""
     if config.data.source == "sql":
-        from analysis.sql_source import data_fingerprint as sql_fingerprint
+        from analysis.sources.sql.read import data_fingerprint as sql_fingerprint
 
         return sql_fingerprint(dataset)
     if config.clustering.backend == "spark" and config.spark.path is not None:
-        from analysis.spark_data import listing_fingerprint
+        from analysis.backends.spark.table import listing_fingerprint
 
         return listing_fingerprint(config.spark)
     if config.data.source == "file":
-        from analysis.data_files import file_sha256
+        from analysis.sources.files import file_sha256
 
         path = Path(config.data.path)
         return file_sha256(path) if path.is_file() else f"missing:{path}"

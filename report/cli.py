@@ -51,11 +51,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_make_data(args: argparse.Namespace) -> int:
-    from analysis.generate import make_customers, make_customers_sql
     from analysis.progress import Progress
+    from analysis.sources.generate import make_customers, make_customers_sql
 
     if _one_of(args, "--out", args.out, "--to-sql", args.to_sql) == "--to-sql":
-        from analysis.sql_url import redact
+        from analysis.sources.sql.url import redact
 
         rows = make_customers_sql(args.to_sql, _table(args, "--to-sql"), args.rows,
                                   planted_segments=args.planted_segments, seed=args.seed,

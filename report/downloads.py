@@ -19,6 +19,7 @@ DOWNLOADS = [
     ("profiles.csv", "Cluster profiles (CSV)", "Size, share, mean, std and centre of each feature per cluster."),
     ("results.json", "Results (JSON)", "Every number of this report, machine-readable, with provenance."),
     ("reproduce.ipynb", "Reproduce notebook", "Re-runs the analysis and checks the numbers."),
+    # the package's wheel follows, named by its version (see download_list)
     ("CITATION.cff", "CITATION.cff", "Citation metadata (Citation File Format)."),
     ("citation.bib", "BibTeX", "The recommended citation as a BibTeX entry."),
 ]
@@ -56,11 +57,18 @@ def copy_parts(source: Path, target: Path) -> None:
         f"</p><ul>\n{links}\n</ul></html>\n", encoding="utf-8")
 
 
-def download_list(downloads: Path, tables=()) -> list[dict[str, str]]:
+def download_list(downloads: Path, tables=(), wheel=None) -> list[dict[str, str]]:
     """The Downloads page's rows; the PDF is written by the render, after the pages. Analysis
-    `tables` a run did not write are left out; a folder of parts links its index page."""
+    `tables` a run did not write are left out; a folder of parts links its index page.
+    `wheel` (report.wheel.Wheel) is the kmeans-report that built the report."""
     rows = []
-    for f, label, text in DOWNLOADS:
+    entries = list(DOWNLOADS)
+    if wheel is not None:
+        at = [f for f, _, _ in entries].index("reproduce.ipynb") + 1
+        entries.insert(at, (wheel.name, "kmeans-report wheel",
+                            "The exact kmeans-report that built this report; the Reproduce "
+                            f"notebook installs it. SHA-256 {wheel.sha256}."))
+    for f, label, text in entries:
         path = downloads / f
         if f in tables and not path.exists():
             continue

@@ -37,7 +37,7 @@ def _data_note(config: dict[str, Any], sha256: str | None) -> str:
 
 
 def sql_note(sql: dict[str, Any]) -> str:
-    from analysis.sql_url import VARIABLE, duckdb_file
+    from analysis.sources.sql.url import VARIABLE, duckdb_file
 
     what = f"the table `{md_escape(sql['table'])}`" if sql.get("table") else "the configured query"
     if duckdb_file(sql["url"]):
@@ -68,12 +68,22 @@ def build_notebook(config: dict[str, Any], title: str, version: str,
         f"# Reproduce: {md_escape(title)}\n\n"
         "Re-runs the analysis of this report with the `kmeans-report` package from the same "
         "configuration, then checks the headline numbers against the published ones. "
-        f"Install the version that built it first: `pip install kmeans-report=={version}`. "
+        f"Put the wheel `{wheel_name(version)}` from the report's downloads (its SHA-256 is "
+        f"listed there) beside this notebook: the first cell installs kmeans-report {version}, "
+        "the version that built the report, from it. "
         + _data_note(config, data_sha256)
     )
     literal = pprint.pformat(config, sort_dicts=False, width=88)
-    notebook.cells[_tagged(notebook, "parameters")].source = f"CONFIG = {literal}"
+    notebook.cells[_tagged(notebook, "parameters")].source = (
+        f"CONFIG = {literal}\nVERSION = {version!r}\nWHEEL = {wheel_name(version)!r}")
     return notebook
+
+
+def wheel_name(version: str) -> str:
+    """The file name of kmeans-report's wheel at `version` (as report.wheel builds it)."""
+    from packaging.version import Version
+
+    return f"kmeans_report-{str(Version(version)).replace('-', '_')}-py3-none-any.whl"
 
 
 def with_published(notebook: nbformat.NotebookNode, published: dict[str, Any]) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from analysis.config import Config
 from analysis.progress import Progress
 from analysis.results import Results
-from analysis.sql_url import duckdb_file, expand
+from analysis.sources.sql.url import duckdb_file, expand
 
 from . import cache
 from .project import copy_file

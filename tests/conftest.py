@@ -166,7 +166,7 @@ PG_PASSWORD_VAR = "KMEANS_REPORT_TEST_PGPASSWORD"
 @pytest.fixture(scope="session")
 def postgres():
     """A throwaway PostgreSQL cluster for the session (tests/pg_cluster.py), stopped after."""
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'kmeans-report[sql]')")
+    pytest.importorskip("psycopg", reason="psycopg is not installed (bash .ci/setup --tests installs it, or pip install -e '.[sql]' in the checkout)")
     from tests.pg_cluster import PgCluster, unavailable_reason
 
     reason = unavailable_reason()
@@ -191,11 +191,11 @@ def spark_session():
     skips, saying why, where PySpark or Java cannot be had."""
     import shutil
 
-    pytest.importorskip("pyspark", reason="PySpark is not installed: pip install 'kmeans-report[spark]'")
+    pytest.importorskip("pyspark", reason="PySpark is not installed: bash .ci/setup --tests installs it, or pip install -e '.[spark]' in the checkout")
     if shutil.which("java") is None:
         pytest.skip("no Java on PATH (Debian: openjdk-17-jre-headless; bash .ci/setup --tests installs it)")
+    from analysis.backends.spark.session import start_session
     from analysis.config import SparkOptions
-    from analysis.spark_session import start_session
 
     spark = start_session(SparkOptions(master="local[2]", app_name="kmeans-report-tests",
                                        conf={"spark.sql.shuffle.partitions": 4}))

@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 ENGINES = ("pandoc", "quarto")
 QUARTO_MISSING = (
     "Quarto is not installed (not on PATH nor beside Python): .ci/setup installs the offline "
-    "kit when ../shared/tools/quarto exists, or pip install 'kmeans-report[quarto]'"
+    "kit when ../shared/tools/quarto exists, or pip install -e '.[quarto]' in the checkout"
 )
 needs_quarto = pytest.mark.skipif(find_quarto() is None, reason=QUARTO_MISSING)
 

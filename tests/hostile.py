@@ -119,8 +119,9 @@ def hostile_config(data: Path, cff: Path) -> dict:
             "title": hostile("Title", SCRIPT, IMG, ENV_SHORTCODE, breakout),
             "subtitle": hostile("Subtitle", SHORTCODE, TYPST_READ, QUARTO_FORMS, "\nline two",
                                 breakout),
+            # short enough for the PDF's cover, which clips long metadata
             "author": hostile(RTL, "Author", JS_LINK, TYPST_IMPORT, ENV_SHORTCODE, "{unbalanced",
-                              breakout),
+                              "\nfilters: [x.lua]\n---"),
             "affiliation": hostile("Affil", MARKUP, SCRIPT, "\n\n# Not a heading\n```\n"),
             "version": hostile("Ver", TYPST_READ, IMG),
             "license": hostile("Lic", SCRIPT, SHORTCODE, ENV_SHORTCODE),

@@ -478,7 +478,7 @@ DUCKDB_CASES = {
 
 @pytest.mark.parametrize("case", list(DUCKDB_CASES))
 def test_bad_duckdb_source(ws, capsys, case):
-    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    pytest.importorskip("duckdb_engine", reason="bash .ci/setup --tests installs it, or pip install -e '.[sql]' in the checkout")
     table, settings, expected = DUCKDB_CASES[case]
     url = duckdb_with(ws, table)
     config = sql_config(ws, url, **settings)
@@ -486,14 +486,14 @@ def test_bad_duckdb_source(ws, capsys, case):
 
 
 def test_missing_duckdb_file_is_not_created(ws, capsys):
-    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    pytest.importorskip("duckdb_engine", reason="bash .ci/setup --tests installs it, or pip install -e '.[sql]' in the checkout")
     url = f"duckdb:///{ws.inputs / 'nowhere.duckdb'}"
     run_bad(ws, analyze(sql_config(ws, url), ws), f"{url}: the DuckDB database file does not exist",
             capsys=capsys)
 
 
 def test_output_folder_holding_the_duckdb_file_is_refused(ws, capsys):
-    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    pytest.importorskip("duckdb_engine", reason="bash .ci/setup --tests installs it, or pip install -e '.[sql]' in the checkout")
     config = sql_config(ws, duckdb_with(ws, frame()))
     run_bad(ws, ["analyze", "--config", str(config), "--out", str(ws.inputs)],
             "contains the input data", capsys=capsys)
@@ -504,7 +504,7 @@ def pg_customers(postgres, pg_url):
     """Table `customers` (the 40 rows of `frame()`) in the session's PostgreSQL cluster."""
     import pyarrow as pa
 
-    from analysis.sql_write import write_customers
+    from analysis.sources.sql.write import write_customers
 
     write_customers(pg_url, "customers", [pa.Table.from_pandas(frame())], overwrite=True)
     return pg_url
@@ -568,7 +568,7 @@ def test_password_in_the_config_is_refused(ws, capsys):
 
 
 def test_bad_sql_source_through_build_writes_nothing(ws, capsys):
-    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    pytest.importorskip("duckdb_engine", reason="bash .ci/setup --tests installs it, or pip install -e '.[sql]' in the checkout")
     url = duckdb_with(ws, _with_cell("visit_frequency", 8, "nine"))
     run_bad(ws, ["build", "--config", str(sql_config(ws, url)), "--engine", "pandoc", "--out",
                  str(ws.out), "--cache-dir", str(ws.root / "cache")],
@@ -576,7 +576,7 @@ def test_bad_sql_source_through_build_writes_nothing(ws, capsys):
 
 
 def test_make_data_to_sql_refuses_an_existing_table_and_ambiguous_options(ws, capsys):
-    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    pytest.importorskip("duckdb_engine", reason="bash .ci/setup --tests installs it, or pip install -e '.[sql]' in the checkout")
     url = duckdb_with(ws, frame())
     run_bad(ws, ["make-data", "--rows", "10", "--to-sql", url, "--table", "customers"],
             "table 'customers' already exists; pass --force", capsys=capsys)
@@ -592,7 +592,7 @@ def test_make_data_to_sql_refuses_an_existing_table_and_ambiguous_options(ws, ca
 
 
 def test_make_data_to_sql_replaces_a_table_whole_with_force(ws):
-    pytest.importorskip("duckdb_engine", reason="pip install 'kmeans-report[sql]'")
+    pytest.importorskip("duckdb_engine", reason="bash .ci/setup --tests installs it, or pip install -e '.[sql]' in the checkout")
     import duckdb
 
     url = duckdb_with(ws, frame())

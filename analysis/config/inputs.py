@@ -45,7 +45,7 @@ class SyntheticOptions(Strict):
 
 
 class SqlOptions(Strict):
-    """A database table or query (data.source: sql); see analysis.sql_source."""
+    """A database table or query (data.source: sql); see analysis.sources.sql.read."""
 
     url: Annotated[str, Field(min_length=1)]
     """SQLAlchemy 2 URL of the database, e.g. `duckdb:///customers.duckdb` (a relative path is
@@ -61,7 +61,7 @@ class SqlOptions(Strict):
 
     @model_validator(mode="after")
     def _one_source_no_secret(self) -> SqlOptions:
-        from ..sql_url import literal_password
+        from ..sources.sql.url import literal_password
 
         if (self.query is None) == (self.table is None):
             raise ValueError("data.sql needs exactly one of query or table")
@@ -76,7 +76,7 @@ class SqlOptions(Strict):
     @property
     def duckdb_file(self) -> str | None:
         """The database file of a `duckdb:///path` URL, as written (None for other URLs)."""
-        from ..sql_url import duckdb_file
+        from ..sources.sql.url import duckdb_file
 
         return duckdb_file(self.url)
 
@@ -116,7 +116,7 @@ class DataConfig(Strict):
 
 
 class SparkOptions(Strict):
-    """Apache Spark for `clustering.backend: spark` (analysis.spark_backend)."""
+    """Apache Spark for `clustering.backend: spark` (analysis.backends.spark.run)."""
 
     master: Annotated[str, Field(min_length=1)] = "local[*]"
     """The Spark master: `local[*]`, `local[N]`, `spark://HOST:PORT`, `yarn` or

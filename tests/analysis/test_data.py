@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from analysis.config import validate_config
-from analysis.data import load_dataset
 from analysis.errors import DataError
+from analysis.sources.rules import load_dataset
 
 FEATURES = ["annual_spending", "visit_frequency", "avg_transaction", "loyalty_years"]
 

@@ -8,10 +8,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.config import validate_config
-from analysis.data import load_dataset
 from analysis.errors import DataError
-from analysis.generate import make_customers
-from analysis.synthetic import notebook_customers
+from analysis.sources.generate import make_customers
+from analysis.sources.rules import load_dataset
+from analysis.sources.synthetic import notebook_customers
 from report.cli import main
 
 FEATURES = ["annual_spending", "visit_frequency", "avg_transaction", "loyalty_years"]

@@ -5,7 +5,7 @@ import pytest
 
 from analysis.config import validate_config
 from analysis.pipeline import run_analysis
-from analysis.synthetic import notebook_customers, planted_customers, segment_codes
+from analysis.sources.synthetic import notebook_customers, planted_customers, segment_codes
 
 
 def planted_config(k, method="silhouette", n=1500):

@@ -18,7 +18,7 @@ from analysis.config import validate_config
 from analysis.metrics import SampledSilhouette, sampled_silhouette_values
 from analysis.pipeline import run_analysis
 from analysis.results import Results
-from analysis.synthetic import planted_customers
+from analysis.sources.synthetic import planted_customers
 
 N_ROWS = 50_000
 

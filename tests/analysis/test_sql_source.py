@@ -16,11 +16,12 @@ import yaml
 pytest.importorskip("sqlalchemy", reason="the SQL source needs pip install 'kmeans-report[sql]'")
 pytest.importorskip("duckdb_engine", reason="the SQL source needs pip install 'kmeans-report[sql]'")
 
-from analysis import sql_source, sql_url  # noqa: E402
 from analysis.config import load_config, validate_config  # noqa: E402
 from analysis.errors import ConfigError, DataError  # noqa: E402
-from analysis.generate import make_customers_sql  # noqa: E402
 from analysis.pipeline import run_analysis  # noqa: E402
+from analysis.sources.generate import make_customers_sql  # noqa: E402
+from analysis.sources.sql import read as sql_source  # noqa: E402
+from analysis.sources.sql import url as sql_url  # noqa: E402
 from tests.analysis import test_golden as golden  # noqa: E402
 from tests.conftest import PG_PASSWORD, PG_PASSWORD_VAR  # noqa: E402
 

@@ -15,9 +15,9 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from analysis.config import load_config
-from analysis.generate import make_customers
 from analysis.pipeline import run_analysis
 from analysis.results import Results
+from analysis.sources.generate import make_customers
 from report.cli import main
 from tests.analysis.test_spark import SEGMENTS, write_config
 

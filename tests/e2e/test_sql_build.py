@@ -19,7 +19,7 @@ import yaml
 from tests.conftest import PG_PASSWORD, PG_PASSWORD_VAR
 
 pytestmark = pytest.mark.e2e
-pytest.importorskip("duckdb_engine", reason="the SQL source needs pip install 'kmeans-report[sql]'")
+pytest.importorskip("duckdb_engine", reason="the SQL source's drivers are not installed: bash .ci/setup --tests installs them")
 
 REPO = Path(__file__).resolve().parents[2]
 SECRETS = [PG_PASSWORD, quote(PG_PASSWORD, safe=""), "p@ss"]
@@ -136,7 +136,7 @@ def test_init_from_a_database_table(sql_site, tmp_path):
 def test_a_build_reads_the_table_once(tmp_path, monkeypatch):
     """The cache key is the rows' hash, so the build fetches them up front; the analysis then
     gets those very rows, with no second query and nothing kept between builds."""
-    from analysis import sql_source
+    from analysis.sources.sql import read as sql_source
     from report.build import build_site
 
     cli("make-data", "--rows", "300", "--to-sql", f"duckdb:///{tmp_path / 'crm.duckdb'}",

@@ -48,9 +48,10 @@ def run(python: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
-def test_the_wheel_carries_templates_site_config_and_changelog(installed):
+def test_the_wheel_carries_templates_site_config_and_the_example(installed):
     names = zipfile.ZipFile(installed[0]).namelist()
-    for expected in ("report/_data/_quarto.yml", "report/_data/CHANGELOG.md",
+    for expected in ("report/_data/_quarto.yml", "report/_data/report.yml",
+                     "report/_data/notebook-changelog.md",
                      "report/_data/templates/page.qmd.j2", "report/_data/templates/typst/report.typ",
                      "report/assets/figures.js"):
         assert expected in names
@@ -75,6 +76,13 @@ def test_a_wheel_install_builds_the_default_report_outside_the_checkout(installe
     assert (site / "downloads" / "report.pdf").stat().st_size > 10_000
     assert "$772,474" in (site / "roi.html").read_text(encoding="utf-8")
     assert (site / "versions.html").is_file() and (site / "assets" / "figures.js").is_file()
+    # the downloads carry the installed package, put back together file for file
+    shipped = zipfile.ZipFile(site / "downloads" / installed[0].name)
+    original = zipfile.ZipFile(installed[0])
+    assert set(shipped.namelist()) == set(original.namelist())
+    for name in original.namelist():
+        if not name.endswith("RECORD"):
+            assert shipped.read(name) == original.read(name), name
 
 
 def test_a_wheel_install_builds_a_users_own_table(installed):

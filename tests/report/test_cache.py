@@ -72,7 +72,7 @@ def test_analysis_code_reruns_the_analysis_but_figure_code_only_redraws(sources)
     base = keys()
     append(sources["report"] / "svg_session.py")  # how the SVGs are drawn
     assert changed(base, keys()) == {"figures", "build"}
-    for module in ("metrics.py", "config/method.py", "spark_final.py"):  # sub-packages too
+    for module in ("metrics.py", "config/method.py", "backends/spark/final.py"):  # sub-packages too
         base = keys()
         append(sources["analysis"] / module)
         assert changed(base, keys()) == {"analysis", "figures", "notebook", "build"}, module

@@ -9,6 +9,7 @@ import ast
 import nbformat
 import pytest
 
+from analysis import __version__
 from report.notebook import NOTEBOOK_TEMPLATE, build_notebook, with_published
 
 
@@ -20,7 +21,7 @@ def test_the_template_is_a_valid_notebook_an_analyst_can_open():
     template = nbformat.read(NOTEBOOK_TEMPLATE, as_version=4)
     nbformat.validate(template)
     tags = [t for c in template.cells for t in c.metadata.get("tags", [])]
-    assert tags == ["intro", "parameters", "published"]
+    assert tags == ["intro", "parameters", "install", "published"]
     assert template.metadata["kernelspec"]["name"] == "python3"
 
 
@@ -29,16 +30,18 @@ def test_parameters_and_introduction_are_injected(default_config):
     notebook = build_notebook(config, "Q3 *segments*", "9.9.9", data_sha256=None)
     intro, params = notebook.cells[0].source, notebook.cells[1].source
     assert intro.startswith("# Reproduce: Q3 \\*segments\\*")
-    assert "pip install kmeans-report==9.9.9" in intro
-    literal = ast.parse(params).body[0].value
-    assert ast.literal_eval(literal) == config
+    assert "`kmeans_report-9.9.9-py3-none-any.whl`" in intro and "kmeans-report 9.9.9" in intro
+    assignments = {a.targets[0].id: ast.literal_eval(a.value) for a in ast.parse(params).body}
+    assert assignments == {"CONFIG": config, "VERSION": "9.9.9",
+                           "WHEEL": "kmeans_report-9.9.9-py3-none-any.whl"}
     assert "PUBLISHED = {}" in code_of(notebook)  # filled in only once the numbers exist
 
 
 def test_the_notebook_reproduces_and_checks_the_published_numbers(default_config, default_results):
     """The code cells, run in order, reproduce the report's numbers and accept them; wrong
     published numbers make the check fail."""
-    notebook = build_notebook(default_config.public_dict(), "t", "1")
+    # the version installed here: the notebook's install cell leaves it as it is
+    notebook = build_notebook(default_config.public_dict(), "t", __version__)
     with_published(notebook, default_results.headline())
     namespace: dict = {}
     exec(compile(code_of(notebook), "reproduce.ipynb", "exec"), namespace)  # noqa: S102

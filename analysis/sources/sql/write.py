@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .errors import DataError
-from .sql_connect import database_errors, open_engine, quote_name
+from ...errors import DataError
+from .connect import database_errors, open_engine, quote_name
 
 
 def write_customers(template: str, table: str, chunks, *, overwrite: bool = False) -> int:

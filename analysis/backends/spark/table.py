@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Config, SparkOptions
-from .data import synthetic_dataset
-from .data_files import check_header
-from .spark_session import SparkError, first_line
+from ...config import Config, SparkOptions
+from ...sources.files import check_header
+from ...sources.rules import synthetic_dataset
+from .session import SparkError, first_line
 
 QUANTILE_ERROR = 1e-4  # relative rank error of Spark's approxQuantile (medians, clipping)
 ID, COMPARE, PLANTED = "_id", "_compare", "_planted"  # internal column names

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .config import Config
-from .spark_data import QUANTILE_ERROR, SparkTable
+from ...config import Config
+from .table import QUANTILE_ERROR, SparkTable
 
 DRIVER_SAMPLE_SEED_OFFSET = 3  # the driver sample's seed is random_state + 3
 

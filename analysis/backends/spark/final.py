@@ -16,14 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import metrics
-from .config import Config
-from .pipeline import quality
-from .preprocess import centres_in_original_units
-from .results import Comparison, Quality
-from .segments import Baseline, profiles_from_stats, segments_from_stats
-from .spark_data import COMPARE, ID, PLANTED, SparkTable
-from .spark_kmeans import (
+from ... import metrics
+from ...config import Config
+from ...pipeline import quality
+from ...preprocess import centres_in_original_units
+from ...results import Comparison, Quality
+from ...segments import Baseline, profiles_from_stats, segments_from_stats
+from .kmeans import (
     PREDICTION,
     Fitted,
     Scores,
@@ -33,8 +32,9 @@ from .spark_kmeans import (
     nearest,
     score,
 )
-from .spark_prepare import Prepared
-from .spark_session import SparkError, first_line
+from .prepare import Prepared
+from .session import SparkError, first_line
+from .table import COMPARE, ID, PLANTED, SparkTable
 
 
 @dataclass

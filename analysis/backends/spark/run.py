@@ -15,31 +15,31 @@ Euclidean silhouette (with its standard error), the stability refits, the Lloyd 
 comparison and the chart points are computed exactly as the local path computes them.
 
 This module is the recipe, step for step beside `pipeline.run_analysis`; the steps are
-spark_session (the session), spark_data (reading and checking the table), spark_prepare
-(the clustering space and the driver sample), spark_summary (the Data page), spark_kmeans
-(MLlib fits and scores) and spark_final (the chosen K's profiles, segments, assignments).
+session (the session), table (reading and checking the table), prepare (the clustering
+space and the driver sample), summary (the Data page), kmeans (MLlib fits and scores) and
+final (the chosen K's profiles, segments, assignments).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import cluster, metrics, provenance
-from .config import Clustering, Config
-from .data import Dataset
-from .pipeline import AnalysisOutput, chart_points
-from .progress import Progress
-from .results import SCHEMA_VERSION, Results
-from .roi import roi_model
-from .run_records import RunInfo, SparkRun
-from .scale import SAMPLE_SEED_OFFSET
-from .selection import choose_k
-from .spark_data import SparkTable, read_customers
-from .spark_final import Final, final_model
-from .spark_kmeans import Fitted, centres_of, fit, nearest, refine, score, sweep_row
-from .spark_prepare import DRIVER_SAMPLE_SEED_OFFSET, driver_sample, prepare
-from .spark_session import SparkError, first_line, start_session
-from .spark_summary import data_summary
+from ... import cluster, metrics, provenance
+from ...config import Clustering, Config
+from ...pipeline import AnalysisOutput, chart_points
+from ...progress import Progress
+from ...results import SCHEMA_VERSION, Results
+from ...roi import roi_model
+from ...run_records import RunInfo, SparkRun
+from ...scale import SAMPLE_SEED_OFFSET
+from ...selection import choose_k
+from ...sources.rules import Dataset
+from .final import Final, final_model
+from .kmeans import Fitted, centres_of, fit, nearest, refine, score, sweep_row
+from .prepare import DRIVER_SAMPLE_SEED_OFFSET, driver_sample, prepare
+from .session import SparkError, first_line, start_session
+from .summary import data_summary
+from .table import SparkTable, read_customers
 
 
 @dataclass

@@ -15,8 +15,8 @@ import socket
 import tempfile
 from pathlib import Path
 
-from .config import SparkOptions
-from .errors import DataError
+from ...config import SparkOptions
+from ...errors import DataError
 
 MASTER_TIMEOUT = 5.0  # seconds to wait for a standalone / Kubernetes master to answer
 # Spark logs at WARN to the terminal by default; the report's own errors say what went wrong.

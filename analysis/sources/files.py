@@ -2,7 +2,7 @@
 
 Each problem is a DataError naming the file and the line, column or byte: a wrong
 encoding, a missing or repeated column, a line with a stray delimiter. The values are
-validated afterwards, alike for every source (analysis.data).
+validated afterwards, alike for every source (analysis.sources.rules).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import Config
-from .errors import DataError
+from ..config import Config
+from ..errors import DataError
 
 
 def file_sha256(path: Path) -> str:

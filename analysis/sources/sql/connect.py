@@ -11,8 +11,8 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import DataError
-from .sql_url import INSTALL_HINT, duckdb_file, expand, redact
+from ...errors import DataError
+from .url import INSTALL_HINT, duckdb_file, expand, redact
 
 # (pattern in the driver's message, what it means); the first match wins.
 FAILURES = (

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .config import Config
-from .data_summary import HISTOGRAM_BINS, summarise
-from .run_records import DataSummary
-from .spark_data import SparkTable
+from ...config import Config
+from ...data_summary import HISTOGRAM_BINS, summarise
+from ...run_records import DataSummary
+from .table import SparkTable
 
 
 def data_summary(table: SparkTable, config: Config, clipped: dict[str, int]) -> DataSummary:

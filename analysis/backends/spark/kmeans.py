@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .metrics import indices_from_aggregates
-from .results import SweepRow
+from ...metrics import indices_from_aggregates
+from ...results import SweepRow
 
 PREDICTION = "cluster"
 

@@ -9,8 +9,8 @@ it is installed: at 1M rows both are many times faster than `pandas.read_sql`
 `pandas.read_sql` (in one piece: streamed in chunks it was no faster). The rows are then
 validated exactly as a file's are.
 
-The URL and its secrets are analysis.sql_url's; connecting and the errors a driver raises,
-analysis.sql_connect's; writing a table (make-data), analysis.sql_write's.
+The URL and its secrets are analysis.sources.sql.url's; connecting and the errors a driver raises,
+analysis.sources.sql.connect's; writing a table (make-data), analysis.sources.sql.write's.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data_files import check_header
-from .errors import DataError
-from .sql_connect import database_errors, open_engine, quote_name
-from .sql_url import public_url, redact
+from ...errors import DataError
+from ..files import check_header
+from .connect import database_errors, open_engine, quote_name
+from .url import public_url, redact
 
 ALIAS = "kmeans_source"
 
@@ -169,7 +169,7 @@ def provenance(config, fetched: Fetched) -> dict[str, Any]:
 def sql_dataset(config):
     """Fetch, check and hash the configured rows. A build does it once, up front (its cache
     key is the rows' hash), and hands the dataset to the analysis it then runs."""
-    from .data import table_dataset
+    from ..rules import table_dataset
 
     fetched = fetch(config)
     shown = redact(config.data.sql.url)

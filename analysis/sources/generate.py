@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from .errors import DataError
-from .progress import Progress
+from ..errors import DataError
+from ..progress import Progress
 from .synthetic import notebook_customers, planted_customers
 
 CHUNK_ROWS = 1_000_000
@@ -131,7 +131,7 @@ def make_customers_sql(
 ) -> int:
     """Load `rows` synthetic customers (the same rows `make_customers` writes) into a new
     database table (`make-data --to-sql URL --table NAME`); returns the rows written."""
-    from .sql_write import write_customers
+    from .sql.write import write_customers
 
     progress = progress or Progress(enabled=False)
     _check_sizes(rows, planted_segments)

@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import DataError
+from ...errors import DataError
 
 INSTALL_HINT = ("install the database drivers (the sql extra) in the kmeans-report checkout: "
                 "pip install -e '.[sql]'")

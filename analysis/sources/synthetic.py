@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .config import SYNTHETIC_COLUMNS
+from ..config import SYNTHETIC_COLUMNS
 
 
 def notebook_customers(n_customers: int = 1000, seed: int = 42) -> pd.DataFrame:

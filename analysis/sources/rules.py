@@ -1,5 +1,5 @@
-"""Customer data in: the synthetic table (analysis.synthetic draws it), a file's rows
-(analysis.data_files reads them) and database rows (analysis.sql_source), validated alike
+"""Customer data in: the synthetic table (analysis.sources.synthetic draws it), a file's rows
+(analysis.sources.files reads them) and database rows (analysis.sources.sql.read), validated alike
 into a Dataset.
 
 Every problem with a user's data is a `DataError` naming the file (or the database's
@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import Config
-from .data_files import file_sha256, read_file
-from .errors import DataError
+from ..config import Config
+from ..errors import DataError
+from .files import file_sha256, read_file
 from .synthetic import notebook_customers, planted_customers
 
 MAX_ROWS_SHOWN = 5  # how many offending row numbers an error message lists
@@ -221,7 +221,7 @@ def check_clusterable(dataset: Dataset, config: Config) -> None:
 
 def load_dataset(config: Config) -> Dataset:
     if config.data.source == "sql":
-        from .sql_source import sql_dataset
+        from .sql.read import sql_dataset
 
         dataset = sql_dataset(config)
     else:

@@ -1,0 +1,155 @@
+"""The wheel of the kmeans-report that builds a report, shipped in its downloads: a reader
+re-runs the report with exactly that code (the Reproduce notebook installs it), whether or not
+any package index serves it.
+
+From a source checkout the wheel is built from a copy of the package's sources (setuptools
+writes build/ and *.egg-info beside what it builds) and cached by their digest, with fixed
+timestamps so the same sources give the same bytes. From an installed wheel it is put back
+together from the files the installation recorded (its RECORD, whose hashes pip checks again
+when the wheel is installed).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .errors import RenderError
+from .resources import CHECKOUT
+
+DISTRIBUTION = "kmeans-report"
+# What a wheel is built from: the package folders and the top-level files setup.py bundles or
+# pyproject.toml reads (never the checkout's data, outputs or virtual environment).
+SOURCE_FOLDERS = ("analysis", "report", "templates")
+SOURCE_FILES = ("*.toml", "*.py", "*.md", "*.cff", "*.yml", "*.in")
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "_data", "*.egg-info")
+FIXED_TIME = "315532800"  # 1980-01-01, the earliest time a zip file can hold
+# Written by the installer, not part of the wheel (PEP 376 / PEP 610).
+INSTALLER_FILES = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
+
+
+@dataclass(frozen=True)
+class Wheel:
+    path: Path
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def source_checkout() -> Path | None:
+    """The source checkout this code runs from (an editable install), or None when it runs
+    from an installed wheel."""
+    if (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "setup.py").is_file():
+        return CHECKOUT
+    return None
+
+
+def package_wheel(cache_dir: Path) -> Wheel:
+    """This kmeans-report as a wheel file in the cache (made once per code version)."""
+    checkout = source_checkout()
+    if checkout is not None:
+        return _built(checkout, cache_dir)
+    return _repacked(cache_dir)
+
+
+def _sources(checkout: Path) -> list[Path]:
+    files = [p for pattern in SOURCE_FILES for p in checkout.glob(pattern) if p.is_file()]
+    for folder in SOURCE_FOLDERS:
+        files += [p for p in (checkout / folder).rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and "_data" not in p.parts
+                  and not any(part.endswith(".egg-info") for part in p.parts)]
+    return sorted(files)
+
+
+def _built(checkout: Path, cache_dir: Path) -> Wheel:
+    digest = hashlib.sha256()
+    for path in _sources(checkout):
+        digest.update(str(path.relative_to(checkout)).encode() + b"\0" + path.read_bytes())
+    folder = cache_dir / "wheels" / digest.hexdigest()[:32]
+    found = sorted(folder.glob("*.whl")) if folder.is_dir() else []
+    if found:
+        return _described(found[0])
+    with tempfile.TemporaryDirectory(prefix="kmeans-report-wheel-") as tmp:
+        source = Path(tmp) / "source"
+        for path in _sources(checkout):
+            target = source / path.relative_to(checkout)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        out = Path(tmp) / "dist"
+        env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_TIME}
+        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                   "--disable-pip-version-check", "-q", "-w", str(out), str(source)]
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
+            raise RenderError(
+                f"could not build the kmeans-report wheel for the downloads from {checkout}: "
+                f"{last[0]}. It needs setuptools 77 or newer in this environment "
+                "(bash .ci/setup installs it)")
+        wheel = next(out.glob("*.whl"))
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / (wheel.name + ".partial")  # a killed build leaves no half wheel
+        shutil.copyfile(wheel, partial)
+        final = folder / wheel.name
+        partial.replace(final)
+    return _described(final)
+
+
+def _repacked(cache_dir: Path) -> Wheel:
+    """The installed files listed in RECORD, zipped again as the wheel they came from."""
+    dist = metadata.distribution(DISTRIBUTION)
+    record = dist.read_text("RECORD") or ""
+    info_dir = f"{dist.metadata['Name'].replace('-', '_')}-{dist.version}.dist-info"
+    rows = []
+    for row in csv.reader(io.StringIO(record)):
+        if not row:
+            continue
+        name = row[0]
+        if name.startswith("..") or "__pycache__" in name or name.endswith(".pyc"):
+            continue  # scripts made from entry points, bytecode made at install time
+        if name.startswith(info_dir + "/") and name.split("/", 1)[1] in INSTALLER_FILES:
+            continue
+        rows.append(row)
+    version = dist.version
+    wheel_name = f"kmeans_report-{version}-py3-none-any.whl"
+    folder = cache_dir / "wheels" / f"installed-{version}"
+    final = folder / wheel_name
+    if final.is_file():
+        return _described(final)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / (wheel_name + ".partial")
+    record_out = io.StringIO()
+    writer = csv.writer(record_out, lineterminator="\n")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for row in rows:
+            data = Path(dist.locate_file(row[0])).read_bytes()
+            archive.writestr(zipfile.ZipInfo(row[0], (1980, 1, 1, 0, 0, 0)), data,
+                             zipfile.ZIP_DEFLATED)
+            writer.writerow([row[0], _record_hash(data), len(data)])
+        writer.writerow([f"{info_dir}/RECORD", "", ""])
+        archive.writestr(zipfile.ZipInfo(f"{info_dir}/RECORD", (1980, 1, 1, 0, 0, 0)),
+                         record_out.getvalue(), zipfile.ZIP_DEFLATED)
+    partial.replace(final)
+    return _described(final)
+
+
+def _record_hash(data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"sha256={digest}"
+
+
+def _described(path: Path) -> Wheel:
+    return Wheel(path, hashlib.sha256(path.read_bytes()).hexdigest())
