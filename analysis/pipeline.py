@@ -184,7 +184,8 @@ def quality(value: float, k: int) -> Quality:
 
 
 def summarise_data(dataset: Dataset, config: Config, clipped: dict[str, int]) -> DataSummary:
-    columns = {f.column: column_stats(dataset.frame[f.column].to_numpy()) for f in config.features}
+    columns = {f.column: column_stats(dataset.frame[f.column].to_numpy(), f.transform)
+               for f in config.features}
     return data_summary.summarise(config, dataset, {c: s for c, (s, _) in columns.items()},
                                   {c: h for c, (_, h) in columns.items()}, clipped)
 

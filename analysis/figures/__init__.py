@@ -184,8 +184,11 @@ def _pca_words(results: Results) -> tuple[str, str]:
 
 def _distribution_words(results: Results) -> tuple[str, str]:
     d = results.data
+    logged = [f.label for f in d.features if f.histogram.scale != "none"]
     caption = (f"Distribution of each feature over all {d.n_rows:,} customers analysed; the "
-               f"vertical line marks the mean.")
+               f"vertical line marks the mean."
+               + (" Features clustered on a log scale are drawn on it (ticks in their own "
+                  "units)." if logged else ""))
     alt = "Histograms: " + "; ".join(
         f"{f.label} from {st.fmt_value(f.min)} to {st.fmt_value(f.max)}, "
         f"mean {st.fmt_value(f.mean)}, median {st.fmt_value(f.median)}"
