@@ -49,9 +49,14 @@ _TYPST_STRING = str.maketrans({"\\": "\\\\", '"': '\\"', "{": "\\u{7b}", "}": "\
                                "\r": "", "\t": "    "})
 
 
+# Whitespace but the non-breaking spaces, which keep a table cell's value on one line.
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def one_line(value: object) -> str:
-    """Whitespace runs (newlines included) as one space: a value never starts a new block."""
-    return " ".join(str(value).split())
+    """Whitespace runs (newlines included) as one space: a value never starts a new block.
+    Non-breaking spaces stay (they are not line breaks)."""
+    return _BREAKING_SPACE.sub(" ", str(value)).strip(" ")
 
 
 def md_escape(value: object) -> str:

@@ -126,11 +126,16 @@ def scaling_sentence(units: list[str], scaler: str) -> str:
     return f"The features are rescaled before clustering: {how}."
 
 
+def is_money(unit: str, currency: str) -> bool:
+    """The unit is an amount of money: the currency, or "k$" (thousands of $)."""
+    return bool(unit) and (unit == currency or money_unit(unit) is not None)
+
+
 def measure(value: float | None, unit: str, currency: str) -> str:
     """A value in its unit: money for the currency unit, else a number and the unit's name."""
     if value is None:
         return "—"
-    if unit and (unit == currency or money_unit(unit)):  # "€", or "k$" (thousands of $)
+    if is_money(unit, currency):
         return money(value, unit)
     size = abs(value)
     decimals = 0 if size >= 100 else 1 if size >= 1 else 2

@@ -105,8 +105,8 @@ def _indices_words(results: Results) -> tuple[str, str]:
     ch = max(rows, key=lambda r: r.calinski_harabasz)
     db = min(rows, key=lambda r: r.davies_bouldin)
     k = results.selection.chosen_k
-    caption = (f"Calinski–Harabasz index (left, higher is better) and Davies–Bouldin index "
-               f"(right, lower is better) for {_k_range(results)}. Stars mark each index's best K; "
+    caption = (f"Calinski–Harabasz index (top, higher is better) and Davies–Bouldin index "
+               f"(bottom, lower is better) for {_k_range(results)}. Stars mark each index's best K; "
                f"dashed lines the chosen K = {k}.")
     alt = (f"Two line charts: Calinski–Harabasz is highest at K = {ch.k} "
            f"({ch.calinski_harabasz:,.1f}); "
@@ -130,7 +130,7 @@ def _scatter_words(results: Results) -> tuple[str, str]:
 def _profile_words(results: Results) -> tuple[str, str]:
     features = results.data.features
     caption = ("Cluster centres with each feature scaled to its observed range "
-               "(0 = minimum, 1 = maximum over all customers), as in the notebook.")
+               "(0 = minimum, 1 = maximum over all customers).")
     parts = [f"cluster {s.cluster} ({s.name})"
              for s in sorted(results.segments, key=lambda s: s.cluster)]
     alt = (f"Line chart of {len(results.profiles)} cluster profiles across "

@@ -148,12 +148,13 @@ def feature_distributions(results: Results) -> go.Figure:
     features = results.data.features
     cols = 2 if len(features) > 1 else 1
     rows = math.ceil(len(features) / cols)
-    fig = make_subplots(rows=rows, cols=cols, vertical_spacing=0.16 if rows > 1 else 0.1,
+    height = max(st.HEIGHT, 260 * rows + 40)
+    # the gap between rows in pixels (room for the next title), as plotly's share of the height
+    fig = make_subplots(rows=rows, cols=cols, vertical_spacing=min(0.16, 70 / height),
                         horizontal_spacing=0.1,
                         subplot_titles=[st.axis_title(f) + SCALE_NOTES.get(f.histogram.scale, "")
                                         for f in features])
-    fig.update_layout(st.base_layout(height=max(st.HEIGHT, 260 * rows + 40), showlegend=False,
-                                     bargap=0.02))
+    fig.update_layout(st.base_layout(height=height, showlegend=False, bargap=0.02))
     for i, f in enumerate(features):
         row, col = i // cols + 1, i % cols + 1
         edges = np.asarray(f.histogram.edges, dtype=float)
