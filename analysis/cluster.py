@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, RobustScaler, StandardScaler
 
-from . import metrics
 from .config import Clustering
 from .progress import Progress
-from .results import AlgorithmRun, Stability, SweepRow
+from .results import AlgorithmRun, Stability
 
 
 def make_scaler(name: str):
@@ -36,34 +34,6 @@ def make_model(
     if algorithm == "minibatch":
         return MiniBatchKMeans(**common, batch_size=opts.minibatch_batch_size)
     return KMeans(**common, algorithm="lloyd")
-
-
-@dataclass
-class SweepOutcome:
-    rows: list[SweepRow]
-    models: dict[int, object]  # fitted models, labels_ dropped to keep memory flat
-    silhouette_index: np.ndarray | None  # rows the silhouette was computed on (None = all)
-
-
-def sweep(X: np.ndarray, opts: Clustering, progress: Progress | None = None) -> SweepOutcome:
-    """Fit one model per K and score it, as the notebook's loop does (plus CH, DB, timing)."""
-    progress = progress or Progress(enabled=False)
-    sample_index = metrics.silhouette_sample_index(
-        len(X), opts.silhouette.exact_max_rows, opts.silhouette.sample_size, opts.random_state
-    )
-    rows, models = [], {}
-    for k in progress.iter(opts.k_values, "K sweep", total=len(opts.k_values)):
-        model = make_model(k, opts)
-        start = time.perf_counter()
-        labels = model.fit_predict(X)
-        seconds = time.perf_counter() - start
-        sil = metrics.silhouette(X, labels, sample_index)
-        rows.append(SweepRow.scored(
-            k, model.inertia_, sil, metrics.calinski_harabasz(X, labels),
-            metrics.davies_bouldin(X, labels), model.n_iter_, seconds, smallest_share(labels, k)))
-        del model.labels_  # predict() recomputes them for the chosen K only
-        models[k] = model
-    return SweepOutcome(rows, models, sample_index)
 
 
 def smallest_share(labels: np.ndarray, k: int) -> float:
@@ -135,6 +105,9 @@ def stability(
         X_sub, reference = X[subset], final_labels[subset]
     else:
         X_sub, reference = X, final_labels
+    # The refits' rows are bounded: float64 costs little there, and scikit-learn's k-means++
+    # is faster on it than on the large path's float32 (no copy when already float64).
+    X_sub = np.asarray(X_sub, dtype=np.float64)
 
     reseed = []
     for i in progress.iter(range(1, s.n_reseeds + 1), "stability: re-seeded fits", s.n_reseeds):

@@ -56,8 +56,7 @@ def summarise(config: Config, table: Any, stats: dict[str, Stats],
         source=table.source, format=table.format, sha256=table.sha256,
         n_input_rows=table.n_input_rows, n_rows=table.n_rows, n_dropped=table.n_dropped,
         id_column=config.data.id_column, features=features,
-        planted_segments=config.data.synthetic.planted_segments
-        if config.data.source == "synthetic" else None,
+        planted_segments=table.planted_segments,
         notes=list(table.notes), size_bytes=table.size_bytes,
         clip_quantiles=list(clip) if clip else None, sql=getattr(table, "sql", None),
     )

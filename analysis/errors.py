@@ -18,7 +18,3 @@ class ConfigError(AnalysisError):
 
 class DataError(AnalysisError):
     """The input data cannot be analysed as configured (names the file, column or row)."""
-
-
-class OutputError(AnalysisError):
-    """The output folder cannot be (safely) replaced: names the folder and what to do."""

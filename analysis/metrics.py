@@ -143,8 +143,13 @@ class SampledSilhouette:
                 self.distances[rows] = _distance_block(self.X, sq, rows)
 
     def __call__(self, labels: np.ndarray) -> SilhouetteEstimate:
+        """The estimate for `labels` of all rows."""
+        return self.of_sample(labels[self.sample_index])
+
+    def of_sample(self, labels: np.ndarray) -> SilhouetteEstimate:
+        """The estimate for `labels` of the sampled rows only (in `sample_index` order)."""
         values = sampled_silhouette_values(
-            self.X, labels[self.sample_index], block=1024, distances=self.distances
+            self.X, labels, block=1024, distances=self.distances
         )
         se = float(values.std(ddof=1) / math.sqrt(len(values)))
         return SilhouetteEstimate(

@@ -1,6 +1,7 @@
 """Machine-readable outputs of an analysis: results.json, assignments (CSV, Parquet), profiles.
 
-Written last, into a staging folder that replaces the output folder only when complete.
+Written last, into a folder the caller provides (report.analysis_step stages it and swaps it
+into place only when complete).
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from .atomic import staged_dir
-from .pipeline import AnalysisOutput
+from .assembly import AnalysisOutput
 from .results import Results
 
 RESULTS_JSON = "results.json"
@@ -70,10 +70,3 @@ def write_outputs_into(output: AnalysisOutput, folder: Path) -> None:
     else:
         write_assignments(output.assignments, folder)
     profiles_frame(output.results).to_csv(folder / PROFILES_CSV, index=False)
-
-
-def write_analysis(output: AnalysisOutput, out_dir: Path) -> Path:
-    """Replace out_dir with the analysis outputs, all or nothing."""
-    with staged_dir(out_dir) as staging:
-        write_outputs_into(output, staging)
-    return Path(out_dir)

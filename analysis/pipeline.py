@@ -1,225 +1,183 @@
-"""`run_analysis(config) -> AnalysisOutput`: the one entry point the report uses.
+"""`run_analysis(config) -> AnalysisOutput`: the one recipe, for every source and backend.
 
 Reads top to bottom like the notebook: data, scaling, K sweep, choice of K, final model,
-profiles and segments, stability, algorithm comparison, ROI, provenance.
+profiles and segments, stability, algorithm comparison, ROI, provenance. What works on a
+bounded set of rows runs here, on the driver, with scikit-learn: the sweep's fits (on the
+sweep sample of a large table, else on every row), the choice of K, the silhouette,
+stability refits, the Lloyd / Mini-Batch comparison and the chart points. The backend
+(analysis.backends) supplies every pass over all rows.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
-import pandas as pd
-from sklearn.decomposition import PCA
-from sklearn.metrics import adjusted_rand_score
 
-from . import cluster, data_summary, metrics, provenance, scale
-from .config import Config
-from .data_summary import column_stats
-from .preprocess import centres_in_original_units, prepare
+from . import assembly, cluster, metrics, scale
+from .backends import Backend, backend_for
+from .backends.base import SweepRows
+from .config import Clustering, Config
 from .progress import Progress
-from .results import SCHEMA_VERSION, Comparison, Points, Quality, Results
+from .results import SweepRow
 from .roi import roi_model
-from .run_records import DataSummary, RunInfo
-from .segments import build_segments, cluster_profiles
 from .selection import choose_k
-from .sources.rules import Dataset, load_dataset
-
-MAX_POINTS = 2000  # customers shown in scatter plots; keeps every page light at any size
-
-
-@dataclass
-class AnalysisOutput:
-    results: Results
-    assignments: pd.DataFrame  # customer_id, cluster, segment — one row per customer
-    # (on Spark: a handle whose write_into(folder) has Spark write them; see spark_final)
+from .sources import Source, source_for
 
 
 def run_analysis(config: Config, progress: Progress | None = None,
-                 dataset: Dataset | None = None) -> AnalysisOutput:
-    """The analysis of the configured data (or of `dataset`, when the caller loaded it)."""
+                 source: Source | None = None) -> assembly.AnalysisOutput:
+    """The analysis of the configured data (`source`: the configured source, when the caller
+    already asked it for its fingerprint: a database's rows are then fetched once)."""
     progress = progress or Progress(enabled=False)  # one per run: stage times never carry over
-    if config.clustering.backend == "spark":  # pyspark is imported only on this path
-        from .backends.spark.run import run_spark
+    source = source or source_for(config)
+    backend = backend_for(config, progress)
+    with backend.session():
+        return _recipe(config, source, backend, progress)
 
-        return run_spark(config, progress)
-    with progress.stage("load", "Loading customer data"):
-        dataset = dataset or load_dataset(config)
-    progress.note(f"  {dataset.n_rows:,} customers × {len(config.features)} features")
 
+def _recipe(config: Config, source: Source, backend: Backend,
+            progress: Progress) -> assembly.AnalysisOutput:
     opts = config.clustering
-    large = opts.use_large_path(dataset.n_rows)
+    with progress.stage("load", "Loading and checking customer data"):
+        table = backend.load(source)
+    n = table.n_rows
+    progress.note(f"  {n:,} customers × {len(config.features)} features")
+    large = opts.use_large_path(n)
     with progress.stage("scale", f"Scaling features ({config.preprocessing.scaler})"):
-        # float32 halves memory and time on the large path; the notebook's path stays float64.
-        prepared = prepare(dataset.frame, config, np.float32 if large else np.float64)
-        X = prepared.matrix
+        space = backend.prepare(table)
+        data = backend.summary(table, space)
+    with progress.stage("sample", "Rows for the driver"):
+        driver = backend.driver_rows(table, space)
+        fit = backend.sweep_rows(space, driver, large)
+        silhouette = DriverSilhouette(driver.z, n, driver.all_rows, opts)
 
-    sample = None
-    if large:
-        size = min(opts.large_data.sweep_sample_size, len(X))
-        message = f"K-Means for K = {opts.k_min}..{opts.k_max} on a sample of {size:,} rows"
-        with progress.stage("sweep", message):
-            outcome, sample = scale.sampled_sweep(X, opts, progress)
-    else:
-        with progress.stage("sweep", f"Fitting K-Means for K = {opts.k_min}..{opts.k_max}"):
-            outcome = cluster.sweep(X, opts, progress)
+    rows_fitted = f"a sample of {len(fit.fit):,} rows" if large else f"all {n:,} rows"
+    with progress.stage("sweep", f"K-Means for K = {opts.k_min}..{opts.k_max} on {rows_fitted}"):
+        rows, models = sweep(fit, n, silhouette, opts, progress)
     if opts.chosen_k == "auto":
         with progress.stage("select", "Choosing K (cluster sizes and stability)"):
-            selection = choose_k(outcome.rows, config, X)
+            selection = choose_k(rows, config, driver.z)
     else:
-        selection = choose_k(outcome.rows, config)
+        selection = choose_k(rows, config)
     k = selection.chosen_k
+    i = opts.k_values.index(k)
     progress.note(f"  chosen K = {k} ({selection.reason})")
 
-    refined = None
+    model, refit = models[k], None
     if large:
-        with progress.stage("refine", f"Refining K = {k} on all {len(X):,} rows"):
-            refined = scale.refine(X, k, outcome.models[k].cluster_centers_, opts)
-            outcome.models[k] = refined.model
+        with progress.stage("refine", f"Refining K = {k} on all {n:,} rows"):
+            refit = backend.refine(space, k, model.cluster_centers_)
 
     with progress.stage("final", f"Final model, profiles and segments for K = {k}"):
-        model = outcome.models[k]
         start = time.perf_counter()
-        labels = refined.labels if refined else model.predict(X).astype(np.int32)
+        labels = backend.driver_labels(space, driver, model, refit)
         predict_seconds = time.perf_counter() - start
-        sil = metrics.silhouette(X, labels, outcome.silhouette_index)
-        if refined:
-            i = opts.k_values.index(k)
-            outcome.rows[i] = scale.refined_row(X, outcome.rows[i], refined, sil)
-        per_cluster = sil.by_cluster(labels)
-        centres = centres_in_original_units(prepared, model.cluster_centers_, config)
-        spend_columns = config.roles.spending_columns
-        spend = dataset.frame[spend_columns].sum(axis=1) if spend_columns else None
-        profiles = cluster_profiles(dataset.frame, labels, centres, per_cluster, spend_columns)
-        segments = build_segments(profiles, dataset.frame, X, labels, config, spend)
+        sil = silhouette.of_labels(labels)
+        chosen = backend.final(table, space, k, model, refit, sil.by_cluster(labels))
+        if refit is not None:  # the chosen K's row describes the refined all-rows model
+            s = chosen.score
+            rows[i] = SweepRow.scored(k, s.inertia, sil, s.calinski_harabasz, s.davies_bouldin,
+                                      refit.n_iter, rows[i].fit_seconds + refit.seconds,
+                                      s.smallest_share)
 
     with progress.stage("stability", "Stability (re-seeded and bootstrap refits)"):
-        stability = cluster.stability(X, k, labels, opts, dataset.true_labels, progress)
+        stability = replace(cluster.stability(driver.z, k, labels, opts, None, progress),
+                            planted_ari=chosen.planted_ari)
 
     with progress.stage("algorithms", "Comparing Lloyd and Mini-Batch K-Means"):
-        if large:  # bounded: both algorithms on the sweep sample
-            algorithms = cluster.compare_algorithms(X[sample], k, labels[sample], opts, None)
-        else:
-            final_seconds = outcome.rows[opts.k_values.index(k)].fit_seconds + predict_seconds
-            algorithms = cluster.compare_algorithms(X, k, labels, opts, final_seconds)
+        if fit.fit_index is not None:  # a large table held here: both on the sweep sample
+            algorithms = cluster.compare_algorithms(fit.fit, k, labels[fit.fit_index], opts,
+                                                    None)
+        elif fit.fit is driver.z:  # every row: the reported fit is the configured algorithm's
+            algorithms = cluster.compare_algorithms(driver.z, k, labels, opts,
+                                                    rows[i].fit_seconds + predict_seconds)
+        else:  # both on the driver's sample
+            algorithms = cluster.compare_algorithms(driver.z, k, labels, opts, None)
 
     with progress.stage("roi", "Business insights and ROI"):
         # Revenue is the configured spend; without a spending role there is no ROI to show.
-        roi = roi_model(float(spend.sum()), config.roi) if spend is not None else None
+        roi = roi_model(chosen.revenue, config.roi) if chosen.revenue is not None else None
 
     with progress.stage("points", "Projection and sample for charts"):
-        points = chart_points(dataset, X, labels, sil, config.clustering.random_state)
+        points = assembly.chart_points(driver.features, driver.z, labels, sil,
+                                       opts.random_state, n)
 
-    results = Results(
-        schema_version=SCHEMA_VERSION,
-        metadata=config.report.model_dump(mode="json"),
-        config=config.public_dict(),
-        data=summarise_data(dataset, config, prepared.clipped),
-        run=RunInfo(
-            scaler=config.preprocessing.scaler,
-            init=opts.init,
-            n_init=opts.n_init,
-            max_iter=opts.max_iter,
-            random_state=opts.random_state,
-            algorithm=opts.algorithm,
-            k_values=opts.k_values,
-            silhouette_exact_max_rows=opts.silhouette.exact_max_rows,
-            silhouette_sample_size=opts.silhouette.sample_size,
-            minibatch_batch_size=opts.minibatch_batch_size,
-            sweep_rows=len(sample) if large else len(X),
-            seconds=dict(progress.seconds),
-            large_data=large,
-            sweep_sample_seed=opts.random_state + scale.SAMPLE_SEED_OFFSET if large else None,
-            refine_rows=len(X) if large else None,
-            refine_n_iter=int(model.n_iter_) if large else None,
-            matrix_dtype=str(X.dtype),
-        ),
-        sweep=outcome.rows,
+    results = assembly.results(
+        config, table.sha256,
+        data=data,
+        run=assembly.run_info(config, seconds=progress.seconds, sweep_rows=len(fit.fit),
+                              large=large, n_rows=n,
+                              refine_n_iter=refit.n_iter if refit is not None else None,
+                              matrix_dtype=backend.matrix_dtype(space),
+                              spark=backend.run_record(table, driver)),
+        sweep=rows,
         selection=selection,
-        final_inertia=outcome.rows[opts.k_values.index(k)].inertia if large else float(model.inertia_),
-        quality=quality(sil.mean, k),
-        profiles=profiles,
-        segments=segments,
+        final_inertia=rows[i].inertia,
+        quality=assembly.quality(sil.mean, k),
+        profiles=chosen.profiles,
+        segments=chosen.segments,
         stability=stability,
         algorithms=algorithms,
         roi=roi,
         points=points,
-        provenance=provenance.collect(config, dataset.sha256),
-        comparison=compare(dataset, labels, k),
+        comparison=chosen.comparison,
     )
-    ids = dataset.ids if dataset.ids is not None else pd.RangeIndex(len(labels)).to_series()
-    assignments = pd.DataFrame(
-        {
-            # the user's own id column name; row numbers when the table has no id column
-            (config.data.id_column or "customer_id"): ids.to_numpy(),
-            "cluster": labels,
-            # categorical: one small dictionary instead of a string object per customer
-            "segment": pd.Categorical.from_codes(
-                labels, [s.name for s in sorted(segments, key=lambda s: s.cluster)]
-            ),
-        }
-    )
-    return AnalysisOutput(results, assignments)
+    return assembly.AnalysisOutput(results, chosen.assignments)
 
 
-def compare(dataset: Dataset, labels: np.ndarray, k: int) -> Comparison | None:
-    """The segments against the table's own label column (data.compare_with), if any."""
-    known = dataset.compare_labels
-    if known is None:
-        return None
-    values = known.to_numpy()
-    order = known.value_counts().index.tolist()
-    counts = [np.bincount(labels[values == label], minlength=k).tolist() for label in order]
-    return Comparison(column=str(known.name), labels=[str(v) for v in order], counts=counts,
-                      ari=float(adjusted_rand_score(values, labels)))
+def sweep(rows: SweepRows, n: int, silhouette: DriverSilhouette, opts: Clustering,
+          progress: Progress) -> tuple[list[SweepRow], dict]:
+    """One scikit-learn fit per K (as the notebook's loop) on the sweep's rows, scored where
+    it is decided: on every row of a table below the large-data threshold, else on the
+    held-out sample as estimates for the whole table (analysis.scale.sample_row); each K's
+    silhouette on the driver's rows. Only the chosen K is then scored on all rows (`final`)."""
+    out, models = [], {}
+    for k in progress.iter(opts.k_values, "K sweep", total=len(opts.k_values)):
+        model = cluster.make_model(k, opts)
+        start = time.perf_counter()
+        model.fit(rows.fit)
+        seconds = time.perf_counter() - start
+        del model.labels_  # keeps memory flat; predict() gives them again where needed
+        sil = silhouette.of_model(model)
+        centres = model.cluster_centers_
+        if rows.scored is not None:
+            out.append(scale.sample_row(k, rows.scored, scale.assign(model, rows.scored),
+                                        centres, n, sil, model.n_iter_, seconds))
+        else:
+            labels = scale.assign(model, rows.fit)
+            inertia, ch, db = scale.score_partition(rows.fit, labels, centres)
+            out.append(SweepRow.scored(k, inertia, sil, ch, db, model.n_iter_, seconds,
+                                       cluster.smallest_share(labels, k)))
+        models[k] = model
+    return out, models
 
 
-def quality(value: float, k: int) -> Quality:
-    """The reading of the chosen solution's average silhouette, for every backend."""
-    band, label = metrics.quality_band(value)
-    message = (f"The average silhouette of the {k}-cluster solution is {value:.3f}: "
-               f"{label.lower()} by the usual reading ({metrics.band_reading()}).")
-    return Quality(silhouette=value, band=band, label=label, message=message)
+class DriverSilhouette:
+    """The silhouette on the driver's rows, the same rows for every K: exact when they are the
+    whole table and it has at most `silhouette.exact_max_rows` rows, else on a fixed uniform
+    sample of them (with its standard error)."""
 
+    def __init__(self, Z: np.ndarray, n_total: int, all_rows: bool, opts: Clustering):
+        self.Z = Z
+        self.index = None
+        self.sampled = None
+        if n_total > opts.silhouette.exact_max_rows:
+            self.index = metrics.silhouette_sample_index(
+                len(Z), opts.silhouette.exact_max_rows if all_rows else 0,
+                opts.silhouette.sample_size, opts.random_state)
+        if self.index is not None:
+            self.sampled = metrics.SampledSilhouette(Z, self.index)
 
-def summarise_data(dataset: Dataset, config: Config, clipped: dict[str, int]) -> DataSummary:
-    columns = {f.column: column_stats(dataset.frame[f.column].to_numpy(), f.transform)
-               for f in config.features}
-    return data_summary.summarise(config, dataset, {c: s for c, (s, _) in columns.items()},
-                                  {c: h for c, (_, h) in columns.items()}, clipped)
+    def of_labels(self, labels: np.ndarray) -> metrics.SilhouetteEstimate:
+        """`labels`: the cluster of each driver row."""
+        if self.sampled is None:
+            return metrics.silhouette(self.Z, labels, None)
+        return self.sampled(labels)
 
-
-def chart_points(dataset: Dataset, X: np.ndarray, labels: np.ndarray, sil, seed: int,
-                 n_total: int | None = None) -> Points:
-    """A bounded, stated sample of customers with their PCA coordinates and silhouettes.
-    `n_total`: the table's size when `dataset` is itself a sample of it (Spark)."""
-    n_total = dataset.n_rows if n_total is None else n_total
-    pool = sil.sample_index  # rows whose silhouette is known (all rows when exact)
-    if len(pool) > MAX_POINTS:
-        rng = np.random.default_rng(seed + 7)
-        chosen = np.sort(rng.choice(len(pool), size=MAX_POINTS, replace=False))
-        method = (
-            f"uniform random sample of {MAX_POINTS:,} of {n_total:,} customers "
-            f"(seed {seed + 7})"
-        )
-    else:
-        chosen = np.arange(len(pool))
-        method = "all customers" if len(pool) == n_total else (
-            f"the silhouette's uniform random sample of {len(pool):,} of {n_total:,} customers")
-    rows = pool[chosen]
-    # Fitted on all rows, or on the silhouette sample when that is a sample (large tables).
-    basis = X if len(pool) == len(X) else X[pool]
-    pca = PCA(n_components=min(2, X.shape[1]), random_state=seed).fit(basis)
-    coords = pca.transform(X[rows])
-    return Points(
-        method=method,
-        n_total=n_total,
-        features={
-            c: dataset.frame[c].to_numpy()[rows].round(6).tolist() for c in dataset.frame.columns
-        },
-        cluster=labels[rows].tolist(),
-        pca=coords.round(6).tolist(),
-        pca_explained=pca.explained_variance_ratio_.round(6).tolist(),
-        silhouette=sil.values[chosen].round(6).tolist(),
-    )
+    def of_model(self, model) -> metrics.SilhouetteEstimate:
+        """A fitted model's silhouette, predicting only the rows it is computed on."""
+        if self.sampled is None:
+            return metrics.silhouette(self.Z, scale.assign(model, self.Z), None)
+        return self.sampled.of_sample(scale.assign(model, self.sampled.X))

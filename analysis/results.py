@@ -37,15 +37,21 @@ class SweepRow:
     n_iter: int
     fit_seconds: float | None  # None: not published (reproducible build)
     min_cluster_share: float = 0.0  # share of customers in the smallest cluster
+    # Rows that inertia, CH, DB and the smallest share were estimated from (the large-data
+    # sweep sample; inertia and CH scaled to the whole table); None: computed on all rows.
+    score_sample_size: int | None = None
+    inertia_se: float | None = None  # standard error of that inertia estimate (None: exact)
 
     @classmethod
     def scored(cls, k: int, inertia: float, sil: Any, ch: float, db: float, n_iter: int,
-               seconds: float, min_share: float) -> SweepRow:
+               seconds: float, min_share: float, score_sample_size: int | None = None,
+               inertia_se: float | None = None) -> SweepRow:
         """A row from a fit's scores and its silhouette estimate (mean, se, sample size)."""
         return cls(k=k, inertia=float(inertia), silhouette=sil.mean, silhouette_se=sil.se,
                    silhouette_sample_size=sil.sample_size, calinski_harabasz=float(ch),
                    davies_bouldin=float(db), n_iter=int(n_iter), fit_seconds=round(seconds, 4),
-                   min_cluster_share=float(min_share))
+                   min_cluster_share=float(min_share), score_sample_size=score_sample_size,
+                   inertia_se=None if inertia_se is None else float(inertia_se))
 
 
 @dataclass(frozen=True)

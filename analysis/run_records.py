@@ -72,6 +72,7 @@ class RunInfo:
     # The large-data path (analysis.scale); defaults describe the notebook's path.
     large_data: bool = False  # sweep fitted on a uniform sample, chosen K refined on all rows
     sweep_sample_seed: int | None = None  # seed of the sweep sample (None: all rows)
+    score_sample_seed: int | None = None  # seed of the held-out sample each K is scored on
     refine_rows: int | None = None  # rows the chosen K was refined on (None: not refined)
     refine_n_iter: int | None = None  # iterations of the refining run
     matrix_dtype: str = "float64"  # dtype of the scaled matrix K-Means ran on

@@ -2,16 +2,20 @@
 
 The notebook fits K-Means with `n_init=10` on every row for every K and computes the exact
 silhouette, which is quadratic. From `clustering.large_data.min_rows` customers (or always,
-with `mode: on`) the sweep is fitted on a fixed uniform sample instead; each K's centres are
-then scored on *all* rows (inertia, Calinski–Harabasz, Davies–Bouldin, in linear passes) and
-on the usual silhouette sample. The chosen K is refined on all rows with one K-Means run
-started from the sample's best centres, so the reported segments are a full-data K-Means
-solution. The clustering matrix is float32 on this path (half the memory and time); the
-profiles and revenue come from the float64 feature table.
+with `mode: on`) the sweep is fitted on a fixed uniform sample instead, and each K is scored
+where it is decided: on a second, held-out uniform sample of the same size (inertia and
+Calinski–Harabasz scaled to the whole table, inertia with its standard error; Davies–Bouldin
+and the smallest cluster's share as the sample has them) and on the usual silhouette sample. Only the chosen K is scored on all rows:
+it is refined on all rows with one K-Means run started from the sample's centres, so the
+reported segments are a full-data K-Means solution and its row of the sweep is exact. The
+clustering matrix is float32 on this path (half the memory and time); the sample, the
+profiles and the revenue are float64. The recipe (analysis.pipeline) puts these pieces together
+for every backend.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -19,13 +23,13 @@ import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 
 from . import metrics
-from .cluster import SweepOutcome, make_model, smallest_share
+from .cluster import smallest_share
 from .config import Clustering
-from .progress import Progress
 from .results import SweepRow
 
 CHUNK_ROWS = 1 << 20  # rows per block in the linear passes; bounds temporary memory
 SAMPLE_SEED_OFFSET = 1  # the sweep sample's seed is random_state + 1 (the silhouette's is +0)
+SCORE_SEED_OFFSET = 2  # the held-out scoring sample's seed is random_state + 2
 
 
 @dataclass
@@ -41,13 +45,24 @@ def sweep_sample_index(n_rows: int, size: int, seed: int) -> np.ndarray:
     return np.sort(rng.choice(n_rows, size=min(size, n_rows), replace=False))
 
 
+def score_sample_index(n_rows: int, fitted: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """Sorted uniform sample of the rows outside `fitted` (the sweep sample) on which every
+    K's fit is scored: held out, so no estimate is flattered by the fit itself."""
+    rng = np.random.default_rng(seed + SCORE_SEED_OFFSET)
+    # A uniform random order of rows, less those fitted on, stays a uniform random order.
+    drawn = rng.choice(n_rows, size=min(n_rows, size + len(fitted)), replace=False)
+    return np.sort(drawn[~np.isin(drawn, fitted)][:size])
+
+
 def _blocks(n: int):
     for start in range(0, n, CHUNK_ROWS):
         yield slice(start, min(start + CHUNK_ROWS, n))
 
 
 def assign(model, X: np.ndarray) -> np.ndarray:
-    """Nearest centre of every row (scikit-learn's threaded predict), as int32."""
+    """Nearest centre of every row (scikit-learn's threaded predict), as int32. The rows take
+    the centres' dtype (scikit-learn needs both alike; no copy when they already match)."""
+    X = np.asarray(X, dtype=model.cluster_centers_.dtype)
     return model.predict(X).astype(np.int32, copy=False)
 
 
@@ -83,35 +98,31 @@ def score_partition(
     return inertia, ch, db
 
 
-def sampled_sweep(
-    X: np.ndarray, opts: Clustering, progress: Progress | None = None
-) -> tuple[SweepOutcome, np.ndarray]:
-    """Fit every K on the sweep sample; score each K's centres on all rows.
+def sample_row(k: int, X_scored: np.ndarray, labels: np.ndarray, centres: np.ndarray,
+               n_total: int, sil: metrics.SilhouetteEstimate, n_iter: int,
+               seconds: float) -> SweepRow:
+    """A K's sweep row from its centres scored on a uniform sample of `n_total` rows
+    (`labels`: the sample's nearest centres), as estimates for the whole table.
 
-    Returns the outcome (models fitted on the sample) and the sample's row index.
+    Inertia: the sample's mean squared distance to the centres times the table's rows, with
+    the standard error of that total (finite-population corrected). Calinski–Harabasz: its
+    between/within ratio does not depend on the number of rows, its degrees of freedom do, so
+    it is scaled from the sample's n − k to the table's. Davies–Bouldin and the smallest
+    cluster's share are the sample's own (both are averages or shares, not sums).
     """
-    progress = progress or Progress(enabled=False)
-    sample = sweep_sample_index(len(X), opts.large_data.sweep_sample_size, opts.random_state)
-    X_sample = np.ascontiguousarray(X[sample])
-    sil_index = metrics.silhouette_sample_index(
-        len(X), opts.silhouette.exact_max_rows, opts.silhouette.sample_size, opts.random_state
-    )
-    sampled_sil = metrics.SampledSilhouette(X, sil_index) if sil_index is not None else None
-    rows, models = [], {}
-    desc = "K sweep (fit on the sample, scored on all rows)"
-    for k in progress.iter(opts.k_values, desc, len(opts.k_values)):
-        model = make_model(k, opts)
-        start = time.perf_counter()
-        model.fit(X_sample)
-        seconds = time.perf_counter() - start
-        labels = assign(model, X)
-        sil = sampled_sil(labels) if sampled_sil else metrics.silhouette(X, labels, None)
-        inertia, ch, db = score_partition(X, labels, model.cluster_centers_)
-        rows.append(SweepRow.scored(k, inertia, sil, ch, db, model.n_iter_, seconds,
-                                    smallest_share(labels, k)))
-        del model.labels_
-        models[k] = model
-    return SweepOutcome(rows, models, sil_index), sample
+    n = len(X_scored)
+    centres = np.asarray(centres, dtype=np.float64)
+    diff = np.asarray(X_scored, dtype=np.float64) - centres[labels]
+    squared = np.einsum("ij,ij->i", diff, diff)
+    inertia = float(squared.mean()) * n_total
+    spread = float(squared.std(ddof=1)) if n > 1 else 0.0
+    inertia_se = n_total * spread / math.sqrt(n) * math.sqrt(max(0.0, 1.0 - n / n_total))
+    _, ch, db = score_partition(X_scored, labels, centres)
+    used = int(np.count_nonzero(np.bincount(labels, minlength=k)))
+    if n > used:
+        ch *= (n_total - used) / (n - used)
+    return SweepRow.scored(k, inertia, sil, ch, db, n_iter, seconds, smallest_share(labels, k),
+                           score_sample_size=n, inertia_se=inertia_se)
 
 
 def refine(X: np.ndarray, k: int, centres: np.ndarray, opts: Clustering) -> Refined:
@@ -122,19 +133,12 @@ def refine(X: np.ndarray, k: int, centres: np.ndarray, opts: Clustering) -> Refi
     if opts.algorithm == "minibatch":
         model = MiniBatchKMeans(**common, batch_size=opts.minibatch_batch_size)
     else:
-        model = KMeans(**common, algorithm="lloyd")
+        # copy_x=False: scikit-learn centres X in place and restores it afterwards instead of
+        # copying the whole matrix (the values may differ in the last bit, far below any
+        # reported digit).
+        model = KMeans(**common, algorithm="lloyd", copy_x=False)
     start = time.perf_counter()
     model.fit(X)
     labels = model.labels_.astype(np.int32)
     del model.labels_
     return Refined(model, labels, time.perf_counter() - start)
-
-
-def refined_row(
-    X: np.ndarray, sampled: SweepRow, refined: Refined, sil: metrics.SilhouetteEstimate
-) -> SweepRow:
-    """The chosen K's sweep row, scored again for the refined all-rows model."""
-    k = sampled.k
-    inertia, ch, db = score_partition(X, refined.labels, refined.model.cluster_centers_)
-    return SweepRow.scored(k, inertia, sil, ch, db, refined.model.n_iter_,
-                           sampled.fit_seconds + refined.seconds, smallest_share(refined.labels, k))

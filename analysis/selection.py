@@ -27,7 +27,7 @@ def bootstrap_ari(X: np.ndarray, k: int, config: Config) -> float:
     opts = config.clustering
     rng = np.random.default_rng(opts.random_state + 17)
     rows = np.sort(rng.choice(len(X), size=min(len(X), opts.stability.max_rows), replace=False))
-    X_sub = X[rows]
+    X_sub = X[rows].astype(np.float64, copy=False)  # bounded rows: float64 fits faster
     reference = make_model(k, opts).fit_predict(X_sub)
     size = max(k, int(round(opts.stability.bootstrap_fraction * len(X_sub))))
     scores = []

@@ -120,7 +120,7 @@ def silhouette_check() -> list[tuple[str, ...]]:
             })
             out = run_analysis(config)
             from analysis.cluster import make_scaler
-            from analysis.sources.rules import load_dataset
+            from analysis.sources import load_dataset
 
             frame = load_dataset(config).frame.to_numpy()
             X = make_scaler("standard").fit_transform(frame)
@@ -138,8 +138,11 @@ def dtype_check() -> list[tuple[str, ...]]:
     from sklearn.metrics import adjusted_rand_score
 
     from analysis import scale
+    from analysis.backends.base import SweepRows
     from analysis.cluster import make_scaler
     from analysis.config import validate_config
+    from analysis.pipeline import DriverSilhouette, sweep
+    from analysis.progress import Progress
     from analysis.sources.synthetic import planted_customers
 
     opts = validate_config({"clustering": {"chosen_k": "auto"}}).clustering
@@ -149,9 +152,14 @@ def dtype_check() -> list[tuple[str, ...]]:
     for dtype in (np.float64, np.float32):
         X = np.ascontiguousarray(X64, dtype=dtype)
         start = time.perf_counter()
-        outcome, _ = scale.sampled_sweep(X, opts)
-        k = max(outcome.rows, key=lambda r: r.silhouette).k
-        refined = scale.refine(X, k, outcome.models[k].cluster_centers_, opts)
+        sample = scale.sweep_sample_index(len(X), opts.large_data.sweep_sample_size, 42)
+        held_out = scale.score_sample_index(len(X), sample, len(sample), 42)
+        sweep_rows = SweepRows(X[sample].astype(np.float64), sample,
+                               X[held_out].astype(np.float64))
+        swept, models = sweep(sweep_rows, len(X), DriverSilhouette(X, len(X), True, opts),
+                              opts, Progress(enabled=False))
+        k = max(swept, key=lambda r: r.silhouette).k
+        refined = scale.refine(X, k, models[k].cluster_centers_, opts)
         seconds = time.perf_counter() - start
         inertia, _, _ = scale.score_partition(X64, refined.labels, refined.model.cluster_centers_)
         labels[dtype] = refined.labels

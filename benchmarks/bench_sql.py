@@ -8,7 +8,7 @@ the SQL source could use on the statement it runs (the configured columns, order
   chunks;
 - DuckDB's own Arrow interface; ADBC (Arrow) for PostgreSQL;
 
-then the whole load (`analysis.sources.rules.load_dataset`: read, validate, hash) from each source.
+then the whole load (`analysis.sources.load_dataset`: read, validate, hash) from each source.
 Times are the median of `--repeats` runs in this process. Usage:
     python benchmarks/bench_sql.py [--rows 1000000] [--repeats 3]
 """
@@ -32,8 +32,8 @@ import pyarrow.parquet as pq  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from analysis.config import validate_config  # noqa: E402
+from analysis.sources import load_dataset  # noqa: E402
 from analysis.sources.generate import make_customers, make_customers_sql  # noqa: E402
-from analysis.sources.rules import load_dataset  # noqa: E402
 from analysis.sources.sql import read as sql_source  # noqa: E402
 from analysis.sources.sql.connect import open_engine  # noqa: E402
 from tests.pg_cluster import PgCluster  # noqa: E402

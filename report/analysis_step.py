@@ -9,8 +9,20 @@ from analysis.config import Config
 from analysis.progress import Progress
 from analysis.results import Results
 
+from .files import staged_dir
+
 # What a cached analysis folder holds (results.json first, then the tables offered as downloads).
 OUTPUT_TABLES = ("results.json", "assignments.csv", "assignments.parquet", "profiles.csv")
+
+
+def write_analysis(output, out_dir: Path) -> Path:
+    """Replace out_dir with the analysis outputs (an `analysis.assembly.AnalysisOutput`), all
+    or nothing."""
+    from analysis.outputs import write_outputs_into
+
+    with staged_dir(out_dir) as staging:
+        write_outputs_into(output, staging)
+    return Path(out_dir)
 
 
 def analysis_folder(cache_dir: Path, key: str) -> Path:
@@ -26,17 +38,17 @@ def analysis_cached(cache_dir: Path, key: str) -> bool:
 
 
 def analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progress,
-                     dataset=None) -> Path:
-    """Folder with results.json and the tables, computed or taken from the cache. `dataset`:
-    the rows when the build already fetched them (a database source)."""
+                     source=None) -> Path:
+    """Folder with results.json and the tables, computed or taken from the cache. `source`:
+    the configured source the build asked for the data's fingerprint (a database's rows are
+    fetched once)."""
     folder = analysis_folder(cache_dir, key)
     if analysis_cached(cache_dir, key):
         progress.note("• Analysis unchanged: using cached results")
         return folder
-    from analysis.outputs import write_analysis
     from analysis.pipeline import run_analysis
 
-    output = run_analysis(config, progress, dataset)
+    output = run_analysis(config, progress, source)
     write_analysis(output, folder)
     return folder
 

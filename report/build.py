@@ -22,11 +22,12 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from analysis.atomic import owned_temp_dir, remove_stale, staged_dir
 from analysis.config import Config, load_config
-from analysis.paths import check_output_dir
 from analysis.progress import Progress
 from analysis.results import Results
+from analysis.sources import Source, source_for
+from report.files import copy_file, owned_temp_dir, remove_stale, staged_dir
+from report.paths import check_output_dir
 
 from . import cache
 from .analysis_step import (
@@ -41,7 +42,7 @@ from .citation import cff_from_meta, citation_context, load_cff
 from .context import SiteInfo
 from .downloads import download_list, write_data_downloads
 from .figure_set import figure_set
-from .project import copy_file, write_project
+from .project import write_project
 from .reproduce import finish_notebook, start_notebook
 from .wheel import package_wheel
 
@@ -75,7 +76,7 @@ class Inputs:
     data_id: str
     stamp: str
     cache_dir: Path
-    dataset: object = None  # the rows of a database source, fetched once to hash them
+    source: Source  # the configured data: its fingerprint is `data_id`
 
     @property
     def analysis_key(self) -> str:
@@ -136,12 +137,8 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     engine_version = engine.version()
     cff_path = config.report.citation_file
     cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
-    dataset = None
-    if config.data.source == "sql":  # the cache key is the rows' hash: fetch them once
-        from analysis.sources.sql.read import sql_dataset
-
-        dataset = sql_dataset(config)
-    data_id = cache.data_fingerprint(config, dataset)
+    source = source_for(config)  # refuses a source the backend cannot read, before any work
+    data_id = source.fingerprint()
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions], sort_keys=True),
@@ -149,7 +146,7 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
          "history": json.dumps(history)},
     )
     return Inputs(config, out, engine, engine_version, cff, cff_path, versions, history, data_id,
-                  stamp, cache_dir.absolute(), dataset)
+                  stamp, cache_dir.absolute(), source)
 
 
 class Background(contextlib.ExitStack):
@@ -167,7 +164,7 @@ class Background(contextlib.ExitStack):
         # code version; cached).
         pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
         self.wheel = pool.submit(package_wheel, inputs.cache_dir)
-        self.notebook = start_notebook(inputs.config, key, inputs.data_id, project,
+        self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
             self.callback(self.notebook.cancel)  # no-op once it has finished
@@ -190,7 +187,7 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
     # OpenMP threads that outnumber the cores slow K-Means down many times over.
     with threadpool_limits(1 if background.notebook is not None else None):
         tables = analysis_outputs(inputs.config, inputs.analysis_key, inputs.cache_dir, progress,
-                                  inputs.dataset)
+                                  inputs.source)
     return results_for_build(tables, inputs.config)
 
 
@@ -208,8 +205,8 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     copy_file(wheel.path, downloads / wheel.name)
     figures = figure_set(results, key, project, inputs.cache_dir, progress, background.browser)
     background.release_browser()
-    notebook = finish_notebook(background.notebook, results, key, config, project,
-                               inputs.cache_dir, progress)
+    notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
+                               project, inputs.cache_dir, progress)
     site = SiteInfo(
         engine=inputs.engine.name,
         engine_version=inputs.engine_version,

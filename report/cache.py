@@ -1,6 +1,6 @@
 """Content-addressed caches that make rebuilds cheap.
 
-- analysis: keyed by the data's SHA-256, the analysis settings (every config section but
+- analysis: keyed by the data's fingerprint (its source's), the analysis settings (every config section but
   `report`) and the analysis code except the figure modules (a chart's colour never re-runs
   K-Means); holds the outputs folder (results.json + tables).
 - notebook: the executed Reproduce notebook, keyed by the analysis key and the notebook code.
@@ -37,26 +37,6 @@ def tree_digest(*paths: Path, suffixes: tuple[str, ...] | None = None) -> str:
             digest.update(str(path.relative_to(REPO) if path.is_relative_to(REPO) else path).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def data_fingerprint(config: Config, dataset=None) -> str:
-    """The input data's identity: file bytes, the generator settings, the listing of a Spark
-    source's files, or (a database has no file to hash) the rows of `dataset`, fetched once
-    by the build."""
-    if config.data.source == "sql":
-        from analysis.sources.sql.read import data_fingerprint as sql_fingerprint
-
-        return sql_fingerprint(dataset)
-    if config.clustering.backend == "spark" and config.spark.path is not None:
-        from analysis.backends.spark.table import listing_fingerprint
-
-        return listing_fingerprint(config.spark)
-    if config.data.source == "file":
-        from analysis.sources.files import file_sha256
-
-        path = Path(config.data.path)
-        return file_sha256(path) if path.is_file() else f"missing:{path}"
-    return "synthetic:" + json.dumps(config.data.synthetic.model_dump(), sort_keys=True)
 
 
 def analysis_key(config: Config, data_id: str) -> str:

@@ -32,11 +32,11 @@ def _config(path: Path | None) -> Path | None:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from analysis.config import load_config
-    from analysis.outputs import write_analysis
-    from analysis.paths import check_output_dir
     from analysis.pipeline import run_analysis
     from analysis.progress import Progress
+    from report.paths import check_output_dir
 
+    from .analysis_step import write_analysis
     from .summary import text_summary
 
     config = load_config(_config(args.config))
@@ -55,13 +55,13 @@ def cmd_make_data(args: argparse.Namespace) -> int:
     from analysis.sources.generate import make_customers, make_customers_sql
 
     if _one_of(args, "--out", args.out, "--to-sql", args.to_sql) == "--to-sql":
-        from analysis.sources.sql.url import redact
+        from analysis.sources import shown_database_url
 
         rows = make_customers_sql(args.to_sql, _table(args, "--to-sql"), args.rows,
                                   planted_segments=args.planted_segments, seed=args.seed,
                                   chunk_rows=args.chunk_rows, overwrite=args.force,
                                   progress=Progress(enabled=not args.quiet))
-        print(f"Loaded {rows:,} customers into table {args.table} of {redact(args.to_sql)}")
+        print(f"Loaded {rows:,} customers into table {args.table} of {shown_database_url(args.to_sql)}")
         return 0
     path = make_customers(args.out, args.rows, planted_segments=args.planted_segments,
                           seed=args.seed, chunk_rows=args.chunk_rows, overwrite=args.force,

@@ -105,6 +105,9 @@ def large_data(r: Results) -> dict[str, Any]:
         "seed": str(run.sweep_sample_seed),
         "refine_rows": number(run.refine_rows),
         "refine_n_iter": str(run.refine_n_iter),
+        # the Ks scored on a held-out sample (else every K was scored on all rows)
+        "scored_on_sample": any(row.score_sample_size is not None for row in r.sweep),
+        "score_seed": str(run.score_sample_seed),
         "dtype": run.matrix_dtype,
         "min_rows": number(r.config["clustering"]["large_data"]["min_rows"]),
         "mode": r.config["clustering"]["large_data"]["mode"],

@@ -113,9 +113,14 @@ def sweep_rows(r: Results) -> list[dict[str, str]]:
                 marks.append(name)
         if row.k in sel.small_cluster_ks:
             marks.append("small cluster")
+        if row.score_sample_size is not None:
+            marks.append("sample estimate")
+        inertia = number(row.inertia)
+        if row.inertia_se is not None:
+            inertia += f" ± {number(row.inertia_se)}"
         rows.append({
             "k": str(row.k),
-            "inertia": number(row.inertia),
+            "inertia": inertia,
             "silhouette": score(row.silhouette),
             "silhouette_se": score(row.silhouette_se) if row.silhouette_se is not None else "exact",
             "ch": number(row.calinski_harabasz, 1),
@@ -169,7 +174,17 @@ def selection(r: Results) -> dict[str, Any]:
         "margin": score(opts["auto_stability_margin"], 2),
         "small": ", ".join(map(str, sel.small_cluster_ks)),
         "stability_ari": [{"k": k, "ari": score(v)} for k, v in sel.stability_ari.items()],
+        "estimated": _estimated(r),
     }
+
+
+def _estimated(r: Results) -> dict[str, str | bool] | None:
+    """How the sweep rows marked "sample estimate" were computed (None: every row is exact)."""
+    sizes = {row.score_sample_size for row in r.sweep} - {None}
+    if not sizes:
+        return None
+    return {"rows": number(max(sizes)), "customers": number(r.data.n_rows),
+            "chosen_exact": r.final.score_sample_size is None}
 
 
 def strength(r: Results, stability_verdict: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from analysis.results import Results
 
 from .citation import write_cff
-from .project import copy_file
+from .files import copy_file
 
 DOWNLOADS = [
     # file, label, description

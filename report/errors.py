@@ -11,6 +11,10 @@ class ReportError(Exception):
     exit_code = 2
 
 
+class OutputError(ReportError):
+    """The output folder cannot be (safely) replaced: names the folder and what to do."""
+
+
 class RenderError(ReportError):
     """A page, figure or the PDF could not be rendered (names the tool and how to fix it)."""
 

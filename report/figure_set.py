@@ -6,9 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-from analysis.atomic import MARKER, staged_dir
 from analysis.progress import Progress
 from analysis.results import Results
+from report.files import MARKER, staged_dir
 
 from . import cache
 from .context import FigureRef

@@ -17,6 +17,8 @@ from typing import Any
 
 import nbformat
 
+from analysis.sources import NotebookNeeds
+
 from .errors import RenderError
 from .escape import md_escape
 from .resources import TEMPLATES_DIR
@@ -25,28 +27,24 @@ NOTEBOOK_TEMPLATE = TEMPLATES_DIR / "notebook" / "reproduce.ipynb"
 EXECUTION_TIMEOUT = 1800  # seconds per cell; the analysis of a large table takes minutes
 
 
-def _data_note(config: dict[str, Any], sha256: str | None) -> str:
-    data = config["data"]
-    if data["source"] == "sql":
-        return sql_note(data["sql"])
-    if data["source"] != "file":
+def _data_note(needs: NotebookNeeds) -> str:
+    """What the reader must have at hand for the notebook to read the same data."""
+    if needs.generated:
         return "It uses the built-in synthetic data, generated again from its seed."
-    digest = f" (SHA-256 `{sha256}`)" if sha256 else ""
-    return (f"It reads the customer table `{md_escape(data['path'])}`{digest}: put that file "
-            "in the same folder as this notebook before running it.")
-
-
-def sql_note(sql: dict[str, Any]) -> str:
-    from analysis.sources.sql.url import VARIABLE, duckdb_file
-
-    what = f"the table `{md_escape(sql['table'])}`" if sql.get("table") else "the configured query"
-    if duckdb_file(sql["url"]):
-        return (f"It reads {what} from the DuckDB file `{md_escape(duckdb_file(sql['url']))}`: "
-                "put that file in the same folder as this notebook before running it.")
-    names = sorted(set(VARIABLE.findall(sql["url"])))
-    needs = (f" Set the environment variable(s) {', '.join(f'`{n}`' for n in names)} first: "
-             "the URL takes them from the environment." if names else "")
-    return f"It reads {what} from the database in `CONFIG['data']['sql']['url']`.{needs}"
+    if needs.database:
+        what = f"the table `{md_escape(needs.table)}`" if needs.table else "the configured query"
+        if needs.database_file:
+            return (f"It reads {what} from the DuckDB file `{md_escape(needs.database_file)}`: "
+                    "put that file in the same folder as this notebook before running it.")
+        variables = ", ".join(f"`{n}`" for n in needs.environment)
+        extra = (f" Set the environment variable(s) {variables} first: the URL takes them from "
+                 "the environment." if variables else "")
+        return f"It reads {what} from the database in `CONFIG['data']['sql']['url']`.{extra}"
+    if not needs.files:
+        return ""
+    digest = f" (SHA-256 `{needs.file_sha256}`)" if needs.file_sha256 else ""
+    return (f"It reads the customer table `{md_escape(needs.files[0].name)}`{digest}: put that "
+            "file in the same folder as this notebook before running it.")
 
 
 def _tagged(notebook: nbformat.NotebookNode, tag: str) -> int:
@@ -57,12 +55,13 @@ def _tagged(notebook: nbformat.NotebookNode, tag: str) -> int:
 
 
 def build_notebook(config: dict[str, Any], title: str, version: str,
-                   data_sha256: str | None = None) -> nbformat.NotebookNode:
+                   needs: NotebookNeeds) -> nbformat.NotebookNode:
     """The notebook template with this report's parameters injected (papermill's way: the
     cell tagged `parameters` holds them) and its introduction written; the `published` cell's
     numbers come later (`with_published`), once our own analysis is done. `config` is the
     published config (the data file is named, never its folder); `version` is the
-    kmeans-report version that built the report."""
+    kmeans-report version that built the report; `needs`: what the source says the notebook
+    needs to read the data."""
     notebook = nbformat.read(NOTEBOOK_TEMPLATE, as_version=4)
     notebook.cells[_tagged(notebook, "intro")].source = (
         f"# Reproduce: {md_escape(title)}\n\n"
@@ -71,7 +70,7 @@ def build_notebook(config: dict[str, Any], title: str, version: str,
         f"Put the wheel `{wheel_name(version)}` from the report's downloads (its SHA-256 is "
         f"listed there) beside this notebook: the first cell installs kmeans-report {version}, "
         "the version that built the report, from it. "
-        + _data_note(config, data_sha256)
+        + _data_note(needs)
     )
     literal = pprint.pformat(config, sort_dicts=False, width=88)
     notebook.cells[_tagged(notebook, "parameters")].source = (

@@ -18,7 +18,6 @@ from markupsafe import Markup
 from analysis import __version__ as TOOL_VERSION
 
 from .context import FigureRef, SiteInfo, build_context
-from .engines.sitefiles import link_or_copy
 from .errors import RenderError
 from .escape import front_matter, html_text, iso_date, meta_escape
 from .pages import PAGES, PDF_SECTIONS, PDF_SOURCE
@@ -238,9 +237,3 @@ def check_no_shortcodes(paths: list[Path]) -> None:
                 f"{path.name}, line {line}: unescaped Quarto shortcode delimiter `{{{{<` in a "
                 "generated page (an escaping bug in kmeans-report; please report it)"
             )
-
-
-def copy_file(source: Path, target: Path) -> None:
-    """Hard-link when possible (large assignment tables), copy otherwise, making the folder."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    link_or_copy(source, target)

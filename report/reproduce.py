@@ -8,10 +8,10 @@ from pathlib import Path
 from analysis.config import Config
 from analysis.progress import Progress
 from analysis.results import Results
-from analysis.sources.sql.url import duckdb_file, expand
+from analysis.sources import Source
 
 from . import cache
-from .project import copy_file
+from .files import copy_file
 
 
 def notebook_cache(cache_dir: Path, key: str, config: Config) -> Path:
@@ -20,13 +20,14 @@ def notebook_cache(cache_dir: Path, key: str, config: Config) -> Path:
     return cache_dir / "notebooks" / f"{cache.notebook_key(key, meta)}.ipynb"
 
 
-def start_notebook(config: Config, key: str, data_id: str, project: Path, cache_dir: Path,
+def start_notebook(config: Config, source: Source, key: str, project: Path, cache_dir: Path,
                    progress: Progress):
     """Start executing the Reproduce notebook now (it needs only the config), unless a run
     for the same analysis is cached. Returns the running NotebookRun, or None.
 
-    It runs in its own folder of the project (Quarto skips `_` folders), where the data file
-    is linked under its own name: the notebook reads it by that name, as a reader will."""
+    It runs in its own folder of the project (Quarto skips `_` folders), where the files the
+    source names (a data file, a DuckDB database) are linked under their own names: the
+    notebook reads them by those names, as a reader will."""
     from analysis import __version__
 
     from .notebook import NotebookRun, build_notebook
@@ -38,19 +39,15 @@ def start_notebook(config: Config, key: str, data_id: str, project: Path, cache_
     progress.note("• Executing the Reproduce notebook (in the background)")
     workdir = project / "_reproduce"
     workdir.mkdir()
-    sha = None
-    if config.data.source == "file":
-        copy_file(Path(config.data.path), workdir / Path(config.data.path).name)
-        sha = data_id
-    if config.data.source == "sql" and duckdb_file(config.data.sql.url):
-        database = Path(expand(config.data.sql.url).database)  # read by its name, as a file is
-        copy_file(database, workdir / database.name)
-    notebook = build_notebook(config.public_dict(), config.report.title, __version__, sha)
+    needs = source.notebook_needs()
+    for path in needs.files:
+        copy_file(path, workdir / path.name)
+    notebook = build_notebook(config.public_dict(), config.report.title, __version__, needs)
     return NotebookRun(notebook, workdir).start()
 
 
-def finish_notebook(run, results: Results, key: str, config: Config, project: Path,
-                    cache_dir: Path, progress: Progress):
+def finish_notebook(run, results: Results, key: str, config: Config, source: Source,
+                    project: Path, cache_dir: Path, progress: Progress):
     """The executed notebook: wait for the background run (or read the cached one); it is
     written to the project's downloads and returned."""
     import nbformat
@@ -61,7 +58,8 @@ def finish_notebook(run, results: Results, key: str, config: Config, project: Pa
 
         from .notebook import build_notebook, with_published
 
-        notebook = build_notebook(config.public_dict(), config.report.title, __version__)
+        notebook = build_notebook(config.public_dict(), config.report.title, __version__,
+                                  source.notebook_needs())
         with_published(notebook, results.headline())
     elif run is None:
         progress.note("• Reproduce notebook unchanged: using the cached run")

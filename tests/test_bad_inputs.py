@@ -57,7 +57,7 @@ class Workspace:
         self.inputs = root / "in"
         self.inputs.mkdir()
         self.out = root / "out"
-        from analysis.atomic import staged_dir
+        from report.files import staged_dir
 
         with staged_dir(self.out) as staging:
             (staging / "results.json").write_text("{}", encoding="utf-8")
@@ -301,9 +301,9 @@ def fake_repo(ws, monkeypatch):
     for name in ("analysis", "report", "templates", "tests", ".git"):
         (repo / name).mkdir(parents=True)
         (repo / name / "keep.txt").write_text(name, encoding="utf-8")
-    import analysis.paths
+    import report.paths
 
-    monkeypatch.setattr(analysis.paths, "REPO", repo)
+    monkeypatch.setattr(report.paths, "REPO", repo)
     return repo
 
 

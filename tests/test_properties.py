@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from analysis.config import Config, load_config, validate_config
 from analysis.errors import AnalysisError, ConfigError
-from analysis.sources.rules import load_dataset
+from analysis.sources import load_dataset
 
 PROFILE = settings(
     max_examples=int(os.environ.get("KMEANS_HYPOTHESIS_EXAMPLES", 60)), deadline=None, derandomize=True, database=None,

@@ -116,7 +116,7 @@ class DataConfig(Strict):
 
 
 class SparkOptions(Strict):
-    """Apache Spark for `clustering.backend: spark` (analysis.backends.spark.run)."""
+    """Apache Spark for `clustering.backend: spark` (analysis.backends.spark)."""
 
     master: Annotated[str, Field(min_length=1)] = "local[*]"
     """The Spark master: `local[*]`, `local[N]`, `spark://HOST:PORT`, `yarn` or

@@ -16,6 +16,8 @@ import pandas as pd
 
 from ..config import Config
 from ..errors import DataError
+from .base import Dataset, NotebookNeeds, SparkInput
+from .rules import table_dataset
 
 
 def file_sha256(path: Path) -> str:
@@ -184,3 +186,54 @@ def read_file(path: Path, config: Config, wanted: list[str]) -> tuple[pd.DataFra
     if len(raw) == 0:
         raise DataError(f"{path}: the file has a header but no data rows")
     return raw, file_format
+
+
+def spark_format(path: str, configured: str) -> str:
+    """The format Spark reads a path in: as configured, else CSV by a .csv name, else Parquet
+    (a folder of parts has no extension)."""
+    if configured != "auto":
+        return configured
+    return "csv" if path.lower().rstrip("/").endswith(".csv") else "parquet"
+
+
+class FileSource:
+    """`data.source: file`: a CSV or Parquet file (data.path)."""
+
+    backends = frozenset({"sklearn", "spark"})
+    refusal = ""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.path = Path(config.data.path)  # validated non-None for source: file
+        self._sha256: str | None = None
+
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            self._sha256 = file_sha256(self.path)
+        return self._sha256
+
+    def load(self) -> Dataset:
+        config, path = self.config, self.path
+        extra = [c for c in (config.data.id_column, config.data.compare_with) if c]
+        raw, file_format = read_file(path, config, config.feature_columns + extra)
+        return table_dataset(raw, config, label=path, file_format=file_format, source=path.name,
+                             sha256=self.sha256(), size_bytes=path.stat().st_size)
+
+    def fingerprint(self) -> str:
+        # A missing file is reported by `load`, with the rest of the data's problems.
+        return self.sha256() if self.path.is_file() else f"missing:{self.path}"
+
+    def description(self) -> str:
+        return self.path.name
+
+    def input_files(self) -> list[Path]:
+        return [self.path]
+
+    def notebook_needs(self) -> NotebookNeeds:
+        return NotebookNeeds(files=(self.path,), file_sha256=self.sha256())
+
+    def spark_input(self) -> SparkInput:
+        path = str(self.path)
+        return SparkInput(shown=self.path.name, where=path, path=path,
+                          format=spark_format(path, self.config.data.format),
+                          local_files=(self.path,))

@@ -1,76 +1,23 @@
-"""Customer data in: the synthetic table (analysis.sources.synthetic draws it), a file's rows
-(analysis.sources.files reads them) and database rows (analysis.sources.sql.read), validated alike
-into a Dataset.
+"""The data rules every source's rows pass, on every backend, written once: numbers only,
+missing values (fail or drop), ids present and unique, enough rows for the largest K, no
+constant feature, values inside each transform's domain.
 
-Every problem with a user's data is a `DataError` naming the file (or the database's
-redacted URL) and the column or rows.
+The local path checks a pandas table (`table_dataset`, which can name the offending rows);
+the Spark backend computes the same counts and ranges in Spark and calls the same checks
+(`missing_values`, `check_ids`, `check_table`). Every problem is a `DataError` naming the
+file (or the database's redacted URL, or the Spark path) and the column or rows.
 """
 
 from __future__ import annotations
-
-import hashlib
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..config import Config
 from ..errors import DataError
-from .files import file_sha256, read_file
-from .synthetic import notebook_customers, planted_customers
+from .base import Dataset
 
 MAX_ROWS_SHOWN = 5  # how many offending row numbers an error message lists
-
-
-@dataclass
-class Dataset:
-    """Validated customer features, ready to cluster."""
-
-    frame: pd.DataFrame  # one column per configured feature, numeric, no NaN/inf
-    ids: pd.Series | None  # customer ids, aligned with `frame`, or None
-    source: str  # "synthetic" or the file name (never its folder: pages show this)
-    format: str  # "synthetic", "csv" or "parquet"
-    sha256: str  # of the input file bytes, or of the generated values
-    n_input_rows: int
-    n_dropped: int = 0
-    dropped_reason: str = ""
-    true_labels: np.ndarray | None = None  # planted segment of each row, when known
-    compare_labels: pd.Series | None = None  # data.compare_with, aligned with `frame`
-    size_bytes: int | None = None  # of the input file
-    notes: list[str] = field(default_factory=list)
-    sql: dict | None = None  # data.source: sql: redacted URL, query, its SHA-256, server, rows
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.frame)
-
-
-def _values_sha256(frame: pd.DataFrame) -> str:
-    digest = hashlib.sha256()
-    for name in frame.columns:
-        digest.update(name.encode())
-        digest.update(np.ascontiguousarray(frame[name].to_numpy(np.float64)).tobytes())
-    return digest.hexdigest()
-
-
-def synthetic_dataset(config: Config) -> Dataset:
-    opts = config.data.synthetic
-    if opts.planted_segments:
-        frame, labels = planted_customers(opts.n_customers, opts.planted_segments, opts.seed)
-        notes = [f"{opts.planted_segments} segments planted; true labels kept for recovery checks"]
-    else:
-        frame, labels, notes = notebook_customers(opts.n_customers, opts.seed), None, []
-    return Dataset(
-        frame=frame,
-        ids=None,
-        source="synthetic",
-        format="synthetic",
-        sha256=_values_sha256(frame),
-        n_input_rows=len(frame),
-        true_labels=labels,
-        notes=notes,
-    )
 
 
 def _row_numbers(mask: np.ndarray, file_format: str) -> str:
@@ -83,7 +30,7 @@ def _row_numbers(mask: np.ndarray, file_format: str) -> str:
     return f"{label}{'s' if mask.sum() > 1 else ''} {shown}{more}"
 
 
-def _to_numeric(path: Path, frame: pd.DataFrame, column: str, file_format: str) -> pd.Series:
+def _to_numeric(path, frame: pd.DataFrame, column: str, file_format: str) -> pd.Series:
     series = frame[column]
     if pd.api.types.is_bool_dtype(series) or not (
         pd.api.types.is_numeric_dtype(series)
@@ -104,44 +51,77 @@ def _to_numeric(path: Path, frame: pd.DataFrame, column: str, file_format: str) 
     return numeric.astype(np.float64)
 
 
-def _clean_missing(
-    path: Path, features: pd.DataFrame, policy: str, file_format: str
-) -> tuple[np.ndarray, str]:
+def missing_values(where, per_column: dict[str, int], n_bad_rows: int, policy: str,
+                   at: str = "") -> str:
+    """The `data.missing` rule: rows with a missing, infinite or too-large feature value fail
+    the run (naming the columns, and the rows when `at` lists them) or are dropped; returns
+    the note on what was dropped ("" when nothing was)."""
+    if not n_bad_rows:
+        return ""
+    summary = ", ".join(f"{c}: {n}" for c, n in per_column.items() if n)
+    if policy == "fail":
+        raise DataError(
+            f"{where}: {n_bad_rows} row(s) have missing, infinite or too-large values "
+            f"({summary}){f' at {at}' if at else ''}; clean the data or set data.missing: drop"
+        )
+    return f"{n_bad_rows} row(s) dropped for missing or infinite values ({summary})"
+
+
+def check_ids(where, column: str, n_empty: int, n_duplicated: int, *, empty_at: str = "",
+              duplicated_at: str = "", examples: str = "") -> None:
+    """Every customer has an id, and no id is used twice."""
+    if n_empty:
+        place = f"at {empty_at}" if empty_at else f"in {n_empty} row(s)"
+        raise DataError(f"{where}: id column {column!r} is empty {place}")
+    if n_duplicated:
+        which = f" ({examples})" if examples else ""
+        place = f" at {duplicated_at}" if duplicated_at else f" in {n_duplicated} row(s)"
+        raise DataError(f"{where}: id column {column!r} has duplicate ids{which}{place}")
+
+
+def check_table(where, n_rows: int, minimum: dict[str, float], maximum: dict[str, float],
+                config: Config) -> None:
+    """Checks on the usable rows, from a count and each feature's range: at least one row per
+    cluster of the largest K, no constant feature, log1p only on values above -1."""
+    k_max = config.clustering.k_max
+    if n_rows < k_max:
+        raise DataError(
+            f"{where}: {n_rows} usable row(s), fewer than the largest K "
+            f"(clustering.k_max = {k_max}); K-Means needs at least one row per cluster"
+        )
+    constant = [f.column for f in config.features if minimum[f.column] == maximum[f.column]]
+    if constant:
+        raise DataError(
+            f"{where}: column(s) {', '.join(map(repr, constant))} have the same value in every "
+            "row and cannot separate customers; remove them from features"
+        )
+    for feature in config.features:
+        low = minimum[feature.column]
+        if feature.transform == "log1p" and low <= -1:
+            raise DataError(
+                f"{where}: column {feature.column!r} has values down to {low:g}; "
+                "transform: log1p needs values above -1 (use asinh for values of either sign)"
+            )
+
+
+def _clean_missing(path, features: pd.DataFrame, policy: str,
+                   file_format: str) -> tuple[np.ndarray, str]:
     """Rows to keep under the missing-value policy, and a note on what was dropped."""
-    values = features.to_numpy()
-    bad_cells = ~np.isfinite(values)
+    bad_cells = ~np.isfinite(features.to_numpy())
     bad_rows = bad_cells.any(axis=1)
     if not bad_rows.any():
         return np.ones(len(features), bool), ""
-    per_column = {
-        c: int(n) for c, n in zip(features.columns, bad_cells.sum(axis=0), strict=True) if n
-    }
-    summary = ", ".join(f"{c}: {n}" for c, n in per_column.items())
-    if policy == "fail":
-        raise DataError(
-            f"{path}: {int(bad_rows.sum())} row(s) have missing, infinite or too-large values "
-            f"({summary}) at {_row_numbers(bad_rows, file_format)}; clean the data or set "
-            "data.missing: drop"
-        )
-    return (
-        ~bad_rows,
-        f"{int(bad_rows.sum())} row(s) dropped for missing or infinite values ({summary})",
-    )
-
-
-def file_dataset(config: Config) -> Dataset:
-    path = Path(config.data.path)  # validated non-None for source: file
-    features = config.feature_columns
-    extra = [c for c in (config.data.id_column, config.data.compare_with) if c]
-    raw, file_format = read_file(path, config, features + extra)
-    return table_dataset(raw, config, label=path, file_format=file_format, source=path.name,
-                         sha256=file_sha256(path), size_bytes=path.stat().st_size)
+    per_column = dict(zip(features.columns, bad_cells.sum(axis=0).tolist(), strict=True))
+    note = missing_values(path, per_column, int(bad_rows.sum()), policy,
+                          _row_numbers(bad_rows, file_format))
+    return ~bad_rows, note
 
 
 def table_dataset(raw: pd.DataFrame, config: Config, *, label, file_format: str, source: str,
                   sha256: str, size_bytes: int | None = None) -> Dataset:
     """Validate a table read with the configured columns (from any source) into a Dataset.
-    Messages start with `label` (the file's path, or a database's redacted URL)."""
+    Messages start with `label` (the file's path, or a database's redacted URL); the checks
+    on the usable rows with `source` (what the pages call the data)."""
     path = label
     features = config.feature_columns
     n_input = len(raw)
@@ -150,18 +130,11 @@ def table_dataset(raw: pd.DataFrame, config: Config, *, label, file_format: str,
     ids = raw[config.data.id_column] if config.data.id_column else None
     if ids is not None:
         missing_ids = ids.isna().to_numpy()
-        if missing_ids.any():
-            raise DataError(
-                f"{path}: id column {config.data.id_column!r} is empty at "
-                f"{_row_numbers(missing_ids, file_format)}"
-            )
         dup = ids.duplicated(keep=False).to_numpy()
-        if dup.any():
-            examples = ", ".join(map(repr, pd.unique(ids[dup])[:MAX_ROWS_SHOWN]))
-            raise DataError(
-                f"{path}: id column {config.data.id_column!r} has duplicate ids ({examples}) "
-                f"at {_row_numbers(dup, file_format)}"
-            )
+        check_ids(path, config.data.id_column, int(missing_ids.sum()), int(dup.sum()),
+                  empty_at=_row_numbers(missing_ids, file_format) if missing_ids.any() else "",
+                  duplicated_at=_row_numbers(dup, file_format) if dup.any() else "",
+                  examples=", ".join(map(repr, pd.unique(ids[dup])[:MAX_ROWS_SHOWN])))
     compare = raw[config.data.compare_with] if config.data.compare_with else None
     if compare is not None:
         compare = compare.astype("string").fillna("(missing)")
@@ -182,52 +155,16 @@ def table_dataset(raw: pd.DataFrame, config: Config, *, label, file_format: str,
         dropped_reason=dropped_note,
         notes=[dropped_note] if dropped_note else [],
     )
+    check_dataset(dataset, config)
     return dataset
 
 
-def check_transforms(dataset: Dataset, config: Config) -> None:
-    """log1p needs values above -1 (amounts, counts): name the column and the smallest value."""
-    for feature in config.features:
-        if feature.transform == "log1p":
-            low = float(dataset.frame[feature.column].min())
-            if low <= -1:
-                raise DataError(
-                    f"{dataset.source}: column {feature.column!r} has values down to {low:g}; "
-                    "transform: log1p needs values above -1 (use asinh for values of either sign)"
-                )
-
-
-def check_clusterable(dataset: Dataset, config: Config) -> None:
-    """Checks that apply to any data source: enough rows and no constant feature."""
-    source = dataset.source
-    k_max = config.clustering.k_max
-    if dataset.n_rows < k_max:
-        raise DataError(
-            f"{source}: {dataset.n_rows} usable row(s), fewer than the largest K "
-            f"(clustering.k_max = {k_max}); K-Means needs at least one row per cluster"
-        )
+def check_dataset(dataset: Dataset, config: Config) -> None:
+    """`check_table` on a loaded table's rows (named as the pages name the data)."""
     values = dataset.frame.to_numpy()
-    constant = [
-        c
-        for c, lo, hi in zip(dataset.frame.columns, values.min(0), values.max(0), strict=True)
-        if lo == hi
-    ]
-    if constant:
-        raise DataError(
-            f"{source}: column(s) {', '.join(map(repr, constant))} have the same value in every "
-            "row and cannot separate customers; remove them from features"
-        )
+    columns = dataset.frame.columns
+    low = dict(zip(columns, values.min(0), strict=True)) if len(values) else {}
+    high = dict(zip(columns, values.max(0), strict=True)) if len(values) else {}
+    check_table(dataset.source, len(values), low, high, config)
 
 
-def load_dataset(config: Config) -> Dataset:
-    if config.data.source == "sql":
-        from .sql.read import sql_dataset
-
-        dataset = sql_dataset(config)
-    else:
-        dataset = (
-            synthetic_dataset(config) if config.data.source == "synthetic" else file_dataset(config)
-        )
-    check_clusterable(dataset, config)
-    check_transforms(dataset, config)
-    return dataset

@@ -3,10 +3,16 @@ around planted segments (true labels kept), for demos, tests and benchmarks."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from ..config import SYNTHETIC_COLUMNS
+from ..config import SYNTHETIC_COLUMNS, Config
+from .base import Dataset, NotebookNeeds, SparkInput
+from .rules import check_dataset
 
 
 def notebook_customers(n_customers: int = 1000, seed: int = 42) -> pd.DataFrame:
@@ -67,3 +73,54 @@ def planted_customers(
         }
     )
     return frame, labels.astype(np.int32)
+
+
+def values_sha256(frame: pd.DataFrame) -> str:
+    """SHA-256 of generated values: each column's name and its values as float64."""
+    digest = hashlib.sha256()
+    for name in frame.columns:
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(frame[name].to_numpy(np.float64)).tobytes())
+    return digest.hexdigest()
+
+
+class SyntheticSource:
+    """`data.source: synthetic`: the notebook's table, or customers around planted segments."""
+
+    backends = frozenset({"sklearn", "spark"})
+    refusal = ""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.options = config.data.synthetic
+
+    def load(self) -> Dataset:
+        opts = self.options
+        if opts.planted_segments:
+            frame, labels = planted_customers(opts.n_customers, opts.planted_segments, opts.seed)
+            notes = [f"{opts.planted_segments} segments planted; true labels kept for recovery "
+                     "checks"]
+        else:
+            frame, labels, notes = notebook_customers(opts.n_customers, opts.seed), None, []
+        dataset = Dataset(frame=frame, ids=None, source="synthetic", format="synthetic",
+                          sha256=values_sha256(frame), n_input_rows=len(frame),
+                          true_labels=labels, notes=notes,
+                          planted_segments=opts.planted_segments)
+        check_dataset(dataset, self.config)
+        return dataset
+
+    def fingerprint(self) -> str:
+        return "synthetic:" + json.dumps(self.options.model_dump(), sort_keys=True)
+
+    def description(self) -> str:
+        return "synthetic"
+
+    def input_files(self) -> list[Path]:
+        return []
+
+    def notebook_needs(self) -> NotebookNeeds:
+        return NotebookNeeds(generated=True)
+
+    def spark_input(self) -> SparkInput:
+        return SparkInput(shown="synthetic", where="synthetic data", format="synthetic",
+                          dataset=self.load())

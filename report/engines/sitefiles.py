@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from report.errors import RenderError
+from report.files import copy_tree
 from report.resources import ASSETS_DIR
 
 PAGEFIND_FIX = "python3 -m pip install 'pagefind[extended]'"
@@ -24,27 +25,6 @@ def plotly_js_path() -> Path:
     if not path.is_file():
         raise RenderError(f"plotly.min.js is missing from the plotly package; fix: {PLOTLY_FIX}")
     return path
-
-
-def link_or_copy(src: str | Path, dst: str | Path) -> None:
-    """Hard-link a file when both sides share a filesystem, copy it otherwise.
-
-    Downloads of a large table (a 10-million-row assignments CSV is ~380 MB) then cost no
-    time or space per build; every file involved is written once and never modified.
-    """
-    try:
-        Path(dst).unlink(missing_ok=True)
-        Path(dst).hardlink_to(src)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
-def copy_tree(src: Path, dst: Path) -> None:
-    if src.is_dir():
-        shutil.copytree(src, dst, dirs_exist_ok=True, copy_function=link_or_copy)
-    elif src.is_file():
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(src, dst)
 
 
 def copy_resources(project_dir: Path, site_dir: Path, resources: list[str]) -> None:

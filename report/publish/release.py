@@ -6,9 +6,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.atomic import owned_temp_dir, remove_stale
 from report.build import build_site
 from report.errors import PublishError
+from report.files import owned_temp_dir, remove_stale
 from report.publish import PublishResult, list_versions, publish_site
 from report.publish.names import validate_version
 from report.publish.versions import Version

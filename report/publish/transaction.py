@@ -11,8 +11,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from analysis.atomic import replace_dir
 from report.errors import PublishError
+from report.files import replace_dir
 
 LOCK_FILE = ".publish.lock"
 _NEW, _OLD, _TMP = ".publish-new-", ".publish-old.", ".publish-tmp-"

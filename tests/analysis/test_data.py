@@ -6,7 +6,7 @@ import pytest
 
 from analysis.config import validate_config
 from analysis.errors import DataError
-from analysis.sources.rules import load_dataset
+from analysis.sources import load_dataset
 
 FEATURES = ["annual_spending", "visit_frequency", "avg_transaction", "loyalty_years"]
 

@@ -9,8 +9,8 @@ import pytest
 
 from analysis.config import validate_config
 from analysis.errors import DataError
+from analysis.sources import load_dataset
 from analysis.sources.generate import make_customers
-from analysis.sources.rules import load_dataset
 from analysis.sources.synthetic import notebook_customers
 from report.cli import main
 

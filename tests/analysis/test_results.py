@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from analysis.outputs import write_analysis
 from analysis.results import SCHEMA_VERSION, Results
+from report.analysis_step import write_analysis
 
 
 def test_json_round_trip(default_results):

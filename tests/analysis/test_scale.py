@@ -14,9 +14,11 @@ from sklearn.metrics import (
 from sklearn.preprocessing import StandardScaler
 
 from analysis import scale
+from analysis.backends.base import SweepRows
 from analysis.config import validate_config
 from analysis.metrics import SampledSilhouette, sampled_silhouette_values
-from analysis.pipeline import run_analysis
+from analysis.pipeline import DriverSilhouette, run_analysis, sweep
+from analysis.progress import Progress
 from analysis.results import Results
 from analysis.sources.synthetic import planted_customers
 
@@ -169,3 +171,43 @@ def test_a_small_run_after_a_large_one_records_only_its_own_stages(large_output)
     small = run_analysis(validate_config({}))
     assert "refine" not in small.results.run.seconds
     assert {"load", "sweep", "final"} <= set(small.results.run.seconds)
+
+
+def test_only_the_chosen_k_is_scored_on_all_rows(large_output):
+    """The chosen K's row is exact on every row; it is what the segments are."""
+    r = large_output.results
+    frame, _ = planted_customers(N_ROWS, 4, 42)
+    X = StandardScaler().fit_transform(frame.to_numpy(np.float64)).astype(np.float32)
+    labels = large_output.assignments["cluster"].to_numpy()
+    final = r.final
+    assert final.score_sample_size is None and final.inertia_se is None
+    assert final.min_cluster_share == np.bincount(labels).min() / N_ROWS
+    assert final.calinski_harabasz == pytest.approx(calinski_harabasz_score(X, labels), rel=1e-4)
+    assert final.davies_bouldin == pytest.approx(davies_bouldin_score(X, labels), rel=1e-4)
+    # converged K-Means: the centres are the clusters' means, so inertia is their scatter
+    within = sum(((X[labels == c] - X[labels == c].mean(0)) ** 2).sum() for c in range(4))
+    assert final.inertia == pytest.approx(within, rel=1e-4)
+
+
+def test_other_ks_are_held_out_sample_estimates_within_their_error():
+    """Each other K is scored on 5,000 rows it was not fitted on: inertia scaled to the table
+    with a standard error that covers the all-row value, CH scaled to the table's size."""
+    config = large_config()
+    frame, _ = planted_customers(N_ROWS, 4, 42)
+    X = StandardScaler().fit_transform(frame.to_numpy(np.float64)).astype(np.float32)
+    opts = config.clustering
+    sample = scale.sweep_sample_index(N_ROWS, opts.large_data.sweep_sample_size, 42)
+    held_out = scale.score_sample_index(N_ROWS, sample, len(sample), 42)
+    assert len(held_out) == 5_000 and not np.intersect1d(held_out, sample).size
+    rows = SweepRows(X[sample].astype(np.float64), sample, X[held_out].astype(np.float64))
+    swept, models = sweep(rows, N_ROWS, DriverSilhouette(X, N_ROWS, True, opts), opts,
+                          Progress(enabled=False))
+    for row in swept:
+        model = models[row.k]
+        labels = scale.assign(model, X)
+        inertia, ch, db = scale.score_partition(X, labels, model.cluster_centers_)
+        assert row.score_sample_size == 5_000 and row.inertia_se > 0
+        assert abs(row.inertia - inertia) < 4 * row.inertia_se
+        assert row.calinski_harabasz == pytest.approx(ch, rel=0.1)  # not 10x smaller
+        assert row.davies_bouldin == pytest.approx(db, rel=0.1)
+        assert row.min_cluster_share == pytest.approx(np.bincount(labels).min() / N_ROWS, abs=0.02)

@@ -17,10 +17,10 @@ import yaml
 from sklearn.metrics import adjusted_rand_score
 
 from analysis.config import load_config
-from analysis.outputs import write_analysis
 from analysis.pipeline import run_analysis
 from analysis.results import Results
 from analysis.sources.generate import make_customers
+from report.analysis_step import write_analysis
 from report.cli import main
 from report.context import SiteInfo, build_context
 from report.templating import make_environment

@@ -143,9 +143,33 @@ def test_query_is_wrapped_and_only_configured_columns_are_read(tmp_path):
     fetched = sql_source.fetch(config)
     assert list(fetched.frame.columns) == config.feature_columns + ["customer_id"]
     assert fetched.frame["customer_id"].tolist() == list(range(300, 100, -1))  # the query's order
-    assert f"({with_notes}" in fetched.sql and "AS kmeans_source" in fetched.sql
+    assert f"(\n{with_notes}" in fetched.sql and "AS kmeans_source" in fetched.sql
     dataset = sql_source.sql_dataset(config)
     assert dataset.n_rows == 200 and dataset.sql["query"].startswith("SELECT *, 'free text")
+
+
+def test_query_ending_in_a_line_comment_is_read(tmp_path):
+    """A `--` comment at the end of the query would swallow a closing parenthesis written on
+    the same line: the query is wrapped on lines of its own."""
+    url = f"duckdb:///{tmp_path / 'commented.duckdb'}"
+    make_customers_sql(url, "customers", 50)
+    config = sql_config(url, query="SELECT * FROM customers WHERE customer_id <= 40 -- recent")
+    assert sql_source.sql_dataset(config).n_rows == 40
+
+
+def test_spark_backend_refuses_a_database_source_up_front(tmp_path):
+    """Spark cannot read database rows: one paragraph naming both settings and the way out,
+    before anything is fetched (the URL's database file does not even exist)."""
+    from analysis.sources import source_for
+
+    raw = sql_raw(f"duckdb:///{tmp_path / 'absent.duckdb'}")
+    raw["clustering"] = {**raw.get("clustering", {}), "backend": "spark"}
+    with pytest.raises(DataError) as caught:
+        source_for(validate_config(raw))
+    message = str(caught.value)
+    assert message.startswith("data.source: sql cannot be clustered with clustering.backend: spark")
+    assert "spark.path" in message and "clustering.backend: sklearn" in message
+    assert "\n" not in message
 
 
 def test_identifiers_are_quoted(tmp_path):
@@ -173,6 +197,7 @@ def test_identifiers_are_quoted(tmp_path):
 def test_fingerprint_follows_the_rows(tmp_path):
     import duckdb
 
+    from analysis.sources import source_for
     from report import cache
 
     path = tmp_path / "c.duckdb"
@@ -180,12 +205,12 @@ def test_fingerprint_follows_the_rows(tmp_path):
     make_customers_sql(url, "customers", 200)
     config = sql_config(url)
     fetched = sql_source.sql_dataset(config)
-    first = cache.data_fingerprint(config, fetched)
+    first = source_for(config).fingerprint()
     assert first == "sql:" + fetched.sha256
-    assert cache.data_fingerprint(config, sql_source.sql_dataset(config)) == first
+    assert source_for(config).fingerprint() == first
     with duckdb.connect(str(path)) as con:
         con.execute("UPDATE customers SET loyalty_years = loyalty_years + 1 WHERE customer_id = 7")
-    changed = cache.data_fingerprint(config, sql_source.sql_dataset(config))
+    changed = source_for(config).fingerprint()
     assert changed != first
     assert cache.analysis_key(config, changed) != cache.analysis_key(config, first)
 

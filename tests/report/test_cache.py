@@ -95,3 +95,12 @@ def test_templates_site_config_and_engine_change_only_the_build(sources):
     append(sources["root"] / "_quarto.yml")
     assert changed(base, keys()) == {"build"}
     assert changed(keys(), keys(engine="quarto")) == {"build"}
+
+
+def test_file_system_helpers_never_rerun_the_analysis(sources):
+    """The folder swap and copy helpers live outside analysis/: editing them rebuilds the
+    site, and K-Means, the figures and the notebook stay cached."""
+    for module in ("files.py", "paths.py", "publish/transaction.py"):
+        base = keys()
+        append(sources["report"] / module)
+        assert changed(base, keys()) == {"build"}, module

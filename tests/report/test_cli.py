@@ -78,7 +78,7 @@ def test_analyze_refuses_a_folder_it_did_not_write(tmp_path, capsys, write_confi
 
 
 def test_analyze_refuses_the_repository_and_its_parents(capsys, write_config):
-    from analysis.paths import REPO
+    from report.paths import REPO
 
     for target in (REPO, REPO.parent, REPO / "analysis"):
         assert main(["-q", "analyze", "--config", str(write_config()), "--out", str(target)]) == 2

@@ -1,4 +1,5 @@
-"""The Methods page says exactly what the large-data path sampled (and nothing on small data)."""
+"""The Methods and Model selection pages say exactly what the large-data path sampled (and
+nothing on small data)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,27 @@ import pytest
 
 from analysis.config import validate_config
 from analysis.pipeline import run_analysis
-from report.context import SiteInfo, build_context
+from report.context import FigureRef, SiteInfo, build_context
 from report.templating import make_environment
 
 
-def methods_text(results) -> str:
+class Figures(dict):
+    """Any figure a page names, as a placeholder (these tests read the text only)."""
+
+    def __missing__(self, name: str) -> FigureRef:
+        return FigureRef(name, name, "", "", f"{name}.json", f"{name}.svg", 10, 10)
+
+
+def page_text(results, section: str = "methods") -> str:
     site = SiteInfo(engine="pandoc", engine_version="test", citation={}, releases=[], downloads=[])
-    context = build_context(results, {}, site)
-    template = make_environment().get_template("sections/methods.md.j2")
+    context = build_context(results, Figures(), site)
+    template = make_environment().get_template(f"sections/{section}.md.j2")
     text = template.render(target="html", **context).replace("\\", "")  # markdown escapes
     return " ".join(text.split())
+
+
+def methods_text(results) -> str:
+    return page_text(results, "methods")
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +49,9 @@ def test_large_data_section_states_every_sample(large_results):
     assert "Large data: what was sampled" in text
     assert "set in the configuration" in text
     assert "uniform random sample of **2,000 customers** (without replacement, seed 43)" in text
-    assert "scored on **all 6,000 customers**" in text
+    assert ("scored on a second uniform random sample of as many other customers (seed 44)"
+            in text)
+    assert "Only the chosen K is scored on every customer" in text
     assert "sample of 1,500 customers (standard error" in text
     assert "refined on **all 6,000 customers**" in text
     assert f"({large_results.run.refine_n_iter} iterations)" in text
@@ -50,3 +64,22 @@ def test_large_data_section_states_every_sample(large_results):
 def test_no_large_data_section_on_the_default_data(default_results):
     text = methods_text(default_results)
     assert "Large data" not in text and "on the same 1,000 customers" in text
+
+
+def test_model_selection_labels_the_sampled_rows(large_results):
+    text = page_text(large_results, "model-selection")
+    k = large_results.selection.chosen_k
+    assert ('"Sample estimate" marks a K scored on a uniform random sample of 2,000 of the 6,000 '
+            "customers") in text
+    assert f"The chosen K = {k} is computed on all 6,000 customers." in text
+    for row in large_results.sweep:
+        inertia, *_, notes = text.split(f"| {row.k} | ", 1)[1].split(" |")[:8]
+        if row.k == k:  # exact: no standard error, no label
+            assert "±" not in inertia and "sample estimate" not in notes
+        else:
+            assert " ± " in inertia and "sample estimate" in notes
+
+
+def test_model_selection_has_no_sample_label_on_the_default_data(default_results):
+    text = page_text(default_results, "model-selection")
+    assert "Sample estimate" not in text and "±" not in text

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from analysis import __version__
+from analysis.sources import NotebookNeeds
 from report.notebook import NOTEBOOK_TEMPLATE, build_notebook, with_published
 
 
@@ -27,7 +28,7 @@ def test_the_template_is_a_valid_notebook_an_analyst_can_open():
 
 def test_parameters_and_introduction_are_injected(default_config):
     config = default_config.public_dict()
-    notebook = build_notebook(config, "Q3 *segments*", "9.9.9", data_sha256=None)
+    notebook = build_notebook(config, "Q3 *segments*", "9.9.9", NotebookNeeds(generated=True))
     intro, params = notebook.cells[0].source, notebook.cells[1].source
     assert intro.startswith("# Reproduce: Q3 \\*segments\\*")
     assert "`kmeans_report-9.9.9-py3-none-any.whl`" in intro and "kmeans-report 9.9.9" in intro
@@ -41,7 +42,8 @@ def test_the_notebook_reproduces_and_checks_the_published_numbers(default_config
     """The code cells, run in order, reproduce the report's numbers and accept them; wrong
     published numbers make the check fail."""
     # the version installed here: the notebook's install cell leaves it as it is
-    notebook = build_notebook(default_config.public_dict(), "t", __version__)
+    notebook = build_notebook(default_config.public_dict(), "t", __version__,
+                              NotebookNeeds(generated=True))
     with_published(notebook, default_results.headline())
     namespace: dict = {}
     exec(compile(code_of(notebook), "reproduce.ipynb", "exec"), namespace)  # noqa: S102

@@ -16,11 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ... import metrics
 from ...config import Config
-from ...pipeline import quality
 from ...preprocess import centres_in_original_units
-from ...results import Comparison, Quality
+from ...results import Comparison
 from ...segments import Baseline, profiles_from_stats, segments_from_stats
 from .kmeans import (
     PREDICTION,
@@ -29,7 +27,6 @@ from .kmeans import (
     ari_from_table,
     centres_of,
     contingency,
-    nearest,
     score,
 )
 from .prepare import Prepared
@@ -57,11 +54,8 @@ class SparkAssignments:
 @dataclass
 class Final:
     scores: Scores
-    sil: metrics.SilhouetteEstimate
-    labels_sample: np.ndarray
     profiles: list
     segments: list
-    quality: Quality
     revenue: float | None
     spark_silhouette: float | None
     comparison: Comparison | None
@@ -70,14 +64,12 @@ class Final:
 
 
 def final_model(config: Config, table: SparkTable, prepared: Prepared, fitted: Fitted, k: int,
-                Z: np.ndarray, silhouette) -> Final:
-    """Everything the pages say about the chosen K's model; `silhouette(labels)` scores the
-    driver sample `Z` as the sweep did."""
+                per_cluster: dict[int, float]) -> Final:
+    """Everything the pages say about the chosen K's model from all rows; `per_cluster`: each
+    cluster's mean silhouette (from the driver sample)."""
     model, n = fitted.model, table.n_rows
     scores = score(prepared.frame, model, k, _cluster_aggregates(config))
-    labels_sample = nearest(Z, centres_of(model))
-    sil = silhouette(labels_sample)
-    profiles = _profiles(config, table, prepared, model, scores, sil, labels_sample)
+    profiles = _profiles(config, table, prepared, model, scores, per_cluster)
     spend = _spend_stats(scores, n, k) if config.roles.spending_columns else {}
     stats = table.stats
     base = Baseline.from_stats({c: stats[c]["mean"] for c in config.feature_columns},
@@ -93,9 +85,7 @@ def final_model(config: Config, table: SparkTable, prepared: Prepared, fitted: F
     if PLANTED in table.frame.columns:
         planted = ari_from_table(contingency(predicted, PLANTED, k)[1])
     return Final(
-        scores=scores, sil=sil, labels_sample=labels_sample, profiles=profiles,
-        segments=segments,
-        quality=quality(sil.mean, k),
+        scores=scores, profiles=profiles, segments=segments,
         revenue=float(spend["spend_mean"] * n) if spend else None,
         spark_silhouette=_spark_silhouette(predicted), comparison=comparison,
         planted_ari=planted, assignments=_assignments(predicted, segments, config, n),
@@ -118,9 +108,8 @@ def _cluster_aggregates(config: Config) -> dict:
 
 
 def _profiles(config: Config, table: SparkTable, prepared: Prepared, model, scores: Scores,
-              sil: metrics.SilhouetteEstimate, labels_sample: np.ndarray) -> list:
+              per_cluster: dict[int, float]) -> list:
     features = config.feature_columns
-    per_cluster = sil.by_cluster(labels_sample)
     sizes = pd.Series(scores.counts.astype(np.int64))
     means = pd.DataFrame({c: scores.extra[f"mean:{c}"] for c in features})
     stds = pd.DataFrame({c: scores.extra[f"std:{c}"] for c in features})

@@ -1,7 +1,7 @@
-"""K-Means on Spark for the Spark backend: MLlib fits (k-means|| with restarts, and the refine
-from given centres), and the scores of a partition of all rows from per-cluster sums computed
-in Spark (inertia, Calinski–Harabasz, Davies–Bouldin, contingency tables and their ARI),
-and each K's row of the sweep table. Only K × d numbers per pass reach the driver."""
+"""K-Means passes over all rows on Spark: the chosen model scored from per-cluster sums
+computed in Spark (inertia, Calinski–Harabasz, Davies–Bouldin, contingency tables and their
+ARI), and MLlib's refine of the chosen K from given centres. Only K × d numbers per pass reach
+the driver; the sweep is fitted and scored on the driver (analysis.pipeline)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...metrics import indices_from_aggregates
-from ...results import SweepRow
 
 PREDICTION = "cluster"
 
@@ -37,51 +36,46 @@ class Fitted:
     cost: float  # trainingCost: sum of squared distances to the centres, on the fitted rows
 
 
-def fit(frame, k: int, opts) -> Fitted:
-    """MLlib KMeans with k-means|| starts, run `n_init` times (seeds random_state + i), the
-    lowest trainingCost kept: one k-means|| run alone lands in a poor local optimum often
-    enough to change the chosen K."""
-    from pyspark.ml.clustering import KMeans
+def _mllib_model(spark, centres: np.ndarray):
+    """MLlib's (JVM) KMeansModel with the given centres."""
+    jvm, gateway = spark._jvm, spark.sparkContext._gateway
+    mllib = jvm.org.apache.spark.mllib
+    initial = gateway.new_array(mllib.linalg.Vector, len(centres))
+    for i, centre in enumerate(centres):
+        values = gateway.new_array(jvm.double, len(centre))
+        for j, v in enumerate(centre):
+            values[j] = float(v)
+        initial[i] = mllib.linalg.Vectors.dense(values)
+    return mllib.clustering.KMeansModel(initial)
 
-    best, start = None, time.perf_counter()
-    for i in range(opts.n_init):
-        kmeans = KMeans(k=k, seed=(opts.random_state + i) % 2**63, maxIter=opts.max_iter,
-                        initMode="k-means||", featuresCol="features", predictionCol=PREDICTION)
-        model = kmeans.fit(frame)
-        if best is None or model.summary.trainingCost < best.summary.trainingCost:
-            best = model
-    return Fitted(best, time.perf_counter() - start, int(best.summary.numIter),
-                  float(best.summary.trainingCost))
+
+def _ml_model(spark, mllib_model):
+    """A `pyspark.ml` KMeansModel around an MLlib one: reads `features`, predicts `cluster`.
+    The DataFrame API cannot take given centres, so models are made through the JVM."""
+    from pyspark.ml.clustering import KMeansModel
+
+    model = KMeansModel(spark._jvm.org.apache.spark.ml.clustering.KMeansModel(
+        "kmeans-report", mllib_model))
+    model._transfer_params_from_java()
+    return model.setFeaturesCol("features").setPredictionCol(PREDICTION)
+
+
+def model_from_centres(spark, centres: np.ndarray):
+    """A model that assigns every row to the nearest of the given centres."""
+    return _ml_model(spark, _mllib_model(spark, centres))
 
 
 def refine(spark, frame, k: int, centres: np.ndarray, opts) -> Fitted:
     """MLlib's KMeans on all rows, started from the sample's best centres (as the local
-    large-data path refines). The DataFrame API cannot take starting centres, so this calls
-    MLlib's own `KMeans.setInitialModel` through the JVM, on the cached feature column."""
-    from pyspark.ml.clustering import KMeansModel
-
-    jvm, gateway = spark._jvm, spark.sparkContext._gateway
-    mllib = jvm.org.apache.spark.mllib
-
-    def vector(values):
-        array = gateway.new_array(jvm.double, len(values))
-        for i, v in enumerate(values):
-            array[i] = float(v)
-        return mllib.linalg.Vectors.dense(array)
-
+    large-data path refines), through `KMeans.setInitialModel` on the cached feature column."""
+    jvm = spark._jvm
     start = time.perf_counter()
-    initial = gateway.new_array(mllib.linalg.Vector, len(centres))
-    for i, c in enumerate(centres):
-        initial[i] = vector(c)
     rows = jvm.org.apache.spark.ml.util.DatasetUtils.columnToOldVector(frame._jdf, "features")
-    fitted = (mllib.clustering.KMeans().setK(k).setMaxIterations(opts.max_iter)
-              .setSeed(opts.random_state).setInitialModel(mllib.clustering.KMeansModel(initial))
-              .run(rows))
-    model = KMeansModel(jvm.org.apache.spark.ml.clustering.KMeansModel("kmeans-report", fitted))
-    model._transfer_params_from_java()
-    model = model.setFeaturesCol("features").setPredictionCol(PREDICTION)
-    return Fitted(model, time.perf_counter() - start, int(fitted.numIter()),
-                  float(fitted.trainingCost()))
+    fitted = (jvm.org.apache.spark.mllib.clustering.KMeans().setK(k)
+              .setMaxIterations(opts.max_iter).setSeed(opts.random_state)
+              .setInitialModel(_mllib_model(spark, centres)).run(rows))
+    return Fitted(_ml_model(spark, fitted), time.perf_counter() - start,
+                  int(fitted.numIter()), float(fitted.trainingCost()))
 
 
 def centres_of(model) -> np.ndarray:
@@ -124,10 +118,6 @@ def score(frame, model, k: int, extra: dict | None = None) -> Scores:
     present = counts > 0
     means = centres.copy()
     means[present] = sums[present] / counts[present, None]
-    # sum |x - c|^2 = sum |x|^2 - 2 c.sum x + n |c|^2, per cluster, in float64
-    inertia = float((squares.sum(1) - 2 * (centres * sums).sum(1)
-                     + counts * (centres**2).sum(1)).sum())
-    within = float((squares.sum(1) - counts * (means**2).sum(1)).sum())
     spread = np.zeros(k)
     if int(present.sum()) >= 2:  # Davies–Bouldin's distances: a second pass over all rows
         table = F.array(*[F.array(*[F.lit(float(v)) for v in means[c]]) for c in range(k)])
@@ -135,14 +125,21 @@ def score(frame, model, k: int, extra: dict | None = None) -> Scores:
         distance = F.sqrt(sum((z[j] - own[j]) * (z[j] - own[j]) for j in range(d)))
         for row in predicted.groupBy(PREDICTION).agg(F.sum(distance).alias("t")).collect():
             spread[row[PREDICTION]] = row["t"]
+    return _scores(centres, counts, sums, squares, spread, extras)
+
+
+def _scores(centres: np.ndarray, counts: np.ndarray, sums: np.ndarray, squares: np.ndarray,
+            spread: np.ndarray, extra: dict) -> Scores:
+    """Inertia around the centres, CH and DB from a partition's per-cluster sums."""
+    present = counts > 0
+    means = centres.copy()
+    means[present] = sums[present] / counts[present, None]
+    # sum |x - c|^2 = sum |x|^2 - 2 c.sum x + n |c|^2, per cluster, in float64
+    inertia = float((squares.sum(1) - 2 * (centres * sums).sum(1)
+                     + counts * (centres**2).sum(1)).sum())
+    within = float((squares.sum(1) - counts * (means**2).sum(1)).sum())
     ch, db = indices_from_aggregates(counts, sums, means, within, spread)
-    return Scores(counts, sums, squares, max(inertia, 0.0), ch, db, extras)
-
-
-def sweep_row(k: int, fitted: Fitted, scores: Scores, sil, seconds: float, n: int) -> SweepRow:
-    """One K's row of the sweep table: its fit, its scores on all `n` rows, the silhouette."""
-    return SweepRow.scored(k, scores.inertia, sil, scores.ch, scores.db, fitted.n_iter, seconds,
-                           scores.counts.min() / n)
+    return Scores(counts, sums, squares, max(inertia, 0.0), ch, db, extra)
 
 
 def contingency(predicted, column: str, k: int) -> tuple[list[str], np.ndarray]:

@@ -35,6 +35,7 @@ class Prepared:
     frame: object  # cached: the table's columns and `features` (the scaled vector)
     scaler: Unscaler  # scaled centres -> the transformed (clipped) feature space
     clipped: dict[str, int]  # values clipped per column (0 without clipping)
+    n_rows: int
 
 
 @dataclass
@@ -83,7 +84,7 @@ def prepare(table: SparkTable, config: Config) -> Prepared:
         model = scaler.fit(assembled)
         scaled, unscaler = model.transform(assembled), _unscaler(name, model)
     cached = scaled.select(*table.frame.columns, "features").persist(StorageLevel.MEMORY_AND_DISK)
-    return Prepared(cached, unscaler, clipped)
+    return Prepared(cached, unscaler, clipped, table.n_rows)
 
 
 def _unscaler(name: str, model) -> Unscaler:
@@ -100,13 +101,19 @@ def _unscaler(name: str, model) -> Unscaler:
 def driver_sample(frame, n: int, config: Config) -> DriverSample:
     """A uniform sample of at most max(silhouette.sample_size, stability.max_rows) rows (all
     rows when the table is no larger than silhouette.exact_max_rows), on the driver."""
-    from pyspark.ml.functions import vector_to_array
-
     opts = config.clustering
-    seed = opts.random_state + DRIVER_SAMPLE_SEED_OFFSET
     size = n if n <= opts.silhouette.exact_max_rows else min(
         n, max(opts.silhouette.sample_size, opts.stability.max_rows))
-    columns = [vector_to_array("features").alias("_z"), *config.feature_columns]
+    return collect_sample(frame, n, size, opts.random_state + DRIVER_SAMPLE_SEED_OFFSET,
+                          config.feature_columns)
+
+
+def collect_sample(frame, n: int, size: int, seed: int, features: list[str]) -> DriverSample:
+    """A uniform sample of `size` of the `n` rows (all of them when size >= n) on the driver:
+    the clustering space, and the `features` in their own units."""
+    from pyspark.ml.functions import vector_to_array
+
+    columns = [vector_to_array("features").alias("_z"), *features]
     if size < n:  # Bernoulli sample with a margin, trimmed to `size` on the driver
         fraction = min(1.0, size / n * 1.05 + 10 / n + 5 * math.sqrt(size) / n)
         frame = frame.sample(False, fraction, seed)

@@ -1,9 +1,10 @@
-"""The customer table on Spark: reading it (a Spark path, the `data:` file, or the synthetic
-table) and checking it, with the numbers the rest of the analysis needs (aggregates only).
+"""The customer table on Spark: reading what the source says Spark reads (a Spark path, the
+`data:` file, or the synthetic rows) and checking it by the data rules every source passes
+(analysis.sources.rules), with the numbers the rest of the analysis needs (aggregates only).
 
 Every problem the user can fix (a missing path, a missing column or one of the wrong type,
 missing values, bad ids) is one paragraph naming the path or column, never a JVM stack
-trace: a `SparkError`, or for a missing column the `DataError` a file gets. PySpark is
+trace: a `SparkError`, or the `DataError` a file gets for the same problem. PySpark is
 imported inside the functions, so importing this module costs nothing on the scikit-learn
 path.
 """
@@ -11,15 +12,14 @@ path.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from ...config import Config, SparkOptions
+from ...config import Config
+from ...sources import Source, SparkInput
 from ...sources.files import check_header
-from ...sources.rules import synthetic_dataset
+from ...sources.rules import check_ids, check_table, missing_values
 from .session import SparkError, first_line
 
 QUANTILE_ERROR = 1e-4  # relative rank error of Spark's approxQuantile (medians, clipping)
@@ -41,64 +41,24 @@ class SparkTable:
     stats: dict[str, dict[str, float]]  # column -> min, max, mean, std, median
     notes: list[str] = field(default_factory=list)
     n_dropped: int = 0
+    planted_segments: int | None = None
 
 
-def _spark_format(config: Config) -> tuple[str, str]:
-    """(path, format) Spark reads: `spark.path` as given, or the file `data.path` names."""
-    opts = config.spark
-    path = opts.path if opts.path is not None else str(config.data.path)
-    fmt = opts.format if opts.path is not None else config.data.format
-    if fmt == "auto":
-        fmt = "csv" if path.lower().rstrip("/").endswith(".csv") else "parquet"
-    return path, fmt
-
-
-def _shown(path: str, config: Config) -> str:
-    """A path as the pages show it: a URI as given, a local path by its name only."""
-    return path if config.spark.is_uri else Path(path).name
-
-
-def local_files(path: str) -> list[Path]:
-    """The local files a (local) Spark path stands for: a file, a folder's data files, a glob."""
-    import glob
-
-    found = []
-    for match in sorted(glob.glob(path)) or [path]:
-        p = Path(match)
-        if p.is_file():
-            found.append(p)
-        elif p.is_dir():
-            found += sorted(f for f in p.rglob("*")
-                            if f.is_file() and not f.name.startswith(("_", ".")))
-    return found
-
-
-def listing_fingerprint(opts: SparkOptions) -> str:
-    """The data's identity for the build cache without reading it: the names, sizes and
-    modification times of a local path's files; a remote path is never taken from the cache."""
-    if opts.is_uri:
-        return f"uncached:{os.urandom(8).hex()}"
-    digest = hashlib.sha256()
-    for f in local_files(opts.path):
-        stat = f.stat()
-        digest.update(f"{f}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return "listing:" + digest.hexdigest()
-
-
-def read_customers(spark, config: Config) -> SparkTable:
+def read_customers(spark, config: Config, source: Source) -> SparkTable:
     """Read, check and summarise the customer table in Spark (aggregates only)."""
     import pyspark.sql.functions as F
 
     features = config.feature_columns
-    if config.data.source == "synthetic" and not config.reads_spark_path:
-        frame, source, fmt, size = _synthetic(spark, config)
-        where = "synthetic data"
+    given = source.spark_input()
+    if given.dataset is not None:  # rows made on the driver (the synthetic table)
+        table = given.dataset.frame.astype(np.float64)
+        if given.dataset.true_labels is not None:
+            table[PLANTED] = given.dataset.true_labels
+        frame, size = spark.createDataFrame(table), None
     else:
-        path, fmt = _spark_format(config)
-        source, where = _shown(path, config), path  # errors name the whole path
-        raw = _read(spark, path, fmt, config, where)
+        raw = _read(spark, given.path, given.format, config, given.where)
         wanted = features + [c for c in (config.data.id_column, config.data.compare_with) if c]
-        _check_columns(raw, wanted, features, where)
+        _check_columns(raw, wanted, features, given.where)
         columns = [F.col(f"`{c}`").cast("double").alias(c) for c in features]
         if config.data.id_column:
             columns.append(F.col(f"`{config.data.id_column}`").alias(ID))
@@ -106,16 +66,9 @@ def read_customers(spark, config: Config) -> SparkTable:
             columns.append(F.coalesce(F.col(f"`{config.data.compare_with}`").cast("string"),
                                       F.lit("(missing)")).alias(COMPARE))
         frame = raw.select(*columns)
-        size = sum(f.stat().st_size for f in local_files(path)) if not config.spark.is_uri else None
-    return _checked(spark, frame, config, source, fmt, size, where)
-
-
-def _synthetic(spark, config: Config):
-    dataset = synthetic_dataset(config)
-    table = dataset.frame.astype(np.float64)
-    if dataset.true_labels is not None:
-        table[PLANTED] = dataset.true_labels
-    return spark.createDataFrame(table), "synthetic", "synthetic", None
+        size = sum(f.stat().st_size for f in given.local_files) if given.local_files else None
+    planted = given.dataset.planted_segments if given.dataset is not None else None
+    return _checked(frame, config, given, size, planted)
 
 
 def _read(spark, path: str, fmt: str, config: Config, where: str):
@@ -151,39 +104,34 @@ def _check_columns(raw, wanted: list[str], features: list[str], where: str) -> N
 
 
 def _without_missing(frame, config: Config, where: str):
-    """(frame, input rows, rows dropped, notes) under `data.missing`: rows with a missing or
-    infinite feature fail the run, or are dropped with a note (the local path's wording)."""
+    """(frame, input rows, rows dropped, notes) under `data.missing` (the data rules')."""
     import pyspark.sql.functions as F
 
     features = config.feature_columns
     finite = {c: F.col(c).isNotNull() & ~F.isnan(c) & (F.abs(c) != float("inf"))
               for c in features}
-    counts = frame.agg(F.count(F.lit(1)).alias("n"),
-                       *[F.sum((~finite[c]).cast("long")).alias(c) for c in features]).first()
-    n_input = int(counts["n"])
-    if n_input == 0:
-        raise SparkError(f"{where}: the table has no rows")
-    bad = {c: int(counts[c] or 0) for c in features if counts[c]}
-    if not bad:
-        return frame, n_input, 0, []
-    summary = ", ".join(f"{c}: {n}" for c, n in bad.items())
     ok = F.lit(True)
     for c in features:
         ok = ok & finite[c]
-    n_bad = frame.filter(~ok).count()
-    if config.data.missing == "fail":
-        raise SparkError(f"{where}: {n_bad} row(s) have missing or infinite values "
-                         f"({summary}); clean the data or set data.missing: drop")
-    return (frame.filter(ok), n_input, n_bad,
-            [f"{n_bad} row(s) dropped for missing or infinite values ({summary})"])
+    counts = frame.agg(F.count(F.lit(1)).alias("n"), F.sum((~ok).cast("long")).alias("bad"),
+                       *[F.sum((~finite[c]).cast("long")).alias(c) for c in features]).first()
+    n_input, n_bad = int(counts["n"]), int(counts["bad"] or 0)
+    if n_input == 0:
+        raise SparkError(f"{where}: the table has no rows")
+    note = missing_values(where, {c: int(counts[c] or 0) for c in features}, n_bad,
+                          config.data.missing)
+    if not n_bad:
+        return frame, n_input, 0, []
+    return frame.filter(ok), n_input, n_bad, [note]
 
 
-def _checked(spark, frame, config: Config, source, fmt, size, where) -> SparkTable:
+def _checked(frame, config: Config, given: SparkInput, size: int | None,
+             planted_segments: int | None) -> SparkTable:
     """Missing values, ids, row count, constant columns, transforms; the summary in one or
     two passes."""
     import pyspark.sql.functions as F
 
-    features = config.feature_columns
+    features, where = config.feature_columns, given.where
     frame, n_input, n_dropped, notes = _without_missing(frame, config, where)
     if ID not in frame.columns:
         frame = with_row_numbers(frame)
@@ -199,33 +147,19 @@ def _checked(spark, frame, config: Config, source, fmt, size, where) -> SparkTab
     row = frame.agg(*aggregates).first()
     n = int(row["n"])
     if config.data.id_column:
-        column = config.data.id_column
-        if row["null_ids"]:
-            raise SparkError(f"{where}: id column {column!r} is empty in {row['null_ids']} row(s)")
-        if row["ids"] != n:
-            raise SparkError(f"{where}: id column {column!r} has {n - row['ids']} duplicate id(s)")
-    if n < config.clustering.k_max:
-        raise SparkError(f"{where}: {n} usable row(s), fewer than the largest K "
-                         f"(clustering.k_max = {config.clustering.k_max})")
+        check_ids(where, config.data.id_column, int(row["null_ids"] or 0), n - int(row["ids"]))
     stats = {c: {k: float(row[f"{k}:{c}"] or 0.0) for k in ("min", "max", "mean", "std")}
              for c in features}
-    constant = [c for c in features if stats[c]["min"] == stats[c]["max"]]
-    if constant:
-        raise SparkError(f"{where}: column(s) {', '.join(map(repr, constant))} have the same "
-                         "value in every row and cannot separate customers; remove them from features")
-    for feature in config.features:
-        if feature.transform == "log1p" and stats[feature.column]["min"] <= -1:
-            raise SparkError(f"{where}: column {feature.column!r} has values down to "
-                             f"{stats[feature.column]['min']:g}; transform: log1p needs values "
-                             "above -1 (use asinh for values of either sign)")
+    check_table(where, n, {c: stats[c]["min"] for c in features},
+                {c: stats[c]["max"] for c in features}, config)
     medians = frame.approxQuantile(features, [0.5], QUANTILE_ERROR)
     for c, (median,) in zip(features, medians, strict=True):
         stats[c]["median"] = float(median)
     digest = hashlib.sha256(f"{','.join(frame.columns)}\n{n}\n{row['hash']}".encode()).hexdigest()
-    return SparkTable(frame=frame, source=source, format=fmt, n_input_rows=n_input, n_rows=n,
-                      sha256=digest, size_bytes=size,
+    return SparkTable(frame=frame, source=given.shown, format=given.format,
+                      n_input_rows=n_input, n_rows=n, sha256=digest, size_bytes=size,
                       input_partitions=frame.rdd.getNumPartitions(), stats=stats, notes=notes,
-                      n_dropped=n_dropped)
+                      n_dropped=n_dropped, planted_segments=planted_segments)
 
 
 def with_row_numbers(frame):

@@ -44,7 +44,9 @@ def select_sql(opts, columns: list[str], preparer, order_by: str | None) -> tupl
     """(probe, fetch): the statement that names the result's columns, and the one that reads
     only `columns` from it."""
     if opts.query is not None:
-        source = f"({opts.query.strip().rstrip(';').strip()}) AS {ALIAS}"
+        # On lines of its own: a query may end in a `-- comment`, which would swallow the
+        # closing parenthesis on the same line.
+        source = f"(\n{opts.query.strip().rstrip(';').rstrip()}\n) AS {ALIAS}"
         order = ""
     else:
         source = quote_name(preparer, opts.table)
@@ -181,7 +183,3 @@ def sql_dataset(config):
     dataset.sql = provenance(config, fetched)
     return dataset
 
-
-def data_fingerprint(dataset) -> str:
-    """A fetched dataset's identity for the caches: the SHA-256 of its rows."""
-    return "sql:" + dataset.sha256

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .atomic import check_replaceable
-from .config import Config
+from analysis.config import Config
+from analysis.sources import source_for
+
 from .errors import OutputError
+from .files import check_replaceable
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCE_FOLDERS = ("analysis", "report", "templates", "tests", "benchmarks", ".git", ".ci", ".github")
@@ -23,12 +25,7 @@ def check_output_dir(out_dir: Path, config: Config, *, option: str = "--out") ->
         folder = (REPO / name).resolve()
         if out == folder or out.is_relative_to(folder):
             raise OutputError(f"{option} {out_dir}: inside the source folder {folder}; choose another output folder")
-    data_file = config.data.path if config.data.source == "file" else None
-    if config.data.source == "sql":  # a DuckDB database file is input data too
-        from .sources.sql.url import duckdb_file
-
-        data_file = duckdb_file(config.data.sql.url)
-    if data_file is not None:
+    for data_file in source_for(config).input_files():  # a data file, a DuckDB database
         data = Path(data_file).absolute().resolve()
         if data == out or data.is_relative_to(out):
             raise OutputError(

@@ -1,4 +1,7 @@
-"""Write a folder all at once: build it beside the target, then swap it into place.
+"""The file-system helpers of the tool, in one place that knows nothing of the science (so
+editing them never invalidates the analysis cache): write a folder all at once (build it
+beside the target, then swap it into place), owned temporary folders and the clean-up of
+those a killed run left, and hard-link-or-copy.
 
 A failure while building leaves the previous folder exactly as it was, and no half-written
 folder behind. Replacing a folder deletes what was in it, so only folders this tool wrote
@@ -124,3 +127,31 @@ def swap_into_place(staging: Path, target: Path) -> None:
     replaced = replace_dir(staging, target, old)
     if replaced is not None:
         shutil.rmtree(replaced, ignore_errors=True)
+
+
+def link_or_copy(src: str | Path, dst: str | Path) -> None:
+    """Hard-link a file when both sides share a filesystem, copy it otherwise.
+
+    Downloads of a large table (a 10-million-row assignments CSV is ~380 MB) then cost no
+    time or space per build; every file involved is written once and never modified.
+    """
+    try:
+        Path(dst).unlink(missing_ok=True)
+        Path(dst).hardlink_to(src)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    """A folder (or one file) copied by `link_or_copy`, merged into `dst`."""
+    if src.is_dir():
+        shutil.copytree(src, dst, dirs_exist_ok=True, copy_function=link_or_copy)
+    elif src.is_file():
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(src, dst)
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Hard-link when possible (large assignment tables), copy otherwise, making the folder."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    link_or_copy(source, target)
