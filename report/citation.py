@@ -138,6 +138,7 @@ def citation_context(cff: dict[str, Any], contributors: list[dict[str, str]]) ->
         "message": str(cff["message"]),
         "bibtex": bibtex(cff),
         "license": license_id,
+        "license_stated": "license" in cff,
         "license_note": note,
         "contributors": contributors,
         "title": str(cff["title"]),

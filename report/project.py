@@ -99,8 +99,8 @@ def site_settings(citation: Mapping[str, Any], source: Path = QUARTO_CONFIG, *,
     _check_pages(config, source)
     website = config.get("website") or {}
     footer = website.get("page-footer") or {}
-    license_text = (f"{citation['license']} license" if citation.get("license") not in
-                    (None, "", "unspecified") else "no license stated")
+    license_text = (f"{citation['license']} license" if citation.get("license_stated")
+                    else "no license stated")
     values = {"{version}": version_label(citation.get("version")), "{license}": license_text,
               "{tool_version}": TOOL_VERSION}
     for side, text in list(footer.items()):
@@ -146,6 +146,8 @@ def page_front_matter(page: Mapping[str, Any], meta: Mapping[str, Any], charts: 
         fields["subtitle"] = meta_escape(page["subtitle"])
     fields["description"] = meta_escape(page["description"])
     fields.update(_byline(meta))
+    # Quarto labels the date "Published": a draft (no report.version) is not published
+    fields["published-title"] = "Date" if meta.get("version") else "Draft"
     head = [f'<meta name="{html_text(name)}" content="{html_text(content)}">'
             for name, content in page["scholar"]]
     if charts:

@@ -174,7 +174,8 @@ def test_user_strings_come_out_literally(engine, tmp_path_factory, monkeypatch):
         assert LOCAL_SECRET.encode() not in everything and LOCAL_SECRET not in pdf
         # no value added a key: exactly the metadata report.project writes
         assert front_matter_keys(project / "index.qmd") == {
-            "top": sorted(["title", "subtitle", "description", "author", "date", "format"]),
+            "top": sorted(["title", "subtitle", "description", "author", "date",
+                           "published-title", "format"]),
             "html": ["include-in-header"]}
         assert front_matter_keys(project / "report.qmd")["top"] == sorted(
             ["title", "subtitle", "author", "date", "affiliation", "version", "format"])
