@@ -22,6 +22,8 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
+from analysis.compare.earlier import results_file
+from analysis.compare.records import Changes
 from analysis.config import Config, load_config
 from analysis.progress import Progress
 from analysis.results import Results
@@ -38,8 +40,17 @@ from .analysis_step import (
     results_for_build,
 )
 from .changelog import read_report_changelog, releases
+from .changes import (
+    Earlier,
+    changes_figures,
+    compare,
+    load_earlier_release,
+    names_key,
+    write_changes_downloads,
+)
 from .citation import cff_from_meta, citation_context, load_cff
 from .context import SiteInfo
+from .context_changes import changes_context
 from .downloads import download_list, write_data_downloads
 from .figure_set import figure_set
 from .project import write_project
@@ -72,11 +83,12 @@ class Inputs:
     cff: dict
     cff_path: Path | None
     versions: list
-    history: list  # the report's release notes (report.changelog)
+    history: list  # the report's release notes (report.changelog, the version publishing)
     data_id: str
     stamp: str
     cache_dir: Path
     source: Source  # the configured data: its fingerprint is `data_id`
+    earlier: Earlier | None = None  # the release this build is compared with
 
     @property
     def analysis_key(self) -> str:
@@ -98,15 +110,20 @@ def build_site(
     versions=None,
     force: bool = False,
     project_dir: Path | None = None,
+    compare_with: Path | None = None,
+    previous_release: Path | None = None,
     publishing=None,
 ) -> BuildResult:
     """Build the site into out_dir. `project_dir`, when given, keeps the generated Quarto
     project there (replaced as a whole) for inspection or for running `quarto` by hand.
-    `publishing` (a report.publish Version) is the version `publish` is making: its number
-    is the report's version and it heads the history."""
+    `compare_with`: an earlier results.json or published version to compare with;
+    `previous_release`: the one to compare with when none is given (publishing: the previous
+    published version), where the backend can compare (not Spark yet). `publishing` (a
+    report.publish Version) is the version `publish` is making: its number is the report's
+    version and it heads the history."""
     progress = progress or Progress()
     inputs = load_inputs(config_path, out_dir, engine_name, versions or [], Path(cache_dir),
-                         publishing)
+                         compare_with, previous_release, publishing)
     engine, version = inputs.engine, inputs.engine_version
     if not force and inputs.up_to_date():
         progress.note(f"Nothing changed since the last build: {out_dir} is up to date")
@@ -116,37 +133,51 @@ def build_site(
         (project / "downloads").mkdir()
         background.start(inputs, project, progress)
         results = analyse(inputs, background, progress)
-        write_views(inputs, results, project, background, progress)
+        changes = None
+        if inputs.earlier is not None:
+            results, changes = compare(inputs.earlier, results,
+                                       analysis_folder(inputs.cache_dir, inputs.analysis_key))
+        write_views(inputs, results, project, background, progress, changes)
         pages, pdf = render(inputs, project, progress)
     progress.note(f"Site written to {out_dir}/ ({len(pages)} pages and {pdf.name})")
     return BuildResult(inputs.out, engine.name, version, pages, pdf, False, results)
 
 
+def configured_version(config_path: Path | None) -> str | None:
+    """The report's own version (`report.version`) in its configuration, if set."""
+    return load_config(config_path).report.version
+
+
 def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versions: list,
-                cache_dir: Path, publishing=None) -> Inputs:
+                cache_dir: Path, compare_with: Path | None = None,
+                previous_release: Path | None = None, publishing=None) -> Inputs:
     """Phase 1: read and check every input; fails before any work is done."""
     from .engines import get_engine
 
     config = load_config(config_path)
-    if publishing is not None:
-        config = config.with_report_version(publishing.version)
-        versions = [*versions, publishing]
     history = read_report_changelog(config.report.changelog)
+    if publishing is not None:  # the version being published joins the report's history
+        config = config.with_report_version(publishing.version)
+        history = releases(history, [publishing])
     out = check_output_dir(out_dir, config)
     engine = get_engine(engine_name)
     engine_version = engine.version()
     cff_path = config.report.citation_file
     cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
     source = source_for(config)  # refuses a source the backend cannot read, before any work
+    if compare_with is None and config.clustering.backend != "spark":
+        compare_with = previous_release
+    earlier = load_earlier_release(compare_with, config) if compare_with else None
     data_id = source.fingerprint()
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions], sort_keys=True),
          "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True),
+         "compare_with": cache.tree_digest(results_file(compare_with)) if compare_with else "",
          "history": json.dumps(history)},
     )
     return Inputs(config, out, engine, engine_version, cff, cff_path, versions, history, data_id,
-                  stamp, cache_dir.absolute(), source)
+                  stamp, cache_dir.absolute(), source, earlier)
 
 
 class Background(contextlib.ExitStack):
@@ -163,7 +194,7 @@ class Background(contextlib.ExitStack):
         # The package's own wheel for the downloads: pip runs in a process of its own (once per
         # code version; cached).
         pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
-        self.wheel = pool.submit(package_wheel, inputs.cache_dir)
+        self.wheel = pool.submit(package_wheel, inputs.cache_dir, project / "_wheel")
         self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
@@ -192,18 +223,28 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
 
 
 def write_views(inputs: Inputs, results: Results, project: Path, background: Background,
-                progress: Progress) -> None:
+                progress: Progress, changes: Changes | None = None) -> None:
     """Phase 3: everything the pages show, written into the project: downloads, figures,
     the executed notebook, then the pages themselves."""
     from .notebook import notebook_cells
 
     key, config, downloads = inputs.analysis_key, inputs.config, project / "downloads"
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
-    write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key), OUTPUT_TABLES[1:],
-                         results, inputs.cff, inputs.cff_path, citation["bibtex"])
+    missing = write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key),
+                                   OUTPUT_TABLES[1:], results, inputs.cff, inputs.cff_path,
+                                   citation["bibtex"])
     wheel = background.wheel.result()
+    wheel.store()
     copy_file(wheel.path, downloads / wheel.name)
-    figures = figure_set(results, key, project, inputs.cache_dir, progress, background.browser)
+    renamed = changes is not None and any(s.described_now for s in changes.kept)
+    if changes is not None:
+        write_changes_downloads(downloads, results, changes, renamed)
+    # figures name the segments: under kept names they are another set
+    figure_key = f"{key}-{names_key(results)}" if renamed else key
+    figures = figure_set(results, figure_key, project, inputs.cache_dir, progress,
+                         background.browser)
+    if changes is not None:
+        figures.update(changes_figures(changes, project, inputs.cache_dir, background.browser))
     background.release_browser()
     notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
                                project, inputs.cache_dir, progress)
@@ -212,8 +253,11 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         engine_version=inputs.engine_version,
         citation=citation,
         releases=releases(inputs.history, inputs.versions),
-        downloads=download_list(downloads, OUTPUT_TABLES, wheel),
+        downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
         notebook_cells=notebook_cells(notebook),
+        changes=changes_context(changes, results.config["roi"]["currency"],
+                                {f.column: f.label for f in results.data.features}),
+        published=[v.version for v in inputs.versions],
     )
     with progress.stage("pages", "Writing pages from templates"):
         write_project(project, results, figures, site)

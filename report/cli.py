@@ -110,7 +110,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = Progress(enabled=not args.quiet)
     wall, cpu = time.perf_counter(), time.process_time()
     result = build_site(_config(args.config), args.out, args.engine, cache_dir=args.cache_dir,
-                        progress=progress, force=args.rebuild, project_dir=args.keep_project)
+                        progress=progress, force=args.rebuild, project_dir=args.keep_project,
+                        compare_with=args.compare_with)
     if args.timings:
         print(progress.timings_table(time.perf_counter() - wall, time.process_time() - cpu),
               file=sys.stderr)
@@ -140,7 +141,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     version, result = publish(release, config=_config(args.config), from_dir=args.from_dir,
                               engine=args.engine, cache_dir=args.cache_dir,
                               progress=Progress(enabled=not args.quiet),
-                              project_dir=args.keep_project)
+                              project_dir=args.keep_project, compare_with=args.compare_with)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Published {version} to {result.version_dir}"
@@ -164,6 +165,14 @@ def cmd_unpublish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assign(args: argparse.Namespace) -> int:
+    from .assign import assign_command
+
+    print(assign_command(args.model, args.data, args.out, sql=args.sql, table=args.table,
+                         dialect=args.dialect, force=args.force, id_column=args.id_column))
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import report, run_checks
 
@@ -175,7 +184,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 COMMANDS = {
     "analyze": cmd_analyze, "make-data": cmd_make_data, "init": cmd_init, "build": cmd_build,
     "serve": cmd_serve, "publish": cmd_publish, "versions": cmd_versions,
-    "unpublish": cmd_unpublish, "doctor": cmd_doctor,
+    "unpublish": cmd_unpublish, "doctor": cmd_doctor, "assign": cmd_assign,
 }
 
 

@@ -102,6 +102,26 @@ def build_parser() -> argparse.ArgumentParser:
                          help="publish this already built site instead of building")
     publish.add_argument("--force", action="store_true", help="replace an existing version")
 
+    assign = sub.add_parser("assign", help="put customers into a published model's segments "
+                                           "(no refit), or print the SQL that does")
+    assign.add_argument("--model", type=Path, required=True, metavar="PATH",
+                        help="model.json, results.json, or a published version's folder")
+    assign.add_argument("data", type=Path, nargs="?", default=None, metavar="DATA",
+                        help="CSV or Parquet table with the model's feature columns")
+    assign.add_argument("--out", type=Path, default=None, metavar="FILE",
+                        help="assignments to write: .parquet or .csv (id, cluster, segment)")
+    assign.add_argument("--id-column", default=None, metavar="NAME",
+                        help="DATA's column to copy into the output as the customer id "
+                             "(default: the model's id column when DATA has it)")
+    assign.add_argument("--sql", action="store_true",
+                        help="print one SELECT that assigns every row in the database instead")
+    assign.add_argument("--table", default="customers", metavar="NAME",
+                        help="table the SELECT reads (--sql; default: customers)")
+    assign.add_argument("--dialect", default="duckdb", metavar="NAME",
+                        help="SQL dialect of the SELECT (--sql; duckdb, postgres, or any "
+                             "SQLGlot dialect; default: duckdb)")
+    assign.add_argument("--force", action="store_true", help="replace an existing --out file")
+
     versions = sub.add_parser("versions", help="list the published versions")
     versions.add_argument("--site-root", type=Path, default=Path("public"), metavar="DIR")
 
@@ -136,5 +156,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
                         help="cache of analysis results, figures and the executed notebook")
     parser.add_argument("--rebuild", action="store_true",
                         help="render again even when no input changed")
+    parser.add_argument("--compare-with", type=Path, default=None, metavar="PATH",
+                        help="compare with an earlier release: its results.json or published "
+                             "version folder (publish: default the previous published version)")
     parser.add_argument("--keep-project", type=Path, default=None, metavar="DIR",
                         help="keep the generated Quarto project in DIR (for `quarto render` by hand)")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from report.build import build_site
+from report.build import build_site, configured_version
 from report.errors import PublishError
 from report.files import owned_temp_dir, remove_stale
 from report.publish import PublishResult, list_versions, publish_site
-from report.publish.names import validate_version
+from report.publish.names import Pep440, validate_version
 from report.publish.versions import Version
 
 TEMP_PREFIX = "kmeans-report-publish-"
@@ -28,14 +29,12 @@ class Release:
 def default_version(config: Path | None) -> str:
     """The report's own version (`report.version` of its config); there is no other default:
     a report is never published under kmeans-report's version or a guess."""
-    from analysis.config import load_config
-
-    loaded = load_config(config)
-    if loaded.report.version is None:
+    version = configured_version(config)
+    if version is None:
         where = config or "report.yml"
         raise PublishError(f"no version to publish: pass --version, or set report.version in "
                            f"{where}")
-    return loaded.report.version
+    return version
 
 
 def publish(release: Release, *, config: Path | None = None, from_dir: Path | None = None,
@@ -59,13 +58,20 @@ def publish(release: Release, *, config: Path | None = None, from_dir: Path | No
         site = work / "site"
         this = Version(version, release.title or version, _today())
         build_site(config, site, engine, force=True, versions=published, publishing=this,
-                   **build_options)
+                   previous_release=previous_version(root, published, version), **build_options)
         return version, publish_site(site, root, version, date=this.date, **install)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _today() -> str:
-    from analysis.config.meta import build_date
+    """Today in UTC, the date publish_site records by default."""
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
-    return build_date().isoformat()
+
+def previous_version(root: Path, published: list, version: str) -> Path | None:
+    """The published version just before `version`, which a release is compared with by
+    default (None: the first release)."""
+    earlier = [v.version for v in published if Pep440(v.version) < Pep440(version)
+               and (root / v.version).is_dir()]
+    return root / max(earlier, key=Pep440) if earlier else None
