@@ -1,7 +1,8 @@
 """Bundles the site's source files into the wheel (everything else is in pyproject.toml).
 
-Templates, `_quarto.yml` and the changelog live at the checkout's top level, where
-maintainers edit them; a wheel carries copies in `report/_data/` (see report/resources.py).
+Templates, `_quarto.yml` and the notebook's example report (with its citation and changelog)
+live at the checkout's top level, where maintainers edit them; a wheel carries copies in
+`report/_data/` (see report/resources.py).
 Editable installs read the checkout itself, so nothing is copied for them.
 """
 
@@ -12,7 +13,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-BUNDLED = ("templates", "_quarto.yml", "CHANGELOG.md", "CITATION.cff", "report.yml")
+BUNDLED = ("templates", "_quarto.yml", "CITATION.cff", "report.yml", "notebook-changelog.md")
 
 
 class BuildWithSiteFiles(build_py):

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .config import Config
+from .preprocess import INVERSE_TRANSFORMS, TRANSFORMS
 from .run_records import DataSummary, FeatureSummary, Histogram
 from .segments import feature_unit
 
@@ -18,13 +19,22 @@ HISTOGRAM_BINS = 30
 Stats = dict[str, float]  # min, max, mean, std (ddof=1), median
 
 
-def column_stats(values: np.ndarray) -> tuple[Stats, tuple[list[float], list[int]]]:
-    """The statistics and the histogram of one column's values."""
-    counts, edges = np.histogram(values, bins=HISTOGRAM_BINS)
+def column_stats(values: np.ndarray, transform: str = "none"
+                 ) -> tuple[Stats, tuple[list[float], list[int]]]:
+    """The statistics and the histogram of one column's values; the bins are of equal width
+    on the feature's clustering scale (`transform`), their edges in its own units."""
+    function = TRANSFORMS[transform]
+    binned = values if function is None else function(values)
+    counts, edges = np.histogram(binned, bins=HISTOGRAM_BINS)
     stats = {"min": float(values.min()), "max": float(values.max()),
              "mean": float(values.mean()), "std": float(values.std(ddof=1)),
              "median": float(np.median(values))}
-    return stats, (edges.tolist(), counts.tolist())
+    return stats, (original_edges(edges, transform).tolist(), counts.tolist())
+
+
+def original_edges(edges: np.ndarray, transform: str) -> np.ndarray:
+    """Bin edges on a transformed scale, back in the feature's units."""
+    return edges if transform == "none" else INVERSE_TRANSFORMS[transform](edges)
 
 
 def summarise(config: Config, table: Any, stats: dict[str, Stats],
@@ -36,7 +46,7 @@ def summarise(config: Config, table: Any, stats: dict[str, Stats],
         FeatureSummary(
             column=f.column, label=f.display, unit=feature_unit(f, config),
             role=roles.get(f.column), **stats[f.column],
-            histogram=Histogram(*histograms[f.column]),
+            histogram=Histogram(*histograms[f.column], scale=f.transform),
             transform=f.transform, clipped=clipped[f.column],
         )
         for f in config.features

@@ -380,7 +380,7 @@ def render_config(plan: TablePlan, data_path: str, title: str,
               "# is more recent), frequency, transaction (average purchase), spending (one",
               "# money column or a list: revenue and the ROI page) and loyalty (time as a customer)."]
     active = [p for p in plan.role_plans if p.active]
-    lines.append("roles:" if active else "roles: {}                     # none recognised from the names")
+    lines.append("roles:" if active else "roles:                        # none recognised from the names")
     for role_plan in plan.role_plans:
         columns = role_plan.columns
         value = _q(columns[0]) if len(columns) == 1 else "[" + ", ".join(map(_q, columns)) + "]"
@@ -405,6 +405,8 @@ def render_config(plan: TablePlan, data_path: str, title: str,
         "  # author: Your Name",
         "  # affiliation: Your Organisation",
         "  # license: CC-BY-4.0",
+        '  # version: "1.0"           # unset: a draft; publish uses it as the version',
+        "  # changelog: CHANGELOG.md  # your release notes (## 1.0 — 2026-01-31, then - notes)",
         "",
     ]
     return "\n".join(lines)
@@ -414,7 +416,7 @@ def _roi_lines(plan: TablePlan) -> list[str]:
     """The `roi:` block: the currency the names state, and the user's assumptions, commented
     out (without them the report makes no ROI estimate)."""
     if "spending" not in plan.roles:
-        return ["# roi: needs roles.spending (the revenue); see the README."]
+        return ["# roi: needs roles.spending (the revenue); see roi in docs/configuration.md."]
     if plan.currency:
         unit, names = plan.currency
         currency = f"  currency: {_q(unit)}   # from the name(s) {_comment(names)}"

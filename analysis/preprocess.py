@@ -13,6 +13,7 @@ from . import cluster
 from .config import Config
 
 TRANSFORMS = {"none": None, "log1p": np.log1p, "asinh": np.arcsinh}
+INVERSE_TRANSFORMS = {"log1p": np.expm1, "asinh": np.sinh}
 
 
 @dataclass

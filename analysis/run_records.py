@@ -11,8 +11,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Histogram:
-    edges: list[float]
+    edges: list[float]  # bin edges, in the feature's own units
     counts: list[int]
+    # The scale the bins are of equal width on: the feature's clustering transform (none |
+    # log1p | asinh), so a feature clustered on a log scale is drawn on it too.
+    scale: str = "none"
 
 
 @dataclass(frozen=True)

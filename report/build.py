@@ -27,6 +27,7 @@ from report.files import MARKER, copy_file, owned_temp_dir, remove_stale, staged
 from report.paths import check_output_dir
 
 from . import cache
+from .changelog import read_report_changelog, releases
 from .citation import cff_from_meta, load_cff
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class Inputs:
     cff: dict
     cff_path: Path | None
     versions: list
+    history: list  # the report's release notes (report.changelog, the version publishing)
     data_id: str
     stamp: str
     cache_dir: Path
@@ -94,15 +96,18 @@ def build_site(
     project_dir: Path | None = None,
     compare_with: Path | None = None,
     previous_release: Path | None = None,
+    publishing=None,
 ) -> BuildResult:
     """Build the site into out_dir. `project_dir`, when given, keeps the generated Quarto
     project there (replaced as a whole) for inspection or for running `quarto` by hand.
     `compare_with`: an earlier results.json or published version to compare with;
     `previous_release`: the one to compare with when none is given (publishing: the previous
-    published version), where the backend can compare (not Spark yet)."""
+    published version), where the backend can compare (not Spark yet). `publishing` (a
+    report.publish Version) is the version `publish` is making: its number is the report's
+    version and it heads the history."""
     progress = progress or Progress()
     inputs = load_inputs(config_path, out_dir, engine_name, versions or [], Path(cache_dir),
-                         compare_with, previous_release)
+                         compare_with, previous_release, publishing)
     engine, version = inputs.engine, inputs.engine_version
     if not force and inputs.up_to_date():
         progress.note(f"Nothing changed since the last build: {out_dir} is up to date")
@@ -125,13 +130,22 @@ def build_site(
     return BuildResult(inputs.out, engine.name, version, pages, pdf, False, results)
 
 
+def configured_version(config_path: Path | None) -> str | None:
+    """The report's own version (`report.version`) in its configuration, if set."""
+    return load_config(config_path).report.version
+
+
 def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versions: list,
                 cache_dir: Path, compare_with: Path | None = None,
-                previous_release: Path | None = None) -> Inputs:
+                previous_release: Path | None = None, publishing=None) -> Inputs:
     """Phase 1: read and check every input; fails before any work is done."""
     from .engines import get_engine
 
     config = load_config(config_path)
+    history = read_report_changelog(config.report.changelog)
+    if publishing is not None:  # the version being published joins the report's history
+        config = config.with_report_version(publishing.version)
+        history = releases(history, [publishing])
     out = check_output_dir(out_dir, config)
     engine = get_engine(engine_name)
     engine_version = engine.version()
@@ -155,10 +169,11 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions], sort_keys=True),
          "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True),
-         "compare_with": compared or ""},
+         "compare_with": compared or "",
+         "history": json.dumps(history)},
     )
-    return Inputs(config, out, engine, engine_version, cff, cff_path, versions, data_id, stamp,
-                  cache_dir.absolute(), source, earlier)
+    return Inputs(config, out, engine, engine_version, cff, cff_path, versions, history, data_id,
+                  stamp, cache_dir.absolute(), source, earlier)
 
 
 class Background(contextlib.ExitStack):
@@ -255,7 +270,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
             engine=inputs.engine.name,
             engine_version=inputs.engine_version,
             citation=citation,
-            releases=releases(inputs.versions),
+            releases=releases(inputs.history, inputs.versions),
             downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
             notebook_cells=notebook_cells(notebook),
             changes=changes_context(changes, results.config["roi"]["currency"],
@@ -304,19 +319,6 @@ def render(inputs: Inputs, project: Path, progress: Progress,
         record = {"stamp": inputs.stamp, "renderer": renderer, "project": manifest}
         (staging / STAMP_FILE).write_text(json.dumps(record) + "\n")
     return pages, inputs.out / pdf
-
-
-def releases(versions=None) -> list[dict[str, str]]:
-    """CHANGELOG entries, plus published versions (versions.json) the changelog lacks."""
-    from .changelog import load_changelog
-    from .resources import CHANGELOG
-
-    entries = load_changelog(CHANGELOG)
-    known = {e["version"].lstrip("v") for e in entries}
-    for v in versions or []:
-        if v.version not in known:
-            entries.append({"version": v.version, "date": v.date or "", "notes": v.title or ""})
-    return entries
 
 
 @contextlib.contextmanager

@@ -77,7 +77,7 @@ def build_stamp(config: Config, data_id: str, engine: str, extra: dict[str, str]
         "engine": engine,
         "code": tree_digest(ANALYSIS_DIR, PACKAGE_DIR, suffixes=(".py", ".js", ".css", ".lua")),
         "templates": tree_digest(ROOT / "templates"),
-        "site": tree_digest(ROOT / "_quarto.yml", ROOT / "CITATION.cff", ROOT / "CHANGELOG.md"),
+        "site": tree_digest(ROOT / "_quarto.yml", ROOT / "CITATION.cff"),
         **extra,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -67,16 +67,17 @@ def _bibtex_value(value: object) -> str:
 
 def cff_from_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """A CITATION.cff for a report without one (report.citation_file unset): its own title,
-    author (when set), version, date and license — never anyone else's."""
+    author, version and license (each when set) and date — never anyone else's."""
     cff: dict[str, Any] = {
         "cff-version": "1.2.0",
         "message": "If you use this report, please cite it as below.",
         "title": str(meta["title"]),
         "authors": [{"name": str(meta["author"])}] if meta.get("author") else [],
-        "version": str(meta["version"]),
         "date-released": str(meta["date"]),
         "type": "software",
     }
+    if meta.get("version"):
+        cff["version"] = str(meta["version"])
     if meta.get("affiliation") and cff["authors"]:
         cff["authors"][0]["affiliation"] = str(meta["affiliation"])
     if meta.get("license"):
@@ -137,6 +138,7 @@ def citation_context(cff: dict[str, Any], contributors: list[dict[str, str]]) ->
         "message": str(cff["message"]),
         "bibtex": bibtex(cff),
         "license": license_id,
+        "license_stated": "license" in cff,
         "license_note": note,
         "contributors": contributors,
         "title": str(cff["title"]),

@@ -146,13 +146,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from analysis import __version__
     from analysis.progress import Progress
 
     from .publish.release import Release, publish
 
-    release = Release(site_root=args.site_root, package_version=__version__,
-                      version=args.version, title=args.title,
+    release = Release(site_root=args.site_root, version=args.version, title=args.title,
                       aliases=() if args.no_alias else tuple(args.alias or ("latest",)),
                       force=args.force)
     version, result = publish(release, config=_config(args.config), from_dir=args.from_dir,

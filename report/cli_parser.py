@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(publish)
     _add_build_options(publish)
     publish.add_argument("--version", default=None,
-                         help="version to publish (PEP 440; default: the project version)")
+                         help="version to publish (PEP 440; default: the report's report.version)")
     publish.add_argument("--alias", action="append", default=None, metavar="NAME",
                          help="alias to point at this version (repeatable; default: latest)")
     publish.add_argument("--no-alias", action="store_true", help="publish without moving any alias")

@@ -22,9 +22,10 @@ from .context_methods import (
     silhouette_sampling,
 )
 from .context_segments import comparison, segment_rows, selection, strength, sweep_rows
+from .escape import one_line
 from .formatting import money, number, pct_value, percent, score
 from .pages import PAGES
-from .wording import measure, unit_name
+from .wording import is_money, measure, scaling_sentence, unit_name
 
 
 @dataclass
@@ -72,8 +73,11 @@ def size_text(n_bytes: int | None) -> str:
 def _feature_rows(r: Results, currency: str) -> list[dict[str, str]]:
     rows = []
     for f in r.data.features:
-        def fmt(v, f=f):
-            return measure(v, f.unit, currency)
+        # amounts keep their currency; other units are said once, in the Unit column
+        shown_unit = f.unit if is_money(f.unit, currency) else ""
+
+        def fmt(v, unit=shown_unit):
+            return one_cell(measure(v, unit, currency))
         rows.append({
             "column": f.column, "label": f.label, "unit": unit_name(f.unit) or "—",
             "role": f.role or "—", "min": fmt(f.min), "max": fmt(f.max),
@@ -84,29 +88,52 @@ def _feature_rows(r: Results, currency: str) -> list[dict[str, str]]:
     return rows
 
 
+def one_cell(text: str) -> str:
+    """A short value kept on one line in a table cell (spaces made non-breaking): a wide
+    table scrolls in its box on a phone instead of growing rows of wrapped numbers."""
+    return text.replace(" ", "\u00a0")
+
+
+def cluster_grid(labels: list[str], clusters: list[str],
+                 cells: list[list[str]]) -> dict[str, Any]:
+    """A table of one value per cluster and feature (`cells[cluster][feature]`), oriented so
+    it grows downwards: features as rows when they outnumber the clusters, else as columns.
+    `{corner, columns, rows: [{head, cells}], features_as_rows}`."""
+    heads = [one_cell(f"Cluster {c}") for c in clusters]
+    if len(labels) > len(clusters):
+        return {"corner": "Feature", "columns": heads, "features_as_rows": True,
+                "rows": [{"head": label, "cells": [row[j] for row in cells]}
+                         for j, label in enumerate(labels)]}
+    return {"corner": "Cluster", "columns": labels, "features_as_rows": False,
+            "rows": [{"head": str(c), "cells": row} for c, row in zip(clusters, cells,
+                                                                       strict=True)]}
+
+
 def _profile_rows(r: Results, currency: str) -> dict[str, Any]:
     features = r.data.features
     units = {f.column: f.unit for f in features}
-    rows = []
-    for p in r.profiles:
-        rows.append({
-            "cluster": str(p.cluster),
-            "size": number(p.size),
-            "share": percent(p.share),
-            "silhouette": score(p.silhouette),
-            "cells": [f"{measure(p.mean[f.column], units[f.column], currency)} ± "
-                      f"{measure(p.std[f.column], units[f.column], currency)}" for f in features],
-            "centre": [measure(p.centre[f.column], units[f.column], currency) for f in features],
-            "index": [number(p.index[f.column]) if f.column in p.index else "—"
-                      for f in features],
-            "spend_share": [percent(p.spend_share[c]) for c in p.spend_share]
-            if p.spend_share else [],
-        })
-    spend_labels = []
+    labels = [f.label for f in features]
+    clusters = [str(p.cluster) for p in r.profiles]
+
+    def value(v: float, f) -> str:
+        return one_cell(measure(v, units[f.column], currency))
+
+    summary = [{"cluster": str(p.cluster), "size": number(p.size), "share": percent(p.share),
+                "silhouette": score(p.silhouette)} for p in r.profiles]
+    spread = [[f"{value(p.mean[f.column], f)}\u00a0±\u00a0{value(p.std[f.column], f)}"
+               for f in features] for p in r.profiles]
+    centres = [[value(p.centre[f.column], f) for f in features] for p in r.profiles]
+    index = [[number(p.index[f.column]) if f.column in p.index else "—" for f in features]
+             for p in r.profiles]
+    spend = None
     if r.profiles and r.profiles[0].spend_share:
-        labels = {f.column: f.label for f in features}
-        spend_labels = [labels[c] for c in r.profiles[0].spend_share]
-    return {"labels": [f.label for f in features], "rows": rows, "spend_labels": spend_labels}
+        names = {f.column: f.label for f in features}
+        columns = list(r.profiles[0].spend_share)
+        spend = cluster_grid([names[c] for c in columns], clusters,
+                             [[percent(p.spend_share[c]) for c in columns] for p in r.profiles])
+    return {"summary": summary, "spread": cluster_grid(labels, clusters, spread),
+            "centres": cluster_grid(labels, clusters, centres),
+            "index": cluster_grid(labels, clusters, index), "spend_share": spend}
 
 
 def _roi(r: Results) -> dict[str, Any] | None:
@@ -177,17 +204,11 @@ def stability_verdict(reseed: float | None, boot: float | None) -> str:
     )
 
 
-def _units_text(r: Results) -> str:
-    units = list(dict.fromkeys(f.unit for f in r.data.features if f.unit))
-    return ", ".join(units)
-
-
 def _sql_source(sql: dict[str, Any] | None) -> dict[str, Any] | None:
     """The database source as shown: SQL on one line (it sits in a table cell)."""
     if not sql:
         return None
-    one_line = lambda text: " ".join(str(text).split()) if text else ""  # noqa: E731
-    return {**sql, "query": one_line(sql["query"]), "sql": one_line(sql["sql"]),
+    return {**sql, "query": one_line(sql["query"] or ""), "sql": one_line(sql["sql"] or ""),
             "rows": number(sql["rows"])}
 
 
@@ -208,7 +229,7 @@ def _data(r: Results, currency: str) -> dict[str, Any]:
         "planted": d.planted_segments,
         "notes": d.notes,
         "features": _feature_rows(r, currency),
-        "units": _units_text(r),
+        "scaling": scaling_sentence([f.unit for f in d.features], r.run.scaler),
         "transforms": [f for f in _feature_rows(r, currency) if f["transform"] != "none"],
         "clip": [percent(q, 0) for q in d.clip_quantiles] if d.clip_quantiles else None,
         "clipped_total": number(sum(f.clipped for f in d.features)),

@@ -6,16 +6,20 @@ computes a result: numbers come from `report.context`, text from the templates.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup
+
+from analysis import __version__ as TOOL_VERSION
 
 from .context import FigureRef, SiteInfo, build_context
 from .errors import RenderError
-from .escape import meta_escape
+from .escape import front_matter, html_text, iso_date, meta_escape
 from .pages import PAGES, PDF_SECTIONS, PDF_SOURCE
 from .resources import QUARTO_CONFIG
 from .templating import make_environment
@@ -63,9 +67,23 @@ def _check_pages(config: dict[str, Any], source: Path) -> None:
         )
 
 
-def site_settings(citation: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> SiteSettings:
+def version_label(version: str | None, *, in_sentence: bool = False) -> str:
+    """The report's version as its pages say it: `Version 1.2`, or a draft with its build
+    date (a report without `report.version` is unpublished)."""
+    from analysis.config.meta import build_date
+
+    if version:
+        return f"{'v' if in_sentence else 'V'}ersion {version}"
+    return f"{'a draft' if in_sentence else 'Draft'}, built {build_date().isoformat()}"
+
+
+def site_settings(citation: Mapping[str, Any], source: Path = QUARTO_CONFIG, *,
+                  site_name: str | None = None) -> SiteSettings:
     """The root _quarto.yml, checked, with the footer's {version} and {license} filled in
-    from the citation metadata (CITATION.cff), the same source as the Citation page's.
+    from the citation metadata (CITATION.cff), the same source as the Citation page's,
+    {tool_version} with kmeans-report's own (credited as the tool that built the report),
+    and the site's title {site_name} with the report's (`site_name`, else the citation's
+    title): the site is named after the report, never after the tool.
 
     `google-scholar` is taken out of what Quarto sees: the home page writes its own Scholar
     tags (same for both engines; Quarto would copy markdown escapes into them).
@@ -81,12 +99,18 @@ def site_settings(citation: Mapping[str, Any], source: Path = QUARTO_CONFIG) -> 
     _check_pages(config, source)
     website = config.get("website") or {}
     footer = website.get("page-footer") or {}
+    license_text = (f"{citation['license']} license" if citation.get("license_stated")
+                    else "no license stated")
+    values = {"{version}": version_label(citation.get("version")), "{license}": license_text,
+              "{tool_version}": TOOL_VERSION}
     for side, text in list(footer.items()):
         if isinstance(text, str):
-            footer[side] = (
-                text.replace("{version}", meta_escape(citation["version"] or "unversioned"))
-                .replace("{license}", meta_escape(citation["license"]))
-            )
+            for placeholder, value in values.items():
+                text = text.replace(placeholder, meta_escape(value))
+            footer[side] = text
+    if isinstance(website.get("title"), str):
+        website["title"] = website["title"].replace(
+            "{site_name}", meta_escape(site_name or citation["title"]))
     scholar = bool(config.pop("google-scholar", False))
     return SiteSettings(config, scholar, website.get("site-url"))
 
@@ -102,6 +126,52 @@ def scholar_tags(meta: Mapping[str, Any], site_url: str | None) -> list[tuple[st
     return tags
 
 
+def _byline(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """Author and date, shared by the pages and the PDF. The author is written with
+    given/family set, so Quarto shows the name as written instead of parsing it as a BibTeX
+    name (which fails on unbalanced braces). The date is typed: Quarto formats it."""
+    fields: dict[str, Any] = {}
+    if meta.get("author"):
+        author = meta_escape(meta["author"])
+        fields["author"] = [{"name": {"literal": author, "given": author, "family": ""}}]
+    fields["date"] = dt.date.fromisoformat(iso_date(meta["date"]))
+    return fields
+
+
+def page_front_matter(page: Mapping[str, Any], meta: Mapping[str, Any], charts: bool) -> str:
+    """A site page's front matter: its title, byline and the HTML its head needs (the
+    Scholar tags of the home page, the charts' script)."""
+    fields: dict[str, Any] = {"title": meta_escape(page["title"])}
+    if page["subtitle"]:
+        fields["subtitle"] = meta_escape(page["subtitle"])
+    fields["description"] = meta_escape(page["description"])
+    fields.update(_byline(meta))
+    # Quarto labels the date "Published": a draft (no report.version) is not published
+    fields["published-title"] = "Date" if meta.get("version") else "Draft"
+    head = [f'<meta name="{html_text(name)}" content="{html_text(content)}">'
+            for name, content in page["scholar"]]
+    if charts:
+        head.append('<script src="assets/figures.js" defer></script>')
+    fields["format"] = ({"html": {"include-in-header": [{"text": "\n".join(head) + "\n"}]}}
+                        if head else "html")
+    return front_matter(fields)
+
+
+def pdf_front_matter(meta: Mapping[str, Any], release_label: str, site_url: str | None) -> str:
+    """report.qmd's front matter: the PDF's cover (title, byline, affiliation, version)."""
+    fields: dict[str, Any] = {"title": meta_escape(meta["title"])}
+    if meta.get("subtitle"):
+        fields["subtitle"] = meta_escape(meta["subtitle"])
+    fields.update(_byline(meta))
+    if meta.get("affiliation"):
+        fields["affiliation"] = meta_escape(meta["affiliation"])
+    fields["version"] = meta_escape(release_label)
+    if site_url:
+        fields["kr-site-url"] = meta_escape(site_url)
+    fields["format"] = "typst"
+    return front_matter(fields)
+
+
 def write_project(
     project_dir: Path,
     results,
@@ -115,7 +185,9 @@ def write_project(
     context["pdf_sections"] = tuple(slug for slug in PDF_SECTIONS
                                     if slug != "changes" or site.changes is not None)
     meta = context["meta"]
-    settings = site_settings(site.citation)
+    context["release"] = {"label": version_label(meta.get("version")),
+                          "in_sentence": version_label(meta.get("version"), in_sentence=True)}
+    settings = site_settings(site.citation, site_name=meta.get("site_name") or meta["title"])
     written = []
     for page in PAGES:
         values = {"slug": page.slug, "title": page.title, "description": page.description,
@@ -135,15 +207,19 @@ def write_project(
                 "Revenue, and what better targeting would return for a range of assumptions; "
                 "no ROI estimate." if context["roi"] else
                 "No ROI estimate: no spend column is configured, so there is no revenue.")
+        body = env.get_template(f"sections/{page.slug}.md.j2").render(
+            page=values, target="html", **context)
+        head = page_front_matter(values, meta, charts='class="kr-figure"' in body)
         path = project_dir / page.source
         path.write_text(
-            env.get_template("page.qmd.j2").render(page=values, target="html", **context),
+            env.get_template("page.qmd.j2").render(front_matter=Markup(head), body=Markup(body)),
             encoding="utf-8",
         )
         written.append(path)
     report = project_dir / PDF_SOURCE
+    head = pdf_front_matter(meta, context["release"]["label"], settings.site_url)
     report.write_text(
-        env.get_template("report.qmd.j2").render(target="pdf", site_url=settings.site_url,
+        env.get_template("report.qmd.j2").render(target="pdf", front_matter=Markup(head),
                                                  **context), encoding="utf-8"
     )
     (project_dir / "_quarto.yml").write_text(

@@ -1,4 +1,4 @@
-"""Where the files a build reads live: templates, the site configuration, the changelog.
+"""Where the files a build reads live: templates, the site configuration, the examples.
 
 In a source checkout they sit at its top level, where maintainers edit them. An installed
 wheel carries copies as package data (`report/_data/`, put there by setup.py when the wheel
@@ -23,7 +23,6 @@ def _root() -> Path:
 ROOT = _root()
 TEMPLATES_DIR = ROOT / "templates"
 QUARTO_CONFIG = ROOT / "_quarto.yml"
-CHANGELOG = ROOT / "CHANGELOG.md"
 DEFAULT_CONFIG = ROOT / "report.yml"  # the notebook's own report: the built-in example
 ASSETS_DIR = PACKAGE_DIR / "assets"
 ANALYSIS_DIR = Path(str(files("analysis")))

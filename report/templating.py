@@ -5,7 +5,8 @@
   pandoc attributes `{.class}` pass through templates untouched.
 - Every value printed with `[[ ]]` is escaped for Quarto markdown unless it is `Markup`
   (trusted output of our own filters). Other places text lands have their own filters
-  (`html`, `typst_str`, `typst_code`, `yaml_meta`, `raw_block`), all from report.escape.
+  (`html`, `typst_str`, `typst_code`, `raw_block`), all from report.escape; front matter is
+  written by report.project with PyYAML.
 """
 
 from __future__ import annotations
@@ -65,7 +66,6 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         md=md,
         html=_trusted(escape.html_text),
         typst_str=_trusted(escape.typst_string),
-        yaml_meta=_trusted(escape.yaml_meta),
         typst_code=_trusted(lambda value: escape.typst_string(value, keep_lines=True)),
         raw_block=_trusted(escape.raw_block),
         iso_date=_trusted(escape.iso_date),

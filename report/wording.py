@@ -89,11 +89,53 @@ def unit_name(unit: str) -> str:
     return unit
 
 
+SCALERS = {
+    "standard": "standard (zero mean, unit variance per feature)",
+    "minmax": "minmax (each feature to the range 0–1)",
+    "robust": "robust (median and interquartile range per feature)",
+}
+
+
+def scaling_sentence(units: list[str], scaler: str) -> str:
+    """What Methods says of the features' units and their scaling, true for these features
+    (one unit per feature, "" for none): "different units" only when they differ."""
+    named = list(dict.fromkeys(unit_name(u) for u in units if u))
+    differ = len(set(units)) > 1
+    listed = ", ".join(named) + (", and some have none" if named and "" in units else "")
+    if len(units) == 1:
+        subject = f"The one feature ({listed})" if named else "The one feature"
+        if scaler == "none":
+            return f"{subject} is used as measured (scaler none)."
+        return f"{subject} is rescaled before clustering: scaler {SCALERS[scaler]}."
+    if scaler == "none":
+        if differ:
+            return (f"The features are measured in different units ({listed}) but used as "
+                    "measured (scaler none): the features with the widest spread weigh most "
+                    "in the distances.")
+        unit = f"all measured in {named[0]} and " if named else ""
+        return (f"The features are {unit}used as measured (scaler none): the features with "
+                "the widest spread weigh most in the distances.")
+    how = f"scaler {SCALERS[scaler]}"
+    if differ:
+        return (f"The features are measured in different units ({listed}), so each is "
+                f"rescaled before clustering: {how}.")
+    if named:
+        return (f"The features are all measured in {named[0]}; each is still rescaled before "
+                f"clustering, so that a wider spread alone does not give a feature more "
+                f"weight: {how}.")
+    return f"The features are rescaled before clustering: {how}."
+
+
+def is_money(unit: str, currency: str) -> bool:
+    """The unit is an amount of money: the currency, or "k$" (thousands of $)."""
+    return bool(unit) and (unit == currency or money_unit(unit) is not None)
+
+
 def measure(value: float | None, unit: str, currency: str) -> str:
     """A value in its unit: money for the currency unit, else a number and the unit's name."""
     if value is None:
         return "—"
-    if unit and (unit == currency or money_unit(unit)):  # "€", or "k$" (thousands of $)
+    if is_money(unit, currency):
         return money(value, unit)
     size = abs(value)
     decimals = 0 if size >= 100 else 1 if size >= 1 else 2

@@ -51,9 +51,10 @@ def write_config(tmp_path):
             else:
                 data[key] = value
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-        cff = path.parent / "CITATION.cff"  # report.yml cites the CITATION.cff beside it
-        if not cff.exists():
-            cff.write_bytes((REPO / "CITATION.cff").read_bytes())
+        # report.yml cites the CITATION.cff and names the changelog beside it
+        for beside in ("CITATION.cff", "notebook-changelog.md"):
+            if not (path.parent / beside).exists():
+                (path.parent / beside).write_bytes((REPO / beside).read_bytes())
         return path
 
     return write

@@ -1,8 +1,10 @@
 """Hostile text for the "content is inert" tests: strings that would run script, read files,
 or break markdown, Quarto, YAML, typst, BibTeX or Python if any layer forgot to escape them.
 
-`write_hostile_inputs(folder)` writes a CSV whose column names, a config whose labels, units,
-report metadata and contributors, and a CITATION.cff whose fields all carry these strings.
+`write_hostile_inputs(folder)` writes a CSV whose column names and label values, a config
+whose labels, units, currency, report metadata and contributors, and a CITATION.cff whose
+fields all carry these strings, line breaks and YAML included: a value that ended its line in
+the page metadata would add keys (an include of a file of the building machine, a filter).
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ LONG_WORD = "Long" + "0123456789" * 500
 # Right-to-left text in the byline must not reorder it.
 RTL = "محمد سعيد"  # (no lam-alef: pdftotext splits that ligature back out of order)
 
+# A file of the building machine (written beside the inputs): no output may hold its text.
+LOCAL_FILE, LOCAL_SECRET = "local-secret.html", "kr-local-file-91c3d4"
+
+
+def yaml_breakout(path: Path) -> str:
+    """Lines that, glued into front matter, would end a value and add page metadata."""
+    return (f"\nformat:\n  html:\n    include-in-header: {path}\n"
+            f"include-before-body: {path}\nfilters: [{path}]\n---\n...\n")
+
+
 # Each string a test looks for in the output, as literal text.
 HOSTILE = [SCRIPT, IMG, SHORTCODE, JS_LINK, TYPST_READ, TYPST_IMPORT, MARKUP, ENV_SHORTCODE,
            QUARTO_FORMS]
@@ -49,6 +61,7 @@ COLUMNS = {
     "basket": hostile("colB", SHORTCODE, ENV_SHORTCODE, "$"),
     "loyal": hostile("colL", TYPST_READ, "`"),
 }
+COMPARE = hostile("cmp", IMG, "key: value")  # a label column the segments are compared with
 ID_COLUMN = hostile("id", JS_LINK)
 DATA_NAME = "customers <img src=x onerror=alert(1)> $y$ [z](w).csv"
 CURRENCY = "<b>¤</b>"
@@ -64,6 +77,7 @@ def hostile_frame(n: int = 240, seed: int = 7) -> pd.DataFrame:
         COLUMNS["visits"]: rng.poisson(5 + 6 * centre).astype(float),
         COLUMNS["basket"]: rng.normal(40 + 30 * centre, 5),
         COLUMNS["loyal"]: rng.gamma(4, 0.5 + centre * 0.5),
+        COMPARE: [f"grp{c} {SCRIPT}\n- item: {SHORTCODE}" for c in centre],
     })
 
 
@@ -86,29 +100,36 @@ def hostile_cff() -> dict:
 
 def hostile_config(data: Path, cff: Path) -> dict:
     spend, visits, basket, loyal = COLUMNS.values()
+    breakout = yaml_breakout(data.parent / LOCAL_FILE)
     return {
-        "data": {"source": "file", "path": data.name, "id_column": ID_COLUMN},
+        "data": {"source": "file", "path": data.name, "id_column": ID_COLUMN,
+                 "compare_with": COMPARE},
         "features": [
             {"column": spend, "label": hostile("labS", IMG, "\nnewline"), "unit": CURRENCY},
-            {"column": visits, "label": hostile("labV", SHORTCODE), "unit": hostile("unitV", SCRIPT)},
+            {"column": visits, "label": hostile("labV", SHORTCODE, breakout),
+             "unit": hostile("unitV", SCRIPT, "\nper: year")},
             {"column": basket, "label": hostile("labB", TYPST_IMPORT, MARKUP, QUARTO_FORMS)},
             {"column": loyal, "label": hostile("labL", JS_LINK, TYPST_READ, LONG_WORD)},
         ],
         "roles": {"spending": spend, "frequency": visits, "transaction": basket, "loyalty": loyal},
-        "roi": {"currency": CURRENCY},
+        "roi": {"currency": CURRENCY + "\n"},
         "clustering": {"k_min": 2, "k_max": 4, "chosen_k": 3,
                        "stability": {"n_reseeds": 2, "n_bootstrap": 2}},
         "report": {
-            "title": hostile("Title", SCRIPT, IMG, ENV_SHORTCODE),
-            "subtitle": hostile("Subtitle", SHORTCODE, TYPST_READ, QUARTO_FORMS, "\nline two"),
-            "author": hostile(RTL, "Author", JS_LINK, TYPST_IMPORT, ENV_SHORTCODE, "{unbalanced"),
-            "affiliation": hostile("Affil", MARKUP, SCRIPT),
+            "title": hostile("Title", SCRIPT, IMG, ENV_SHORTCODE, breakout),
+            "subtitle": hostile("Subtitle", SHORTCODE, TYPST_READ, QUARTO_FORMS, "\nline two",
+                                breakout),
+            # short enough for the PDF's cover, which clips long metadata
+            "author": hostile(RTL, "Author", JS_LINK, TYPST_IMPORT, ENV_SHORTCODE, "{unbalanced",
+                              "\nfilters: [x.lua]\n---"),
+            "affiliation": hostile("Affil", MARKUP, SCRIPT, "\n\n# Not a heading\n```\n"),
             "version": hostile("Ver", TYPST_READ, IMG),
             "license": hostile("Lic", SCRIPT, SHORTCODE, ENV_SHORTCODE),
             "date": "2025-10-02",
             "citation_file": cff.name,
             "contributors": [
-                {"role": hostile("Role", SCRIPT), "name": hostile("Name", IMG, TYPST_READ)},
+                {"role": hostile("Role", SCRIPT, "\n- list"), "name": hostile("Name", IMG,
+                                                                             TYPST_READ, breakout)},
                 {"role": hostile("Role2", JS_LINK), "name": hostile("Name2", MARKUP, SHORTCODE)},
                 {"role": hostile("Role3", QUARTO_FORMS), "name": hostile("Name3", ENV_SHORTCODE)},
             ],
@@ -119,6 +140,7 @@ def hostile_config(data: Path, cff: Path) -> dict:
 def write_hostile_inputs(folder: Path) -> Path:
     """Data, CITATION.cff and config in `folder` (a fresh temporary folder); returns the config."""
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / LOCAL_FILE).write_text(f"<p>{LOCAL_SECRET}</p>\n", encoding="utf-8")
     data = folder / DATA_NAME
     hostile_frame().to_csv(data, index=False)
     cff = folder / "CITATION.cff"

@@ -61,8 +61,8 @@ def load_config(path: str | Path | None = None) -> Config:
 
 
 def _relative_to(folder: Path, config: Config) -> Config:
-    """`config` with its relative file paths (data, DuckDB file, Spark input, citation)
-    resolved against `folder`, the config file's."""
+    """`config` with its relative file paths (data, DuckDB file, Spark input, citation,
+    changelog) resolved against `folder`, the config file's."""
     if config.data.path is not None and not config.data.path.is_absolute():
         config = _replace(config, "data", path=(folder / config.data.path).resolve())
     sql = config.data.sql
@@ -75,9 +75,10 @@ def _relative_to(folder: Path, config: Config) -> Config:
     if spark_path is not None and not config.spark.is_uri and not Path(spark_path).is_absolute():
         resolved = str((folder / spark_path).resolve())  # a glob stays a glob
         config = _replace(config, "spark", path=resolved)
-    cff = config.report.citation_file
-    if cff is not None and not cff.is_absolute():
-        config = _replace(config, "report", citation_file=(folder / cff).resolve())
+    for key in ("citation_file", "changelog"):
+        path = getattr(config.report, key)
+        if path is not None and not path.is_absolute():
+            config = _replace(config, "report", **{key: (folder / path).resolve()})
     return config
 
 

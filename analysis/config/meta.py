@@ -18,12 +18,6 @@ class Contributor(Strict):
     """Who they are."""
 
 
-def _package_version() -> str:
-    from .. import __version__
-
-    return __version__
-
-
 def build_date() -> dt.date:
     """Today, or the day of SOURCE_DATE_EPOCH (reproducible builds)."""
     import os
@@ -35,20 +29,24 @@ def build_date() -> dt.date:
 
 
 class ReportMeta(Strict):
-    """Who and what the report is. The defaults are neutral: no author, the package version,
+    """Who and what the report is. The defaults are neutral: no author, no version (a draft),
     the build date; the notebook's own metadata lives only in the repository's report.yml."""
 
     title: Annotated[str, Field(min_length=1)] = "Customer segmentation report"
     """The report's title, shown on every page and on the PDF cover."""
+    site_name: str | None = None
+    """The website's name, in every page's navbar and browser tab (a shorter form of the
+    title, say); null: the title."""
     subtitle: str = ""
     """A line under the title on the PDF cover."""
     author: str | None = None
     """Who wrote the report, shown under the title and cited; null: nobody is named."""
     affiliation: str | None = None
     """The author's organisation (the citation's publisher)."""
-    version: Annotated[str, Field(min_length=1)] = Field(default_factory=_package_version)
-    """The report's version, on the PDF and in the citation; default: kmeans-report's own
-    version."""
+    version: Annotated[str, Field(min_length=1)] | None = None
+    """The report's own version (e.g. `1.0`), on the PDF cover, in the footer and in the
+    citation, and the version `publish` publishes by default; null: an unpublished draft
+    (pages say "draft" and the build date)."""
     date: dt.date = Field(default_factory=build_date)
     """The report's date (YYYY-MM-DD); default: the build date, or the day of
     SOURCE_DATE_EPOCH when that is set (reproducible builds)."""
@@ -59,6 +57,11 @@ class ReportMeta(Strict):
     """An identifier of the notebook the analysis comes from, shown on Provenance."""
     contributors: list[Contributor] = []
     """People and organisations credited on the Citation page, each with a role."""
+    changelog: Path | None = None
+    """The report's release notes (relative to the config file): a markdown file of
+    `## <version> — <date>` headings, each followed by `- ` bullet notes, newest first. Its
+    entries, and the versions published with `publish --title`, fill the Versions page;
+    null: only the published versions are listed."""
     citation_file: Path | None = None
     """A CITATION.cff to cite (relative to the config file); null: the citation is built from
     this section (title, author, affiliation, version, date, license)."""

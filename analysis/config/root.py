@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from .fields import Strict
 from .inputs import SYNTHETIC_COLUMNS, DataConfig, Feature, Roles, SparkOptions
@@ -43,6 +43,18 @@ class Config(Strict):
     """Who and what the report is: title, author, version, date, license, citation."""
     spark: SparkOptions = SparkOptions()
     """Apache Spark, for `clustering.backend: spark` (see docs/scale-out.md)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_sections(cls, data: Any) -> Any:
+        # A section whose keys are all commented out (`roles:` alone) reads as null in YAML:
+        # it is an empty section, so uncommenting one key under it just works.
+        if isinstance(data, dict):
+            sections = {name for name, field in cls.model_fields.items()
+                        if isinstance(field.annotation, type)
+                        and issubclass(field.annotation, BaseModel)}
+            return {k: v for k, v in data.items() if not (k in sections and v is None)}
+        return data
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
@@ -98,6 +110,10 @@ class Config(Strict):
     def feature_columns(self) -> list[str]:
         return [f.column for f in self.features]
 
+    def with_report_version(self, version: str) -> Config:
+        """This config as the release `version` of its report (what `publish` builds)."""
+        return self.model_copy(update={"report": self.report.model_copy(update={"version": version})})
+
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
@@ -105,7 +121,8 @@ class Config(Strict):
         """The config as published (results.json, the Reproduce notebook): file paths are
         reduced to their names, so no folder of the build machine is ever shown."""
         data = self.to_dict()
-        for section, key in (("data", "path"), ("report", "citation_file")):
+        for section, key in (("data", "path"), ("report", "citation_file"),
+                             ("report", "changelog")):
             if data[section][key] is not None:
                 data[section][key] = Path(data[section][key]).name
         duckdb_file = self.data.sql.duckdb_file if self.data.sql else None

@@ -105,8 +105,8 @@ def _indices_words(results: Results) -> tuple[str, str]:
     ch = max(rows, key=lambda r: r.calinski_harabasz)
     db = min(rows, key=lambda r: r.davies_bouldin)
     k = results.selection.chosen_k
-    caption = (f"Calinski–Harabasz index (left, higher is better) and Davies–Bouldin index "
-               f"(right, lower is better) for {_k_range(results)}. Stars mark each index's best K; "
+    caption = (f"Calinski–Harabasz index (top, higher is better) and Davies–Bouldin index "
+               f"(bottom, lower is better) for {_k_range(results)}. Stars mark each index's best K; "
                f"dashed lines the chosen K = {k}.")
     alt = (f"Two line charts: Calinski–Harabasz is highest at K = {ch.k} "
            f"({ch.calinski_harabasz:,.1f}); "
@@ -130,7 +130,7 @@ def _scatter_words(results: Results) -> tuple[str, str]:
 def _profile_words(results: Results) -> tuple[str, str]:
     features = results.data.features
     caption = ("Cluster centres with each feature scaled to its observed range "
-               "(0 = minimum, 1 = maximum over all customers), as in the notebook.")
+               "(0 = minimum, 1 = maximum over all customers).")
     parts = [f"cluster {s.cluster} ({s.name})"
              for s in sorted(results.segments, key=lambda s: s.cluster)]
     alt = (f"Line chart of {len(results.profiles)} cluster profiles across "
@@ -184,8 +184,11 @@ def _pca_words(results: Results) -> tuple[str, str]:
 
 def _distribution_words(results: Results) -> tuple[str, str]:
     d = results.data
+    logged = [f.label for f in d.features if f.histogram.scale != "none"]
     caption = (f"Distribution of each feature over all {d.n_rows:,} customers analysed; the "
-               f"vertical line marks the mean.")
+               f"vertical line marks the mean."
+               + (" Features clustered on a log scale are drawn on it (ticks in their own "
+                  "units)." if logged else ""))
     alt = "Histograms: " + "; ".join(
         f"{f.label} from {st.fmt_value(f.min)} to {st.fmt_value(f.max)}, "
         f"mean {st.fmt_value(f.mean)}, median {st.fmt_value(f.median)}"

@@ -10,8 +10,11 @@ from plotly.subplots import make_subplots
 
 from analysis.figures import style as st
 from analysis.metrics import NO_STRUCTURE_BELOW, QUALITY_BANDS
+from analysis.preprocess import TRANSFORMS
 from analysis.results import Results
 
+# Histograms of features clustered on a transformed scale are drawn on it, and say so.
+SCALE_NOTES = {"log1p": ", log scale", "asinh": ", asinh scale"}
 K_AXIS = {"title": {"text": "Number of clusters (K)"}, "dtick": 1, "showgrid": False}
 # The usual reading of the average silhouette: what lies above each line.
 SILHOUETTE_LINES = tuple(
@@ -127,21 +130,38 @@ def validity_indices(results: Results) -> go.Figure:
     return fig
 
 
+def _scale_ticks(low: float, high: float, transform) -> tuple[list[float], list[str]]:
+    """Axis ticks for values drawn on a log-like scale: 0, ±1, ±10, ±100 ... (and 2 and 5
+    between them when few decades show) at their transformed positions, labelled in the
+    feature's own units."""
+    top = max(abs(low), abs(high), 1.0)
+    decades = [10.0 ** k for k in range(0, math.ceil(math.log10(top)) + 1)]
+    steps = decades if len(decades) > 3 else [m * d for d in decades for m in (1, 2, 5)]
+    values = sorted({0.0, *steps, *(-v for v in steps)})
+    shown = [v for v in values if low <= v <= high]
+    return [float(transform(v)) for v in shown], [st.fmt_tick(v) for v in shown]
+
+
 def feature_distributions(results: Results) -> go.Figure:
-    """Histograms of every feature over all rows (precomputed bins), mean marked."""
+    """Histograms of every feature over all rows (precomputed bins), mean marked. A feature
+    clustered on a log scale (log1p, asinh) is drawn on that scale, its ticks in its units."""
     features = results.data.features
     cols = 2 if len(features) > 1 else 1
     rows = math.ceil(len(features) / cols)
-    fig = make_subplots(rows=rows, cols=cols, vertical_spacing=0.16 if rows > 1 else 0.1,
+    height = max(st.HEIGHT, 260 * rows + 40)
+    # the gap between rows in pixels (room for the next title), as plotly's share of the height
+    fig = make_subplots(rows=rows, cols=cols, vertical_spacing=min(0.16, 70 / height),
                         horizontal_spacing=0.1,
-                        subplot_titles=[st.axis_title(f) for f in features])
-    fig.update_layout(st.base_layout(height=max(st.HEIGHT, 260 * rows + 40), showlegend=False,
-                                     bargap=0.02))
+                        subplot_titles=[st.axis_title(f) + SCALE_NOTES.get(f.histogram.scale, "")
+                                        for f in features])
+    fig.update_layout(st.base_layout(height=height, showlegend=False, bargap=0.02))
     for i, f in enumerate(features):
         row, col = i // cols + 1, i % cols + 1
         edges = np.asarray(f.histogram.edges, dtype=float)
-        mids = (edges[:-1] + edges[1:]) / 2
-        widths = np.diff(edges)
+        to_scale = TRANSFORMS.get(f.histogram.scale) or (lambda v: v)
+        drawn = np.asarray(to_scale(edges), dtype=float)
+        mids = (drawn[:-1] + drawn[1:]) / 2
+        widths = np.diff(drawn)
         fig.add_trace(go.Bar(
             x=mids.tolist(), y=f.histogram.counts, width=widths.tolist(),
             name=st.escape_text(f.label),
@@ -150,12 +170,17 @@ def feature_distributions(results: Results) -> go.Figure:
             hovertemplate="%{customdata[0]:,.4~g} – %{customdata[1]:,.4~g}: "
                           "%{y:,} customers<extra></extra>",
         ), row=row, col=col)
-        fig.add_vline(x=f.mean, row=row, col=col, line={"color": st.OKABE_ITO[0], "width": 2},
+        fig.add_vline(x=float(to_scale(f.mean)), row=row, col=col,
+                      line={"color": st.OKABE_ITO[0], "width": 2},
                       annotation_text=f"mean {st.fmt_value(f.mean)}",
                       annotation_position="top right",
                       annotation_font={"color": st.OKABE_ITO[0], "size": st.FONT_SIZE - 2})
-        fig.update_xaxes(tickformat="~s" if max(abs(f.min), abs(f.max)) >= 10_000 else None,
-                         row=row, col=col)
+        if f.histogram.scale in SCALE_NOTES:
+            tickvals, ticktext = _scale_ticks(float(edges[0]), float(edges[-1]), to_scale)
+            fig.update_xaxes(tickvals=tickvals, ticktext=ticktext, row=row, col=col)
+        else:
+            fig.update_xaxes(tickformat="~s" if max(abs(f.min), abs(f.max)) >= 10_000 else None,
+                             row=row, col=col)
         fig.update_yaxes(title_text="Customers" if col == 1 else None, row=row, col=col)
     st.style_axes(fig)
     return fig

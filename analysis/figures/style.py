@@ -164,6 +164,16 @@ def fmt_value(value: float) -> str:
     return f"{value:,.0f}" if size >= 1000 else f"{value:.1f}" if size >= 10 else f"{value:.2f}"
 
 
+def fmt_tick(value: float) -> str:
+    """A round axis tick: 0 · 5 · 200 · 10k · 1M · −100."""
+    sign = "−" if value < 0 else ""
+    value = abs(value)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            return f"{sign}{value / size:g}{suffix}"
+    return f"{sign}{value:g}"
+
+
 def fmt_money(value: float, currency: str) -> str:
     """Compact money: $12.6M, $75k, $772k, $950 (60 in "k$" is $60k)."""
     sign = "−" if value < 0 else ""

@@ -139,7 +139,7 @@ def load_site_config(project_dir: Path) -> SiteConfig:
     if isinstance(footer, str):
         footer = {"center": footer}
     return SiteConfig(
-        title=str(website.get("title") or cfg.get("title") or "Report"),
+        title=_plain(str(website.get("title") or cfg.get("title") or "Report")),
         pages=pages,
         pdf_source=pdfs[0] if pdfs else None,
         resources=[str(r) for r in project.get("resources") or []],

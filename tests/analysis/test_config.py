@@ -33,14 +33,14 @@ def test_default_file_is_the_builtin_defaults_plus_the_notebooks_choices(default
 
 
 def test_builtin_metadata_is_neutral():
-    """Nobody's name, version or date is a code default: a user's report is theirs."""
-    from analysis import __version__
+    """Nobody's name, version or date is a code default: a user's report is theirs (no
+    version: a draft, never kmeans-report's own version)."""
     from analysis.config import build_date
 
     meta = Config().report
     assert meta.author is None and meta.affiliation is None and meta.license is None
     assert meta.notebook_id is None and meta.contributors == []
-    assert meta.version == __version__ and meta.date == build_date()
+    assert meta.version is None and meta.changelog is None and meta.date == build_date()
     assert Config().roles.columns() == {} and Config().clustering.chosen_k == "auto"
 
 

@@ -215,3 +215,43 @@ def test_tooltips_are_formatted_like_the_tables_with_full_names(specs):
     assert "$%{x:,.0f}" in template and "visits/year" in template and "~g" not in template
     for spec in specs.values():
         assert spec.figure.layout.hoverlabel.namelength == -1
+
+
+def test_a_feature_clustered_on_a_log_scale_is_drawn_on_it(tmp_path):
+    """log1p-clustered spend: its histogram's bins are of equal width on the log scale (no
+    longer squeezed into the first bar), ticks in euros; a feature without a transform keeps
+    its linear bins."""
+    import numpy as np
+
+    from analysis.config import validate_config
+    from analysis.figures.model import feature_distributions
+    from tests import tables
+
+    frame, _ = tables.planted_lognormal(600)
+    path = tables.write_table(frame, tmp_path, "spend.csv")
+    results = run_analysis(validate_config({
+        "data": {"source": "file", "path": str(path)},
+        "features": [{"column": "online_spend", "unit": "€", "transform": "log1p"},
+                     {"column": "store_spend", "unit": "€"}],
+        "clustering": {"k_min": 2, "k_max": 3, "stability": {"n_reseeds": 1, "n_bootstrap": 1}},
+    })).results
+    logged, linear = results.data.features
+    assert logged.histogram.scale == "log1p" and linear.histogram.scale == "none"
+    edges = np.asarray(logged.histogram.edges)
+    assert edges[0] == pytest.approx(logged.min) and edges[-1] == pytest.approx(logged.max)
+    assert np.allclose(np.diff(np.log1p(edges)), np.diff(np.log1p(edges))[0])
+    assert max(logged.histogram.counts) < 0.3 * sum(logged.histogram.counts)  # spread out
+    assert np.allclose(np.diff(linear.histogram.edges), np.diff(linear.histogram.edges)[0])
+
+    fig = feature_distributions(results)
+    titles = [a.text for a in fig.layout.annotations if a.text and "spend" in a.text]
+    assert titles[0].endswith(", log scale") and "log" not in titles[1]
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    assert np.allclose(np.diff(bars[0].x), np.diff(bars[0].x)[0])  # equal on the drawn axis
+    axis = fig.layout.xaxis
+    assert axis.ticktext and all(np.log1p(v) >= np.log1p(logged.min) - 1e-9 for v in
+                                 [float(t.replace("k", "e3").replace("M", "e6"))
+                                  for t in axis.ticktext])
+    assert np.allclose(axis.tickvals, np.log1p([float(t.replace("k", "e3").replace("M", "e6"))
+                                                for t in axis.ticktext]))
+    assert fig.layout.xaxis2.tickvals is None  # the linear feature keeps plotly's ticks

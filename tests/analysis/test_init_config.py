@@ -169,6 +169,20 @@ def test_k_max_suits_the_table_size(n_rows, k_max):
     assert config.clustering.k_max == k_max and config.clustering.k_max * 10 <= max(n_rows, 20)
 
 
+def test_a_commented_role_works_once_uncommented():
+    """No role recognised: `roles:` stands alone with each guess commented under it, so
+    removing one `# ` gives that role; the ROI line points to the configuration reference."""
+    config, text = _config(tables.mall_like())
+    lines = text.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("roles:"))
+    assert lines[head].split("#")[0].strip() == "roles:" and config.roles.columns() == {}
+    spending = next(i for i, line in enumerate(lines) if line.startswith("  # spending:"))
+    lines[spending] = lines[spending].replace("  # spending:", "  spending:", 1)
+    edited = validate_config(yaml.safe_load("\n".join(lines)))
+    assert edited.roles.columns() == {"spending": ["Spending Score (1-100)"]}
+    assert "# roi: needs roles.spending (the revenue); see roi in docs/configuration.md." in text
+
+
 def test_roi_assumptions_are_left_to_the_user():
     config, text = _config(pd.DataFrame({"spend_eur": np.linspace(10, 900, 200),
                                          "visits": np.arange(200) % 17}))

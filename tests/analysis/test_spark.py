@@ -216,3 +216,22 @@ def test_the_spark_model_assigns_the_published_rows_as_spark_did(runs, planted):
     joined = assigned.merge(theirs, on="customer_id", suffixes=("_assign", "_spark"))
     assert len(joined) == ROWS
     assert (joined.cluster_assign == joined.cluster_spark).all()
+
+
+def test_spark_bins_a_log_scale_feature_as_the_local_path_does(spark_session):
+    """A feature clustered on log1p or asinh is binned on that scale by both backends."""
+    from analysis.backends.spark.summary import histograms
+    from analysis.data_summary import column_stats
+
+    rng = np.random.default_rng(3)
+    values = np.round(np.exp(rng.normal(6, 1.2, 2_000)), 2)
+    frame = pd.DataFrame({"log": values, "asinh": values - 300, "plain": values})
+    transforms = {"log": "log1p", "asinh": "asinh", "plain": "none"}
+    local = {c: column_stats(frame[c].to_numpy(), t) for c, t in transforms.items()}
+    spark = histograms(spark_session.createDataFrame(frame),
+                       {c: stats for c, (stats, _) in local.items()}, transforms)
+    for column, (_, (edges, counts)) in local.items():
+        assert np.allclose(spark[column][0], edges)
+        # a value on a bin edge may fall either side of it in floating point
+        assert np.abs(np.subtract(spark[column][1], counts)).max() <= 1, column
+        assert sum(spark[column][1]) == len(values)

@@ -48,6 +48,7 @@ def sql_site(request, tmp_path_factory):
     config["data"] = {"source": "sql", "id_column": "customer_id",
                       "sql": {"url": url, "query": "SELECT * FROM customers ORDER BY customer_id"}}
     config["report"]["citation_file"] = str(REPO / "CITATION.cff")
+    config["report"]["changelog"] = str(REPO / "notebook-changelog.md")
     path = root / "report.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     args = ["build", "--config", str(path), "--engine", "pandoc", "--out", str(root / "site"),

@@ -48,9 +48,10 @@ def run(python: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
-def test_the_wheel_carries_templates_site_config_and_changelog(installed):
+def test_the_wheel_carries_templates_site_config_and_the_example(installed):
     names = zipfile.ZipFile(installed[0]).namelist()
-    for expected in ("report/_data/_quarto.yml", "report/_data/CHANGELOG.md",
+    for expected in ("report/_data/_quarto.yml", "report/_data/report.yml",
+                     "report/_data/notebook-changelog.md",
                      "report/_data/templates/page.qmd.j2", "report/_data/templates/typst/report.typ",
                      "report/assets/figures.js"):
         assert expected in names

@@ -188,7 +188,8 @@ def write_project(root: Path) -> Path:
     """Write the project into root (created) and return it."""
     root.mkdir(parents=True, exist_ok=True)
     config = (REPO / "_quarto.yml").read_text(encoding="utf-8")
-    config = config.replace("{version}", "1.3.0").replace("{license}", "MIT")
+    config = (config.replace("{version}", "Version 1.3.0").replace("{license}", "MIT license")
+              .replace("{tool_version}", "9.9").replace("{site_name}", "Fixture site"))
     (root / "_quarto.yml").write_text(config, encoding="utf-8")
     import yaml
 

@@ -24,7 +24,7 @@ def sources(tmp_path, monkeypatch):
         shutil.copytree(source, copies[name], ignore=shutil.ignore_patterns("__pycache__", "_data"))
     copies["root"] = tmp_path / "root"
     shutil.copytree(ROOT / "templates", copies["root"] / "templates")
-    for name in ("_quarto.yml", "CITATION.cff", "CHANGELOG.md"):
+    for name in ("_quarto.yml", "CITATION.cff"):
         shutil.copyfile(ROOT / name, copies["root"] / name)
     monkeypatch.setattr(cache, "ANALYSIS_DIR", copies["analysis"])
     monkeypatch.setattr(cache, "PACKAGE_DIR", copies["report"])

@@ -85,23 +85,24 @@ def test_analyze_refuses_the_repository_and_its_parents(capsys, write_config):
     assert "would replace the repository" in capsys.readouterr().err
 
 
-def test_publish_version_defaults_to_the_release_tag(monkeypatch):
-    import subprocess
-
+def test_publish_version_defaults_to_the_reports_own_and_is_never_guessed(tmp_path, capsys):
+    """`publish` without --version takes report.version; without either it refuses, naming
+    both, and creates nothing (never kmeans-report's version or a git tag)."""
     from report.publish import release
 
-    def fake_run(args, **kwargs):
-        assert args[-4:] == ["describe", "--tags", "--exact-match", "HEAD"]
-        return subprocess.CompletedProcess(args, 0, stdout="v2.1.0\n", stderr="")
-
-    monkeypatch.setattr(subprocess, "run", fake_run)
-    assert release.default_version("1.3.0") == "2.1.0"
-
-    def no_tag(args, **kwargs):
-        raise subprocess.CalledProcessError(128, args)
-
-    monkeypatch.setattr(subprocess, "run", no_tag)
-    assert release.default_version("1.3.0") == "1.3.0"
+    versioned = tmp_path / "versioned.yml"
+    versioned.write_text("report:\n  version: '2.1'\n")
+    assert release.default_version(versioned) == "2.1"
+    draft = tmp_path / "draft.yml"
+    draft.write_text("report:\n  title: Mine\n")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html></html>")
+    root = tmp_path / "public"
+    code = main(["publish", "--config", str(draft), "--from", str(site), "--site-root", str(root)])
+    err = capsys.readouterr().err
+    assert code == 2 and "--version" in err and "report.version" in err and str(draft) in err
+    assert not root.exists()
 
 
 def test_build_timings_lists_each_stage_with_wall_and_cpu_time(tmp_path, capsys):

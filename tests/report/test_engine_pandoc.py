@@ -58,7 +58,7 @@ def test_navbar_lists_every_page_marks_the_current_one_and_offers_the_pdf(built)
             "downloads.html")
         assert '<script src="assets/version-switcher.js" defer></script>' in text
         assert "Version 1.3.0 · MIT license" in text  # page-footer, placeholders filled
-        assert "<title>" in text and "K-Means Segmentation Report" in text
+        assert "<title>" in text and "Fixture site" in text
 
 
 def test_page_links_to_qmd_files_point_at_html(built):

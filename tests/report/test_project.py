@@ -118,8 +118,10 @@ def test_scholar_pdf_url_is_absolute_with_a_site_url():
     assert "citation_author" not in tags
 
 
-def test_the_footer_reads_version_and_license_from_the_citation_metadata():
-    """One source: the footer says what the Citation page says (CITATION.cff)."""
+def test_the_footer_reads_version_and_license_from_the_citation_metadata(monkeypatch):
+    """One source: the footer says what the Citation page says (CITATION.cff); without a
+    version the report is a draft of its build date, and the tool is only credited."""
+    from analysis import __version__
     from report.citation import citation_context
     from report.escape import meta_unescape
     from report.project import site_settings
@@ -131,4 +133,7 @@ def test_the_footer_reads_version_and_license_from_the_citation_metadata():
     assert meta_unescape(footer["left"]) == "Version 2.0 · CC-BY-4.0 license"
     del cff["license"], cff["version"]
     footer = site_settings(citation_context(cff, [])).config["website"]["page-footer"]
-    assert meta_unescape(footer["left"]) == "Version unversioned · unspecified license"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
+    footer = site_settings(citation_context(cff, [])).config["website"]["page-footer"]
+    assert meta_unescape(footer["left"]) == "Draft, built 2023-11-14 · no license stated"
+    assert meta_unescape(footer["right"]) == f"Built with kmeans-report {__version__}"

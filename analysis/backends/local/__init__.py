@@ -43,7 +43,7 @@ class LocalBackend:
         return prepare(table.frame, self.config, np.float32 if large else np.float64)
 
     def summary(self, table: Dataset, space: Prepared) -> DataSummary:
-        columns = {f.column: column_stats(table.frame[f.column].to_numpy())
+        columns = {f.column: column_stats(table.frame[f.column].to_numpy(), f.transform)
                    for f in self.config.features}
         return summarise(self.config, table, {c: s for c, (s, _) in columns.items()},
                          {c: h for c, (_, h) in columns.items()}, space.clipped)

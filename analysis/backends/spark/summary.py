@@ -7,26 +7,35 @@ from __future__ import annotations
 import numpy as np
 
 from ...config import Config
-from ...data_summary import HISTOGRAM_BINS, summarise
+from ...data_summary import HISTOGRAM_BINS, original_edges, summarise
+from ...preprocess import TRANSFORMS
 from ...run_records import DataSummary
 from .table import SparkTable
 
 
 def data_summary(table: SparkTable, config: Config, clipped: dict[str, int]) -> DataSummary:
-    hist = histograms(table.frame, table.stats, config.feature_columns)
+    transforms = {f.column: f.transform for f in config.features}
+    hist = histograms(table.frame, table.stats, transforms)
     return summarise(config, table, table.stats, hist, clipped)
 
 
-def histograms(frame, stats: dict[str, dict[str, float]], features: list[str]):
-    """np.histogram's equal-width bins over each column's range, counted in Spark."""
+def histograms(frame, stats: dict[str, dict[str, float]], transforms: dict[str, str]):
+    """np.histogram's equal-width bins over each column's range, counted in Spark; on a
+    transformed column's clustering scale (log1p, asinh), as the local path bins them."""
     import pyspark.sql.functions as F
 
+    spark_transforms = {"none": lambda c: c, "log1p": F.log1p, "asinh": F.asinh}
+    features = list(transforms)
     out = {}
     bins = []
+    ranges = {}
     for c in features:
-        lo, hi = stats[c]["min"], stats[c]["max"]
+        to_scale = TRANSFORMS[transforms[c]] or (lambda v: v)
+        lo, hi = (float(to_scale(stats[c][k])) for k in ("min", "max"))
+        ranges[c] = lo, hi
         width = (hi - lo) / HISTOGRAM_BINS
-        bins.append(F.least(F.floor((F.col(c) - lo) / width), F.lit(HISTOGRAM_BINS - 1))
+        column = spark_transforms[transforms[c]](F.col(c))
+        bins.append(F.least(F.floor((column - lo) / width), F.lit(HISTOGRAM_BINS - 1))
                     .cast("int").alias(c))
     binned = frame.select(*bins)
     stacked = binned.select(F.explode(F.array(*[
@@ -36,6 +45,6 @@ def histograms(frame, stats: dict[str, dict[str, float]], features: list[str]):
     for f, b, count in stacked:
         counts[f, b] = count
     for i, c in enumerate(features):
-        edges = np.linspace(stats[c]["min"], stats[c]["max"], HISTOGRAM_BINS + 1)
-        out[c] = (edges.tolist(), counts[i].tolist())
+        edges = np.linspace(*ranges[c], HISTOGRAM_BINS + 1)
+        out[c] = (original_edges(edges, transforms[c]).tolist(), counts[i].tolist())
     return out
