@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_samples
 
-# Kaufman & Rousseeuw's reading of the average silhouette width.
-QUALITY_BANDS = (
-    (0.70, "strong", "Strong structure"),
-    (0.50, "reasonable", "Reasonable structure"),
-    (0.25, "weak", "Weak structure"),
-    (-1.0, "none", "No substantial structure"),
+from .quality import (  # noqa: F401 - the bands live apart: the report reads them without scikit-learn
+    NO_STRUCTURE_BELOW,
+    QUALITY_BANDS,
+    THRESHOLDS,
+    band_reading,
+    quality_band,
 )
 
 
@@ -175,23 +175,3 @@ def find_elbow(ks: list[int], inertias: list[float]) -> int | None:
         warnings.simplefilter("ignore")  # kneed warns instead of returning None on flat curves
         knee = KneeLocator(ks, inertias, curve="convex", direction="decreasing").knee
     return int(knee) if knee is not None else None
-
-
-THRESHOLDS = tuple(t for t, _, _ in QUALITY_BANDS if t > -1)  # 0.70, 0.50, 0.25
-NO_STRUCTURE_BELOW = THRESHOLDS[-1]
-
-
-def band_reading() -> str:
-    """The bands in words: 'above 0.70 strong, 0.51–0.70 reasonable, …'."""
-    parts = [f"above {THRESHOLDS[0]:.2f} {QUALITY_BANDS[0][1]}"]
-    for (upper, _, _), (lower, band, _) in zip(QUALITY_BANDS, QUALITY_BANDS[1:-1], strict=False):
-        parts.append(f"{lower + 0.01:.2f}–{upper:.2f} {band}")
-    parts.append(f"{NO_STRUCTURE_BELOW:.2f} or less {QUALITY_BANDS[-1][2].lower()}")
-    return ", ".join(parts)
-
-
-def quality_band(value: float) -> tuple[str, str]:
-    for threshold, band, label in QUALITY_BANDS:
-        if value > threshold:
-            return band, label
-    return QUALITY_BANDS[-1][1], QUALITY_BANDS[-1][2]

@@ -19,6 +19,7 @@ from . import assembly, cluster, metrics, scale
 from .backends import Backend, backend_for
 from .backends.base import SweepRows
 from .config import Clustering, Config
+from .model.description import fitted_model
 from .progress import Progress
 from .results import SweepRow
 from .roi import roi_model
@@ -123,6 +124,11 @@ def _recipe(config: Config, source: Source, backend: Backend,
         roi=roi,
         points=points,
         comparison=chosen.comparison,
+        # what applies the model to new rows: the space's transforms, clipping and scaling,
+        # and the centres the customers were assigned to
+        model=fitted_model(config, space.scaler, space.clip_bounds,
+                           refit.centres if refit is not None else model.cluster_centers_,
+                           backend.matrix_dtype(space)),
     )
     return assembly.AnalysisOutput(results, chosen.assignments)
 

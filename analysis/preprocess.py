@@ -20,31 +20,40 @@ class Prepared:
     matrix: np.ndarray  # scaled, in the dtype K-Means runs on
     scaler: object  # fitted; inverse_transform gives the transformed (clipped) space back
     clipped: dict[str, int]  # values clipped per column (0 without clipping)
+    # (low, high) per feature in the transformed space; None without clipping. New rows are
+    # clipped to these same bounds when a published model is applied (analysis.model).
+    clip_bounds: tuple[np.ndarray, np.ndarray] | None = None
 
 
-def clustering_space(frame: pd.DataFrame, config: Config) -> tuple[np.ndarray, dict[str, int]]:
-    """Transformed and clipped features, float64, one column per configured feature."""
+def clustering_space(frame: pd.DataFrame, config: Config):
+    """Transformed and clipped features, float64, one column per configured feature; the
+    values clipped per column; the clipping bounds (None without clipping)."""
     X = frame.to_numpy(np.float64, copy=True)
     for j, feature in enumerate(config.features):
         function = TRANSFORMS[feature.transform]
         if function is not None:
             X[:, j] = function(X[:, j])
     clipped = {f.column: 0 for f in config.features}
-    bounds = config.preprocessing.clip_quantiles
+    bounds, limits = config.preprocessing.clip_quantiles, None
     if bounds is not None:
-        low, high = np.quantile(X, bounds, axis=0)
+        low, high = limits = np.quantile(X, bounds, axis=0)
         for j, feature in enumerate(config.features):
             outside = (X[:, j] < low[j]) | (X[:, j] > high[j])
             clipped[feature.column] = int(outside.sum())
         np.clip(X, low, high, out=X)
-    return X, clipped
+    return X, clipped, limits
 
 
 def prepare(frame: pd.DataFrame, config: Config, dtype=np.float64) -> Prepared:
-    X, clipped = clustering_space(frame, config)
+    X, clipped, limits = clustering_space(frame, config)
     scaler = cluster.make_scaler(config.preprocessing.scaler)
+    in_place = "copy" in scaler.get_params()
+    if in_place:
+        scaler.set_params(copy=False)  # X is this function's own copy: scale it in place
     X = scaler.fit_transform(X)
-    return Prepared(np.ascontiguousarray(X, dtype=dtype), scaler, clipped)
+    if in_place:  # the fitted scaler must not overwrite what it later (un)scales, e.g. centres
+        scaler.set_params(copy=True)
+    return Prepared(np.ascontiguousarray(X, dtype=dtype), scaler, clipped, limits)
 
 
 def centres_in_original_units(prepared: Prepared, centres: np.ndarray, config: Config) -> np.ndarray:

@@ -20,6 +20,7 @@ from typing import Any
 
 # The records of what went in and how it ran; imported here also so that `_build` resolves
 # the type hints of `Results` that name them.
+from .model.description import FittedModel
 from .run_records import DataSummary, Provenance, RunInfo
 
 SCHEMA_VERSION = "2.0"
@@ -226,6 +227,7 @@ class Results:
     provenance: Provenance
     comparison: Comparison | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    model: FittedModel | None = None  # transforms, clipping, scaling, centres (None: not recorded)
 
     def headline(self) -> dict[str, Any]:
         """The numbers the Reproduce notebook checks against the published report."""

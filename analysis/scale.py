@@ -5,9 +5,10 @@ silhouette, which is quadratic. From `clustering.large_data.min_rows` customers 
 with `mode: on`) the sweep is fitted on a fixed uniform sample instead, and each K is scored
 where it is decided: on a second, held-out uniform sample of the same size (inertia and
 Calinski–Harabasz scaled to the whole table, inertia with its standard error; Davies–Bouldin
-and the smallest cluster's share as the sample has them) and on the usual silhouette sample. Only the chosen K is scored on all rows:
-it is refined on all rows with one K-Means run started from the sample's centres, so the
-reported segments are a full-data K-Means solution and its row of the sweep is exact. The
+and the smallest cluster's share as the sample has them) and on the usual silhouette sample.
+Only the chosen K is scored on all rows: it is refined on all rows with one K-Means run
+started from the sample's centres, so the reported segments are a full-data K-Means solution
+and its row of the sweep is exact. The
 clustering matrix is float32 on this path (half the memory and time); the sample, the
 profiles and the revenue are float64. The recipe (analysis.pipeline) puts these pieces together
 for every backend.

@@ -1,21 +1,31 @@
-"""Benchmark: the large-data path, against the notebook's method, in one run.
+"""Benchmark: the local path at scale, and the large-data path against the notebook's method.
 
-1. The notebook's method (exact silhouette for every K, `notebook_baseline.py N`) at 10k and
-   40k customers, and `kmeans-report analyze` / `build` on the same data (`make-data --seed 42`
-   of that size is the notebook's own draw).
-2. 1M and 10M customers (4 planted segments, Parquet): full `build` (pandoc engine) wall time
-   and peak RSS, then a rebuild with nothing changed and a forced re-render (`--rebuild`,
-   analysis, figures and notebook cached).
-3. Quality at 1M: final inertia against scikit-learn `KMeans(n_init=10)` on all rows (float64),
-   ARI against the planted segments; sampled against exact silhouette at 20k rows.
+`local` (issue 20's table): for each size (1M and 10M customers, 4 planted segments,
+Parquet) a full `kmeans-report build --timings` with the pandoc engine from a cold cache:
+wall time, each stage's time, peak RSS, then an unchanged rebuild; at 1M the quality checks
+(final inertia against scikit-learn `KMeans(n_init=10)` on all rows in float64, ARI against
+the planted segments); at 20,000 customers the sampled silhouette against the exact one.
+Each size runs in a process of its own, and the build in a process of its own inside it, so
+peak RSS belongs to one build; the load average and the date are printed with the table.
 
-Every command is a fresh process; peak RSS is the largest of its process tree
-(getrusage(RUSAGE_CHILDREN) of a wrapper per command). Usage:
-    python benchmarks/bench_scale.py [baseline] [large] [dtype] [silhouette] [--skip-10m]
+`baseline`: the notebook's method (exact silhouette for every K, `notebook_baseline.py N`)
+at 10k and 40k customers against `analyze` and `build` on the same data. `dtype`: the sweep
+and refine with a float32 against a float64 matrix at 1M. `silhouette`: sampled against
+exact silhouette at 20k rows.
+
+Usage:
+    python benchmarks/bench_scale.py [local] [baseline] [dtype] [silhouette]
+        [--sizes 1000000,10000000] [--work DIR] [--checkout DIR]
+`--work`: the folder for data and builds (default: a new temporary folder; pass one to keep
+the generated tables between runs). `--checkout`: the kmeans-report sources to measure
+(default: this checkout), e.g. an export of another commit, to compare before and after in
+one run with the same tables.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import json
 import os
 import subprocess
@@ -26,32 +36,55 @@ from pathlib import Path
 
 from _common import REPO, print_table
 
-# Outside the repository: build and analyze refuse output folders inside source folders.
-WORK = Path(tempfile.gettempdir()) / "kmeans-report-bench-scale"
-ENV = {**os.environ, "PYTHONPATH": str(REPO)}  # the Reproduce notebook's kernel too
-CLI = [sys.executable, "-m", "report.cli", "-q"]
 MEASURE = (
     "import resource, subprocess, sys, time; t = time.perf_counter(); "
-    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
-    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, "
+    "text=True); sys.stderr.write(p.stderr); "
+    "print(p.returncode, time.perf_counter() - t, "
+    "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
+TARGETS = {1_000_000: (10.0, None), 10_000_000: (20.0, 2.0)}  # build seconds, peak RSS (GB)
+QUALITY_ROWS = 1_000_000  # where inertia and ARI are checked against a full scikit-learn fit
 
 
-def measure(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS in GB) of a command run in a fresh wrapper process."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, *args], cwd=REPO, env=ENV,
-                         check=True, capture_output=True, text=True).stdout.split()
-    return float(out[0]), int(out[1]) / 1024**2
+class Bench:
+    """Where the benchmark works and which sources it measures."""
 
+    def __init__(self, work: Path, checkout: Path):
+        self.work = work
+        self.checkout = checkout
+        self.env = {**os.environ, "PYTHONPATH": str(checkout)}  # the notebook's kernel too
+        self.cli = [sys.executable, "-m", "report.cli"]
 
-def make_data(rows: int, planted: int | None) -> Path:
-    name = f"customers-{rows}" + (f"-p{planted}" if planted else "") + ".parquet"
-    path = WORK / "scale" / name
-    if not path.exists():
-        extra = ["--planted-segments", str(planted)] if planted else []
-        subprocess.run([*CLI, "make-data", "--rows", str(rows), "--out", str(path), *extra],
-                       cwd=REPO, env=ENV, check=True)
-    return path
+    def measure(self, args: list[str]) -> tuple[float, float, str]:
+        """(seconds, peak RSS in GB, stderr) of a command run in a fresh wrapper process;
+        peak RSS is the largest process of its tree (getrusage(RUSAGE_CHILDREN))."""
+        done = subprocess.run([sys.executable, "-c", MEASURE, *args], cwd=self.work,
+                              env=self.env, check=True, capture_output=True, text=True)
+        code, seconds, rss = done.stdout.split()
+        if code != "0":
+            raise SystemExit(f"failed ({code}): {' '.join(args)}\n{done.stderr}")
+        return float(seconds), int(rss) / 1024**2, done.stderr
+
+    def make_data(self, rows: int, planted: int | None) -> Path:
+        name = f"customers-{rows}" + (f"-p{planted}" if planted else "") + ".parquet"
+        path = self.work / name
+        if not path.exists():
+            extra = ["--planted-segments", str(planted)] if planted else []
+            subprocess.run([*self.cli, "-q", "make-data", "--rows", str(rows), "--out",
+                            str(path), *extra], cwd=self.work, env=self.env, check=True)
+        return path
+
+    def build_args(self, config: Path, tag: str, *extra: str) -> list[str]:
+        return [*self.cli, "build", "--config", str(config), "--engine", "pandoc",
+                "--out", str(self.work / f"site-{tag}"),
+                "--cache-dir", str(self.work / f"cache-{tag}"), *extra]
+
+    def fresh(self, tag: str) -> None:
+        import shutil
+
+        for name in (f"site-{tag}", f"cache-{tag}"):
+            shutil.rmtree(self.work / name, ignore_errors=True)
 
 
 def write_config(data: Path, chosen_k: str) -> Path:
@@ -62,18 +95,34 @@ def write_config(data: Path, chosen_k: str) -> Path:
     return path
 
 
-def build_args(config: Path, tag: str, *extra: str) -> list[str]:
-    folder = WORK / "scale"
-    return [*CLI, "build", "--config", str(config), "--engine", "pandoc",
-            "--out", str(folder / f"site-{tag}"), "--cache-dir", str(folder / f"cache-{tag}"),
-            *extra]
+def stage_seconds(timings: str) -> dict[str, float]:
+    """The `--timings` table (stage, wall s, CPU s) as {stage: wall seconds}."""
+    stages = {}
+    for line in timings.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] != "stage":
+            try:
+                stages[parts[0]] = float(parts[1])
+            except ValueError:
+                continue
+    return stages
 
 
-def fresh(tag: str) -> None:
-    import shutil
-
-    for name in (f"site-{tag}", f"cache-{tag}"):
-        shutil.rmtree(WORK / "scale" / name, ignore_errors=True)
+def one_size(bench: Bench, rows: int) -> dict:
+    """A cold full build of `rows` planted customers, then an unchanged rebuild; quality at
+    QUALITY_ROWS. Runs in a process of its own (see `local`)."""
+    data = bench.make_data(rows, 4)
+    config = write_config(data, "auto")
+    tag = f"local-{rows}"
+    bench.fresh(tag)
+    load_before = os.getloadavg()
+    seconds, rss, stderr = bench.measure(bench.build_args(config, tag, "-q", "--timings"))
+    unchanged, _, _ = bench.measure(bench.build_args(config, tag, "-q"))
+    outcome = {"rows": rows, "seconds": seconds, "rss_gb": rss, "unchanged": unchanged,
+               "stages": stage_seconds(stderr), "load": [load_before, os.getloadavg()]}
+    if rows == QUALITY_ROWS:
+        outcome["quality"] = quality_1m(data, bench.work / f"site-{tag}")
+    return outcome
 
 
 def quality_1m(data: Path, site: Path) -> dict[str, float]:
@@ -101,13 +150,15 @@ def quality_1m(data: Path, site: Path) -> dict[str, float]:
     }
 
 
-def silhouette_check() -> list[tuple[str, ...]]:
+def silhouette_check(checkout: Path) -> list[dict]:
     """Sampled (10,000 and 2,000 rows) against exact silhouette of the same labels, 20k rows."""
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(checkout))
     from sklearn.metrics import silhouette_score
 
+    from analysis.cluster import make_scaler
     from analysis.config import validate_config
     from analysis.pipeline import run_analysis
+    from analysis.sources import load_dataset
 
     rows = []
     for planted in (None, 4):
@@ -119,21 +170,17 @@ def silhouette_check() -> list[tuple[str, ...]]:
                                "silhouette": {"exact_max_rows": 1_000, "sample_size": size}},
             })
             out = run_analysis(config)
-            from analysis.cluster import make_scaler
-            from analysis.sources import load_dataset
-
-            frame = load_dataset(config).frame.to_numpy()
-            X = make_scaler("standard").fit_transform(frame)
+            X = make_scaler("standard").fit_transform(load_dataset(config).frame.to_numpy())
             exact = silhouette_score(X, out.assignments["cluster"].to_numpy())
-            sampled, se = out.results.quality.silhouette, out.results.final.silhouette_se
-            rows.append((f"{'planted 4' if planted else 'notebook'}, sample {size:,}",
-                         f"{exact:.4f}", f"{sampled:.4f} ± {se:.4f}", f"{sampled - exact:+.4f}"))
+            rows.append({"data": f"{'planted 4' if planted else 'notebook'}", "sample": size,
+                         "exact": float(exact), "sampled": out.results.quality.silhouette,
+                         "se": out.results.final.silhouette_se})
     return rows
 
 
-def dtype_check() -> list[tuple[str, ...]]:
+def dtype_check(checkout: Path) -> list[tuple[str, ...]]:
     """The large path's K sweep + refine with a float32 vs a float64 matrix, 1M customers."""
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(checkout))
     import numpy as np
     from sklearn.metrics import adjusted_rand_score
 
@@ -170,70 +217,108 @@ def dtype_check() -> list[tuple[str, ...]]:
     return rows
 
 
+def in_own_process(bench: Bench, *child: str) -> object:
+    """Run this script's `--child ...` in a fresh process; its JSON answer."""
+    done = subprocess.run([sys.executable, __file__, "--work", str(bench.work), "--checkout",
+                           str(bench.checkout), "--child", *child],
+                          env=bench.env, check=True, stdout=subprocess.PIPE, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def local_table(bench: Bench, sizes: list[int]) -> None:
+    """Issue 20's table: each size's full build, stages, peak RSS, quality, against targets."""
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    outcomes = [in_own_process(bench, "size", str(n)) for n in sizes]
+    silhouette = in_own_process(bench, "silhouette")
+    stages = [s for o in outcomes for s in o["stages"] if s != "total"]
+    stages = list(dict.fromkeys(stages))  # in the order they ran, once each
+    rows = []
+    for o in outcomes:
+        seconds_target, rss_target = TARGETS.get(o["rows"], (None, None))
+        verdict = []
+        if seconds_target is not None:
+            verdict.append(f"≤ {seconds_target:g} s: {'yes' if o['seconds'] <= seconds_target else 'NO'}")
+        if rss_target is not None:
+            verdict.append(f"≤ {rss_target:g} GB: {'yes' if o['rss_gb'] <= rss_target else 'NO'}")
+        load = "/".join(f"{value:.1f}" for value in (o["load"][0][0], o["load"][1][0]))
+        rows.append((f"{o['rows']:,}", f"{o['seconds']:.1f}",
+                     *(f"{o['stages'][s]:.2f}" if s in o["stages"] else "—" for s in stages),
+                     f"{o['rss_gb']:.2f}", f"{o['unchanged']:.1f}", load, "; ".join(verdict)))
+    print(f"Local path, 4 planted segments, Parquet, pandoc engine, cold `build`; {when}; "
+          f"sources {bench.checkout}")
+    print_table(rows, ("customers", "full build (s)", *stages, "peak RSS (GB)",
+                       "rebuild, unchanged (s)", "load before/after", "targets"))
+    print(flush=True)
+    quality = [("final inertia / scikit-learn KMeans(n_init=10, float64), all rows, "
+                f"{o['rows']:,}", f"{o['quality']['inertia_ratio']:.5f}", "≤ 1.005")
+               for o in outcomes if "quality" in o]
+    quality += [(f"ARI against the 4 planted segments, {o['rows']:,}",
+                 f"{o['quality']['ari']:.4f}", "≥ 0.95") for o in outcomes if "quality" in o]
+    quality += [(f"sampled − exact silhouette, 20,000 customers ({r['data']}, sample "
+                 f"{r['sample']:,}: {r['sampled']:.4f} ± {r['se']:.4f} vs {r['exact']:.4f})",
+                 f"{r['sampled'] - r['exact']:+.4f}", "within ±0.01") for r in silhouette]
+    print_table(quality, ("quality", "value", "target"))
+    print(flush=True)
+
+
 def main() -> None:
-    (WORK / "scale").mkdir(parents=True, exist_ok=True)
-    parts = [a for a in sys.argv[1:] if not a.startswith("-")] or [
-        "baseline", "large", "dtype", "silhouette"]
-    if "baseline" in parts:
-        baseline_table()
-    if "large" in parts:
-        large_tables([1_000_000] + ([] if "--skip-10m" in sys.argv else [10_000_000]))
-    if "dtype" in parts:
-        print_table(dtype_check(), ("1M customers, sweep + refine", "seconds", "matrix (MB)",
-                                    "chosen K", "final inertia (float64 sum)"))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("parts", nargs="*", metavar="part",
+                        help="local (the default), baseline, dtype, silhouette")
+    parser.add_argument("--sizes", default="1000000,10000000",
+                        help="customers per `local` build, comma-separated")
+    parser.add_argument("--work", type=Path, help="folder for data and builds (default: new)")
+    parser.add_argument("--checkout", type=Path, default=REPO, help="the sources to measure")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.parts = args.parts or ["local"]
+    unknown = set(args.parts) - {"local", "baseline", "dtype", "silhouette"}
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    work = args.work or Path(tempfile.mkdtemp(prefix="kmeans-report-bench-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(work.resolve(), args.checkout.resolve())
+    if args.child:
+        kind, *rest = args.child
+        answer = one_size(bench, int(rest[0])) if kind == "size" else silhouette_check(
+            bench.checkout)
+        print(json.dumps(answer))
+        return
+    print(f"work folder: {bench.work}", flush=True)
+    if "local" in args.parts:
+        local_table(bench, [int(n) for n in args.sizes.split(",")])
+    if "baseline" in args.parts:
+        baseline_table(bench)
+    if "dtype" in args.parts:
+        print_table(dtype_check(bench.checkout), ("1M customers, sweep + refine", "seconds",
+                                                  "matrix (MB)", "chosen K",
+                                                  "final inertia (float64 sum)"))
         print(flush=True)
-    if "silhouette" in parts:
-        print_table(silhouette_check(), ("20,000 customers", "exact silhouette",
-                                         "sampled (± SE)", "difference"))
+    if "silhouette" in args.parts:
+        rows = [(f"{r['data']}, sample {r['sample']:,}", f"{r['exact']:.4f}",
+                 f"{r['sampled']:.4f} ± {r['se']:.4f}", f"{r['sampled'] - r['exact']:+.4f}")
+                for r in in_own_process(bench, "silhouette")]
+        print_table(rows, ("20,000 customers", "exact silhouette", "sampled (± SE)",
+                           "difference"))
 
 
-def baseline_table() -> None:
+def baseline_table(bench: Bench) -> None:
     """The notebook's method against ours on the same data."""
     rows = []
     for n in (10_000, 40_000):
-        config = write_config(make_data(n, None), "3")
-        base, base_rss = measure([sys.executable, str(REPO / "benchmarks" / "notebook_baseline.py"),
-                                  str(n)])
-        analyze, _ = measure([*CLI, "analyze", "--config", str(config),
-                              "--out", str(WORK / "scale" / f"analyze-{n}")])
-        fresh(str(n))
-        build, build_rss = measure(build_args(config, str(n)))
+        config = write_config(bench.make_data(n, None), "3")
+        base, _, _ = bench.measure([sys.executable,
+                                    str(bench.checkout / "benchmarks" / "notebook_baseline.py"),
+                                    str(n)])
+        analyze, _, _ = bench.measure([*bench.cli, "-q", "analyze", "--config", str(config),
+                                       "--out", str(bench.work / f"analyze-{n}")])
+        bench.fresh(str(n))
+        build, _, _ = bench.measure(bench.build_args(config, str(n), "-q"))
         rows.append((f"{n:,}", f"{base:.1f}", f"{analyze:.1f}", f"{analyze / base:.2f}",
                      f"{build:.1f}", f"{build / base:.2f}"))
     print_table(rows, ("customers", "notebook method (s)", "analyze (s)", "ratio",
                        "full build (s)", "ratio"))
     print(flush=True)
-
-
-def large_tables(sizes: list[int]) -> None:
-    """1M and 10M builds, then the quality checks at 1M."""
-    rows, quality = [], None
-    for n in sizes:
-        data = make_data(n, 4)
-        config = write_config(data, "auto")
-        tag = f"{n // 1_000_000}m"
-        fresh(tag)
-        cold, rss = measure(build_args(config, tag))
-        unchanged, _ = measure(build_args(config, tag))
-        rerender, _ = measure(build_args(config, tag, "--rebuild"))
-        results = json.loads((WORK / "scale" / f"site-{tag}" / "downloads" / "results.json").read_text())
-        analysis = sum(results["run"]["seconds"].values())
-        rows.append((f"{n:,}", f"{cold:.1f}", f"{analysis:.1f}", f"{rss:.2f}",
-                     f"{unchanged:.1f}", f"{rerender:.1f}"))
-        if n == 1_000_000:
-            quality = quality_1m(data, WORK / "scale" / f"site-{tag}")
-    print_table(rows, ("customers", "full build (s)", "of which one analysis (s)",
-                       "peak RSS (GB)", "rebuild, unchanged (s)", "re-render, cached (s)"))
-    print(flush=True)
-    if quality:
-        print_table([
-            ("final inertia / sklearn KMeans(n_init=10) on all rows",
-             f"{quality['inertia_ratio']:.5f}", "≤ 1.005"),
-            ("ARI against the 4 planted segments", f"{quality['ari']:.4f}", "≥ 0.95"),
-            ("sklearn KMeans(n_init=10), chosen K only, all rows (s)",
-             f"{quality['full_fit_seconds']:.1f}", "—"),
-        ], ("quality at 1,000,000 customers", "value", "target"))
-        print(flush=True)
 
 
 if __name__ == "__main__":

@@ -19,33 +19,26 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
-from threadpoolctl import threadpool_limits
+from typing import TYPE_CHECKING
 
 from analysis.config import Config, load_config
 from analysis.progress import Progress
-from analysis.results import Results
-from analysis.sources import Source, source_for
-from report.files import copy_file, owned_temp_dir, remove_stale, staged_dir
+from report.files import MARKER, copy_file, owned_temp_dir, remove_stale, staged_dir
 from report.paths import check_output_dir
 
 from . import cache
-from .analysis_step import (
-    OUTPUT_TABLES,
-    analysis_cached,
-    analysis_folder,
-    analysis_outputs,
-    results_for_build,
-)
-from .changelog import load_changelog
-from .citation import cff_from_meta, citation_context, load_cff
-from .context import SiteInfo
-from .downloads import download_list, write_data_downloads
-from .figure_set import figure_set
-from .project import write_project
-from .reproduce import finish_notebook, start_notebook
-from .resources import CHANGELOG
-from .wheel import package_wheel
+from .citation import cff_from_meta, load_cff
+
+if TYPE_CHECKING:
+    from analysis.compare.records import Changes
+    from analysis.results import Results
+    from analysis.sources import Source
+
+    from .changes import Earlier
+
+# Phase 1 and the up-to-date check import only what they use: the analysis and figure stacks
+# (scikit-learn, SciPy, pandas, plotly) load inside the phases that need them, so a build
+# with nothing to do costs the config's validation, not a second of imports.
 
 STAMP_FILE = ".kmeans-report-build.json"
 PROJECT_PREFIX = "kmeans-report-project-"
@@ -77,6 +70,7 @@ class Inputs:
     stamp: str
     cache_dir: Path
     source: Source  # the configured data: its fingerprint is `data_id`
+    earlier: Earlier | None = None  # the release this build is compared with
 
     @property
     def analysis_key(self) -> str:
@@ -98,11 +92,17 @@ def build_site(
     versions=None,
     force: bool = False,
     project_dir: Path | None = None,
+    compare_with: Path | None = None,
+    previous_release: Path | None = None,
 ) -> BuildResult:
     """Build the site into out_dir. `project_dir`, when given, keeps the generated Quarto
-    project there (replaced as a whole) for inspection or for running `quarto` by hand."""
+    project there (replaced as a whole) for inspection or for running `quarto` by hand.
+    `compare_with`: an earlier results.json or published version to compare with;
+    `previous_release`: the one to compare with when none is given (publishing: the previous
+    published version), where the backend can compare (not Spark yet)."""
     progress = progress or Progress()
-    inputs = load_inputs(config_path, out_dir, engine_name, versions or [], Path(cache_dir))
+    inputs = load_inputs(config_path, out_dir, engine_name, versions or [], Path(cache_dir),
+                         compare_with, previous_release)
     engine, version = inputs.engine, inputs.engine_version
     if not force and inputs.up_to_date():
         progress.note(f"Nothing changed since the last build: {out_dir} is up to date")
@@ -112,14 +112,22 @@ def build_site(
         (project / "downloads").mkdir()
         background.start(inputs, project, progress)
         results = analyse(inputs, background, progress)
-        write_views(inputs, results, project, background, progress)
-        pages, pdf = render(inputs, project, progress)
+        changes = None
+        if inputs.earlier is not None:
+            from .analysis_step import analysis_folder
+            from .changes import compare
+
+            results, changes = compare(inputs.earlier, results,
+                                       analysis_folder(inputs.cache_dir, inputs.analysis_key))
+        write_views(inputs, results, project, background, progress, changes)
+        pages, pdf = render(inputs, project, progress, full=force)
     progress.note(f"Site written to {out_dir}/ ({len(pages)} pages and {pdf.name})")
     return BuildResult(inputs.out, engine.name, version, pages, pdf, False, results)
 
 
 def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versions: list,
-                cache_dir: Path) -> Inputs:
+                cache_dir: Path, compare_with: Path | None = None,
+                previous_release: Path | None = None) -> Inputs:
     """Phase 1: read and check every input; fails before any work is done."""
     from .engines import get_engine
 
@@ -129,15 +137,28 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     engine_version = engine.version()
     cff_path = config.report.citation_file
     cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
+    from analysis.sources import source_for
+
     source = source_for(config)  # refuses a source the backend cannot read, before any work
+    if compare_with is None and config.clustering.backend != "spark":
+        compare_with = previous_release
+    earlier = compared = None
+    if compare_with:
+        from analysis.compare.earlier import results_file
+
+        from .changes import load_earlier_release
+
+        earlier = load_earlier_release(compare_with, config)
+        compared = cache.tree_digest(results_file(compare_with))
     data_id = source.fingerprint()
     stamp = cache.build_stamp(
         config, data_id, f"{engine.name} {engine_version}",
         {"versions": json.dumps([v.to_dict() for v in versions], sort_keys=True),
-         "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True)},
+         "citation": cache.tree_digest(cff_path) if cff_path else json.dumps(cff, sort_keys=True),
+         "compare_with": compared or ""},
     )
     return Inputs(config, out, engine, engine_version, cff, cff_path, versions, data_id, stamp,
-                  cache_dir.absolute(), source)
+                  cache_dir.absolute(), source, earlier)
 
 
 class Background(contextlib.ExitStack):
@@ -150,21 +171,24 @@ class Background(contextlib.ExitStack):
     wheel = None  # a Future of report.wheel.Wheel
 
     def start(self, inputs: Inputs, project: Path, progress: Progress) -> None:
+        from .analysis_step import analysis_cached
+        from .reproduce import start_notebook
+        from .wheel import package_wheel
+
         key = inputs.analysis_key
         # The package's own wheel for the downloads: pip runs in a process of its own (once per
         # code version; cached).
         pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
-        self.wheel = pool.submit(package_wheel, inputs.cache_dir)
+        self.wheel = pool.submit(package_wheel, inputs.cache_dir, project / "_wheel")
         self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
             self.callback(self.notebook.cancel)  # no-op once it has finished
         if not analysis_cached(inputs.cache_dir, key):
-            # Import the analysis stack first: two threads importing at once only take turns.
-            import analysis.pipeline  # noqa: F401
-
             from .svg_session import SvgSession
 
+            # Chromium first: it boots in its own process while this one imports the analysis
+            # stack and analyses, and is ready when the figures are.
             self.browser = self.enter_context(SvgSession())
 
     def release_browser(self) -> None:
@@ -174,6 +198,14 @@ class Background(contextlib.ExitStack):
 
 def analyse(inputs: Inputs, background: Background, progress: Progress) -> Results:
     """Phase 2: the analysis (or its cached outputs) as this build's results."""
+    from threadpoolctl import threadpool_limits
+
+    from .analysis_step import analysis_cached, analysis_outputs, results_for_build
+
+    if not analysis_cached(inputs.cache_dir, inputs.analysis_key):
+        # Load scikit-learn (and its OpenMP and BLAS runtimes) before the limit below: it
+        # only reaches the thread pools already loaded.
+        import analysis.pipeline  # noqa: F401
     # With the notebook's kernel busy on the other core, one thread each beats two each:
     # OpenMP threads that outnumber the cores slow K-Means down many times over.
     with threadpool_limits(1 if background.notebook is not None else None):
@@ -183,46 +215,102 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
 
 
 def write_views(inputs: Inputs, results: Results, project: Path, background: Background,
-                progress: Progress) -> None:
+                progress: Progress, changes: Changes | None = None) -> None:
     """Phase 3: everything the pages show, written into the project: downloads, figures,
     the executed notebook, then the pages themselves."""
+    from .analysis_step import OUTPUT_TABLES, analysis_folder
+    from .changes import changes_figures, names_key, write_changes_downloads
+    from .citation import citation_context
+    from .context import SiteInfo
+    from .context_changes import changes_context
+    from .downloads import download_list, write_data_downloads
+    from .figure_set import figure_set
     from .notebook import notebook_cells
+    from .project import write_project
+    from .reproduce import finish_notebook
 
     key, config, downloads = inputs.analysis_key, inputs.config, project / "downloads"
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
-    write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key), OUTPUT_TABLES[1:],
-                         results, inputs.cff, inputs.cff_path, citation["bibtex"])
+    missing = write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key),
+                                   OUTPUT_TABLES[1:], results, inputs.cff, inputs.cff_path,
+                                   citation["bibtex"])
     wheel = background.wheel.result()
+    wheel.store()
     copy_file(wheel.path, downloads / wheel.name)
-    figures = figure_set(results, key, project, inputs.cache_dir, progress, background.browser)
+    renamed = changes is not None and any(s.described_now for s in changes.kept)
+    if changes is not None:
+        write_changes_downloads(downloads, results, changes, renamed)
+    # figures name the segments: under kept names they are another set
+    figure_key = f"{key}-{names_key(results)}" if renamed else key
+    # Chromium draws the SVGs while the notebook finishes and the pages are written (they
+    # only name the figures' files); the block's end waits for the drawing.
+    with figure_set(results, figure_key, project, inputs.cache_dir, progress,
+                    background.browser) as figures:
+        if changes is not None:
+            figures.update(changes_figures(changes, project, inputs.cache_dir,
+                                           background.browser))
+        notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
+                                   project, inputs.cache_dir, progress)
+        site = SiteInfo(
+            engine=inputs.engine.name,
+            engine_version=inputs.engine_version,
+            citation=citation,
+            releases=releases(inputs.versions),
+            downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
+            notebook_cells=notebook_cells(notebook),
+            changes=changes_context(changes, results.config["roi"]["currency"],
+                                    {f.column: f.label for f in results.data.features}),
+            published=[v.version for v in inputs.versions],
+        )
+        with progress.stage("pages", "Writing pages from templates"):
+            write_project(project, results, figures, site)
     background.release_browser()
-    notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
-                               project, inputs.cache_dir, progress)
-    site = SiteInfo(
-        engine=inputs.engine.name,
-        engine_version=inputs.engine_version,
-        citation=citation,
-        releases=releases(inputs.versions),
-        downloads=download_list(downloads, OUTPUT_TABLES, wheel),
-        notebook_cells=notebook_cells(notebook),
-    )
-    with progress.stage("pages", "Writing pages from templates"):
-        write_project(project, results, figures, site)
 
 
-def render(inputs: Inputs, project: Path, progress: Progress) -> tuple[list[str], Path]:
+def render(inputs: Inputs, project: Path, progress: Progress,
+           full: bool = False) -> tuple[list[str], Path]:
     """Phase 4: render into a staging folder and swap it into place; returns the pages and
-    the PDF's final path."""
+    the PDF's final path. Unless `full`, when the site there was rendered by the same
+    renderer, only what the project's changes touch is rendered again (report.incremental),
+    over a copy of it."""
+    from .engines.siteconfig import PDF_HREF, html_href, load_site_config
+    from .files import copy_tree, link_or_copy
+    from .incremental import plan_render, project_manifest, read_record
+
     engine = inputs.engine
-    with progress.stage("render", f"Rendering the site and PDF ({engine.name})"):
-        with staged_dir(inputs.out) as staging:
-            rendered = engine.render(project, staging, progress=progress.note)
-            (staging / STAMP_FILE).write_text(json.dumps({"stamp": inputs.stamp}) + "\n")
-    return rendered.pages, inputs.out / rendered.pdf.relative_to(staging)
+    renderer = cache.renderer_key(f"{engine.name} {inputs.engine_version}")
+    manifest = project_manifest(project)
+    plan = None if full else plan_render(read_record(inputs.out / STAMP_FILE), renderer, manifest)
+    with staged_dir(inputs.out) as staging:
+        if plan is None:
+            with progress.stage("render", f"Rendering the site and PDF ({engine.name})"):
+                rendered = engine.render(project, staging, progress=progress.note)
+            pages, pdf = rendered.pages, rendered.pdf.relative_to(staging)
+        else:
+            what = [*plan.pages, *(["the PDF"] if plan.pdf else []), *plan.files]
+            with progress.stage("render", f"Rendering what changed ({engine.name}): "
+                                          f"{', '.join(what) or 'nothing'}"):
+                # Hard links: the engine replaces the files it renders, never writes into them.
+                for child in inputs.out.iterdir():
+                    if child.name not in (STAMP_FILE, MARKER):
+                        copy_tree(child, staging / child.name)
+                for name in plan.files:
+                    link_or_copy(project / name, staging / name)
+                if plan.pages or plan.pdf:
+                    engine.render_pages(project, staging, list(plan.pages), pdf=plan.pdf,
+                                        progress=progress.note)
+            pages = [html_href(page) for page in load_site_config(project).pages]
+            pdf = Path(PDF_HREF)
+        record = {"stamp": inputs.stamp, "renderer": renderer, "project": manifest}
+        (staging / STAMP_FILE).write_text(json.dumps(record) + "\n")
+    return pages, inputs.out / pdf
 
 
 def releases(versions=None) -> list[dict[str, str]]:
     """CHANGELOG entries, plus published versions (versions.json) the changelog lacks."""
+    from .changelog import load_changelog
+    from .resources import CHANGELOG
+
     entries = load_changelog(CHANGELOG)
     known = {e["version"].lstrip("v") for e in entries}
     for v in versions or []:

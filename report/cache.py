@@ -81,3 +81,13 @@ def build_stamp(config: Config, data_id: str, engine: str, extra: dict[str, str]
         **extra,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def renderer_key(engine: str) -> str:
+    """The engine (name and version) and everything of ours that shapes every rendered page:
+    the engines' code, the site assets, the HTML layout, Lua filters, typst and theme files.
+    A page-by-page rebuild is only valid while this is unchanged."""
+    code = tree_digest(PACKAGE_DIR / "engines", PACKAGE_DIR / "assets",
+                       *(ROOT / "templates" / name for name in ("layout", "filters", "typst",
+                                                                 "quarto")))
+    return hashlib.sha256(f"{engine}\n{code}".encode()).hexdigest()[:32]

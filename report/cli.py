@@ -110,7 +110,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = Progress(enabled=not args.quiet)
     wall, cpu = time.perf_counter(), time.process_time()
     result = build_site(_config(args.config), args.out, args.engine, cache_dir=args.cache_dir,
-                        progress=progress, force=args.rebuild, project_dir=args.keep_project)
+                        progress=progress, force=args.rebuild, project_dir=args.keep_project,
+                        compare_with=args.compare_with)
     if args.timings:
         print(progress.timings_table(time.perf_counter() - wall, time.process_time() - cpu),
               file=sys.stderr)
@@ -119,6 +120,21 @@ def cmd_build(args: argparse.Namespace) -> int:
               f"{len(result.pages)} pages, PDF at {result.pdf}")
     else:
         print(f"{args.out}/ is up to date (use --rebuild to render again)")
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .preview import PreviewOptions, preview
+
+    options = PreviewOptions(config=_config(args.config), out=args.out, engine=args.engine,
+                             cache_dir=args.cache_dir, port=args.port, quiet=args.quiet,
+                             debug=args.debug)
+    try:
+        asyncio.run(preview(options))
+    except KeyboardInterrupt:  # Ctrl+C is how a preview ends; the last build stays in --out
+        print(f"Preview stopped; {args.out}/ holds the last good build", file=sys.stderr)
     return 0
 
 
@@ -142,7 +158,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     version, result = publish(release, config=_config(args.config), from_dir=args.from_dir,
                               engine=args.engine, cache_dir=args.cache_dir,
                               progress=Progress(enabled=not args.quiet),
-                              project_dir=args.keep_project)
+                              project_dir=args.keep_project, compare_with=args.compare_with)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Published {version} to {result.version_dir}"
@@ -166,6 +182,14 @@ def cmd_unpublish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assign(args: argparse.Namespace) -> int:
+    from .assign import assign_command
+
+    print(assign_command(args.model, args.data, args.out, sql=args.sql, table=args.table,
+                         dialect=args.dialect, force=args.force, id_column=args.id_column))
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import report, run_checks
 
@@ -176,8 +200,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "analyze": cmd_analyze, "make-data": cmd_make_data, "init": cmd_init, "build": cmd_build,
-    "serve": cmd_serve, "publish": cmd_publish, "versions": cmd_versions,
-    "unpublish": cmd_unpublish, "doctor": cmd_doctor,
+    "preview": cmd_preview, "serve": cmd_serve, "publish": cmd_publish, "versions": cmd_versions,
+    "unpublish": cmd_unpublish, "doctor": cmd_doctor, "assign": cmd_assign,
 }
 
 

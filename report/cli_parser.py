@@ -83,7 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--timings", action="store_true",
                        help="print the wall and CPU time of each stage at the end")
 
-    serve = sub.add_parser("serve", help="preview a built site on http://127.0.0.1:PORT/")
+    preview = sub.add_parser(
+        "preview", help="build, serve on http://127.0.0.1:PORT/, and rebuild and reload the "
+                        "open pages whenever the config, data, templates or _quarto.yml change")
+    _add_config(preview)
+    _add_engine_options(preview)
+    preview.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR",
+                         help="site folder, as for build (default: _site/)")
+    preview.add_argument("--port", type=int, default=8000,
+                         help="port (default: 8000; 0 picks a free one)")
+
+    serve = sub.add_parser("serve", help="serve a built site on http://127.0.0.1:PORT/")
     serve.add_argument("--dir", type=Path, default=Path("_site"), help="folder to serve (default: _site/)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
 
@@ -101,6 +111,26 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--from", dest="from_dir", type=Path, default=None, metavar="DIR",
                          help="publish this already built site instead of building")
     publish.add_argument("--force", action="store_true", help="replace an existing version")
+
+    assign = sub.add_parser("assign", help="put customers into a published model's segments "
+                                           "(no refit), or print the SQL that does")
+    assign.add_argument("--model", type=Path, required=True, metavar="PATH",
+                        help="model.json, results.json, or a published version's folder")
+    assign.add_argument("data", type=Path, nargs="?", default=None, metavar="DATA",
+                        help="CSV or Parquet table with the model's feature columns")
+    assign.add_argument("--out", type=Path, default=None, metavar="FILE",
+                        help="assignments to write: .parquet or .csv (id, cluster, segment)")
+    assign.add_argument("--id-column", default=None, metavar="NAME",
+                        help="DATA's column to copy into the output as the customer id "
+                             "(default: the model's id column when DATA has it)")
+    assign.add_argument("--sql", action="store_true",
+                        help="print one SELECT that assigns every row in the database instead")
+    assign.add_argument("--table", default="customers", metavar="NAME",
+                        help="table the SELECT reads (--sql; default: customers)")
+    assign.add_argument("--dialect", default="duckdb", metavar="NAME",
+                        help="SQL dialect of the SELECT (--sql; duckdb, postgres, or any "
+                             "SQLGlot dialect; default: duckdb)")
+    assign.add_argument("--force", action="store_true", help="replace an existing --out file")
 
     versions = sub.add_parser("versions", help="list the published versions")
     versions.add_argument("--site-root", type=Path, default=Path("public"), metavar="DIR")
@@ -126,7 +156,7 @@ def _add_global_options(parser: argparse.ArgumentParser, default) -> None:
                         help="no progress output")
 
 
-def _add_build_options(parser: argparse.ArgumentParser) -> None:
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     from .engines import ENGINE_NAMES
 
     parser.add_argument("--engine", choices=ENGINE_NAMES, default="auto",
@@ -134,7 +164,15 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
                              "or the built-in pure-pip pandoc engine")
     parser.add_argument("--cache-dir", type=Path, default=Path(".kmeans-cache"), metavar="DIR",
                         help="cache of analysis results, figures and the executed notebook")
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    _add_engine_options(parser)
     parser.add_argument("--rebuild", action="store_true",
-                        help="render again even when no input changed")
+                        help="render the whole site again, even when no input changed "
+                             "(by default a build renders only what its changes touch)")
+    parser.add_argument("--compare-with", type=Path, default=None, metavar="PATH",
+                        help="compare with an earlier release: its results.json or published "
+                             "version folder (publish: default the previous published version)")
     parser.add_argument("--keep-project", type=Path, default=None, metavar="DIR",
                         help="keep the generated Quarto project in DIR (for `quarto render` by hand)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.metrics import QUALITY_BANDS
+from analysis.quality import QUALITY_BANDS
 from analysis.results import Results
 
 from .context_methods import (
@@ -51,6 +51,8 @@ class SiteInfo:
     releases: list[dict[str, Any]]  # version history entries, newest first
     downloads: list[dict[str, str]]  # {file, label, description, size}
     notebook_cells: list[dict[str, str]] = field(default_factory=list)
+    changes: dict[str, Any] | None = None  # report.context_changes: the comparison, if any
+    published: list[str] = field(default_factory=list)  # versions in the published tree
 
 
 TRANSFORM_WORDS = {"log1p": "log(1 + x)", "asinh": "asinh(x)"}

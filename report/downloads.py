@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from html import escape
 from pathlib import Path
 
+import numpy as np
+
+from analysis.model.document import from_document, model_document
+from analysis.model.onnx_export import write_onnx
 from analysis.results import Results
 
 from .citation import write_cff
@@ -18,6 +23,14 @@ DOWNLOADS = [
     ("assignments.parquet", "Segment assignments (Parquet)", "The same table in Parquet."),
     ("profiles.csv", "Cluster profiles (CSV)", "Size, share, mean, std and centre of each feature per cluster."),
     ("results.json", "Results (JSON)", "Every number of this report, machine-readable, with provenance."),
+    ("model.json", "Model (JSON)", "The fitted model: features, transforms, clipping, scaling, "
+     "centres and segment names, to put new customers into these segments "
+     "(kmeans-report assign, or any tool)."),
+    ("model.onnx", "Model (ONNX)", "The same model as an ONNX graph: transforms, clipping, "
+     "scaling and the nearest centre, for any ONNX runtime (input X: the features in "
+     "model.json's order)."),
+    ("changes.json", "Changes (JSON)", "What changed since the earlier release: customers, "
+     "transitions, segments then and now, drift, indices and inputs."),
     ("reproduce.ipynb", "Reproduce notebook", "Re-runs the analysis and checks the numbers."),
     # the package's wheel follows, named by its version (see download_list)
     ("CITATION.cff", "CITATION.cff", "Citation metadata (Citation File Format)."),
@@ -25,24 +38,47 @@ DOWNLOADS = [
 ]
 
 
+# Written only when the analysis recorded its model (and, for ONNX, when it converts); when
+# absent, the Downloads page says why.
+OPTIONAL = {"model.json", "model.onnx"}
+WHEN_COMPARED = {"changes.json"}  # only a build compared with an earlier release has it
 PARTS_INDEX = "_index.html"  # underscore: Parquet readers skip it when reading the folder
 
 
 def write_data_downloads(downloads: Path, tables: Path, table_names, results: Results,
-                         cff: dict, cff_path: Path | None, bibtex: str) -> None:
-    """The analysis tables, this build's results.json and the citation files."""
+                         cff: dict, cff_path: Path | None, bibtex: str) -> dict[str, str]:
+    """The analysis tables, this build's results.json, the model and the citation files.
+    Returns why an optional download is missing, by file name."""
     for name in table_names:
         if (tables / name).is_dir():  # Spark's Parquet parts, with a page listing them
             copy_parts(tables / name, downloads / name)
         elif (tables / name).exists():  # a Spark run writes no CSV
             copy_file(tables / name, downloads / name)
     results.save(downloads / "results.json")  # with this build's metadata and provenance
+    missing = write_model_files(results, downloads)
     if cff_path:
         shutil.copyfile(cff_path, downloads / "CITATION.cff")
     else:
         write_cff(cff, downloads / "CITATION.cff")
     (downloads / "citation.bib").write_text(bibtex, encoding="utf-8")
+    return missing
 
+
+def write_model_files(results: Results, downloads: Path) -> dict[str, str]:
+    """model.json, and model.onnx when it converts and onnxruntime reproduces the model's
+    labels on the chart sample; why either is missing."""
+    document = model_document(results)
+    if document is None:
+        reason = ("the analysis results record no model to apply (made by an earlier "
+                  "kmeans-report); build again to get one")
+        return {"model.json": reason, "model.onnx": reason}
+    text = json.dumps(document, indent=2, allow_nan=False)
+    (downloads / "model.json").write_text(text + "\n", encoding="utf-8")
+    model = from_document(document, "model.json")
+    sample = results.points.features
+    values = np.column_stack([np.asarray(sample[f.column], np.float64) for f in model.features])
+    reason = write_onnx(model, downloads / "model.onnx", values)
+    return {"model.onnx": reason} if reason else {}
 
 def copy_parts(source: Path, target: Path) -> None:
     """A folder of Parquet parts, plus a small page linking each part (static hosts list no
@@ -57,10 +93,12 @@ def copy_parts(source: Path, target: Path) -> None:
         f"</p><ul>\n{links}\n</ul></html>\n", encoding="utf-8")
 
 
-def download_list(downloads: Path, tables=(), wheel=None) -> list[dict[str, str]]:
+def download_list(downloads: Path, tables=(), wheel=None,
+                  missing: dict[str, str] | None = None) -> list[dict[str, str]]:
     """The Downloads page's rows; the PDF is written by the render, after the pages. Analysis
     `tables` a run did not write are left out; a folder of parts links its index page.
-    `wheel` (report.wheel.Wheel) is the kmeans-report that built the report."""
+    `wheel` (report.wheel.Wheel) is the kmeans-report that built the report; an optional
+    file that is `missing` is listed without a link, saying why."""
     rows = []
     entries = list(DOWNLOADS)
     if wheel is not None:
@@ -70,7 +108,12 @@ def download_list(downloads: Path, tables=(), wheel=None) -> list[dict[str, str]
                             f"notebook installs it. SHA-256 {wheel.sha256}."))
     for f, label, text in entries:
         path = downloads / f
-        if f in tables and not path.exists():
+        if f in OPTIONAL and not path.exists():
+            reason = (missing or {}).get(f, "not made by this build")
+            rows.append({"file": "", "label": label, "description": f"Not offered: {reason}.",
+                         "size": "—"})
+            continue
+        if (f in tables or f in WHEN_COMPARED) and not path.exists():
             continue
         row = {"file": f, "label": label, "description": text,
                "size": human_size(path) if path.exists() else "in this build"}

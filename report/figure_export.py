@@ -23,7 +23,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from analysis.figures import FigureSpec
-from report.svg_session import Job, SvgSession, render_svgs
+from report.svg_session import Job, SvgSession
 
 # The interactive chart: no plotly logo, fits its column, and no toolbar over the legend
 # (hover tooltips, zoom by dragging and double-click to reset still work).
@@ -71,13 +71,15 @@ def figure_json(spec: FigureSpec) -> str:
 _SVG_UID = re.compile(r'id="defs-([0-9a-f]{6})"')
 
 
-def _with_stable_uids(fig: go.Figure, digest: str) -> go.Figure:
-    """A copy whose traces carry uids from the figure hash: plotly names each trace's SVG
-    group after its uid, which it would otherwise draw at random."""
-    copy = go.Figure(fig.to_dict())  # a real copy: subplot figures share state otherwise
-    for i, trace in enumerate(copy.data):
-        trace.uid = f"{digest[:6]}{i}"
-    return copy
+def _drawable(payload: str, digest: str) -> dict:
+    """The figure to draw, from its JSON (no second copy through plotly's validation), with
+    trace uids taken from the figure hash: plotly names each trace's SVG group after its
+    uid, which it would otherwise draw at random."""
+    figure = json.loads(payload)
+    figure.pop("config", None)
+    for i, trace in enumerate(figure.get("data", [])):
+        trace["uid"] = f"{digest[:6]}{i}"
+    return figure
 
 
 def stable_svg_ids(path: Path, digest: str) -> None:
@@ -110,6 +112,48 @@ def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
     one browser session and then stored in `cache_dir` for next time. Chromium is only
     needed (and only looked for) when at least one SVG has to be drawn.
     """
+    return start_figures(specs, out_dir, cache_dir=cache_dir, browser_path=browser_path,
+                         session=session).finish()
+
+
+class Drawing:
+    """Figures whose JSON is written and whose SVGs are being drawn: `finish()` waits for
+    them, makes their ids stable and stores them in the cache."""
+
+    def __init__(self, files: dict[str, FigureFiles], jobs: list[Job], cache: Path | None,
+                 browser_path: str | None, session: SvgSession | None) -> None:
+        self.files, self.cache = files, cache
+        self._own = None
+        if jobs and session is None:  # no early session: one just for these figures
+            self._own = session = SvgSession(browser_path).start()
+        self._session = session
+        self._done = session.submit(jobs) if jobs else None
+
+    def finish(self) -> dict[str, FigureFiles]:
+        try:
+            if self._done is not None:
+                self._session.wait(self._done)
+        finally:
+            self.close()
+        for item in self.files.values():
+            if not item.cached:
+                stable_svg_ids(item.svg, item.hash)
+                if self.cache is not None:
+                    _copy_atomic(item.svg, self.cache / f"{item.hash}.svg")
+        return self.files
+
+    def close(self) -> None:
+        """Stop the browser session this drawing started (a caller's session is theirs)."""
+        if self._own is not None:
+            self._own.close()
+
+
+def start_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
+                  cache_dir: Path | None = None,
+                  browser_path: str | None = None,
+                  session: SvgSession | None = None) -> Drawing:
+    """`write_figures` without the wait: the JSON files are written and the SVGs that are not
+    cached are queued in the browser session before it returns."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = Path(cache_dir) if cache_dir is not None else None
@@ -118,22 +162,12 @@ def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
     for name, spec in specs.items():
         digest = figure_hash(spec.figure, spec.width, spec.height)
         json_path, svg_path = out_dir / f"{name}.json", out_dir / f"{name}.svg"
-        json_path.write_text(figure_json(spec) + "\n", encoding="utf-8")
+        payload = figure_json(spec)
+        json_path.write_text(payload + "\n", encoding="utf-8")
         cached = cache is not None and (cache / f"{digest}.svg").is_file()
         if cached:
             _copy_atomic(cache / f"{digest}.svg", svg_path)
         else:
-            jobs.append((name, _with_stable_uids(spec.figure, digest), svg_path, spec.width,
-                         spec.height))
+            jobs.append((name, _drawable(payload, digest), svg_path, spec.width, spec.height))
         files[name] = FigureFiles(name, json_path, svg_path, digest, cached)
-
-    render_svgs(jobs, browser_path, session=session)
-    for item in files.values():
-        if not item.cached:
-            stable_svg_ids(item.svg, item.hash)
-
-    if cache is not None:
-        for item in files.values():
-            if not item.cached:
-                _copy_atomic(item.svg, cache / f"{item.hash}.svg")
-    return files
+    return Drawing(files, jobs, cache, browser_path, session)

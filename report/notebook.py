@@ -65,7 +65,16 @@ def build_notebook(config: dict[str, Any], title: str, version: str,
     published config (the data file is named, never its folder); `version` is the
     kmeans-report version that built the report; `needs`: what the source says the notebook
     needs to read the data."""
-    notebook = nbformat.read(NOTEBOOK_TEMPLATE, as_version=4)
+    return describe(nbformat.read(NOTEBOOK_TEMPLATE, as_version=4), config, title, version,
+                    needs)
+
+
+def describe(notebook: nbformat.NotebookNode, config: dict[str, Any], title: str,
+             version: str, needs: NotebookNeeds) -> nbformat.NotebookNode:
+    """Writes the introduction and the parameters cell (neither has output). A run taken
+    from the cache gets the current report's: what the cells print depends only on the
+    analysis settings, the data and kmeans-report's version, which key that cache, so a new
+    title or author needs no new run."""
     notebook.cells[_tagged(notebook, "intro")].source = (
         f"# Reproduce: {md_escape(title)}\n\n"
         "Re-runs the analysis of this report with the `kmeans-report` package from the same "

@@ -43,6 +43,9 @@ PAGES = (
          "One card per segment with suggested actions."),
     Page("roi", "ROI", "Return on investment",
          "Assumptions, calculation, sensitivity and break-even of the ROI estimate."),
+    Page("changes", "Changes", "Changes since the earlier release",
+         "What changed since the earlier release: customers new, departed and moved, segments "
+         "then and now, centre drift, validity indices and inputs."),
     Page("reproduce", "Reproduce", "Reproduce this analysis",
          "A notebook that re-runs this analysis and checks its numbers.", in_pdf=False),
     Page("citation", "Citation", "Citation",

@@ -111,7 +111,9 @@ def write_project(
     """Render every page and report.qmd into project_dir (figures/downloads already there)."""
     env = make_environment()
     context = build_context(results, figures, site)
-    context["pdf_sections"] = PDF_SECTIONS
+    # The PDF has a Changes section only when this build was compared with an earlier one.
+    context["pdf_sections"] = tuple(slug for slug in PDF_SECTIONS
+                                    if slug != "changes" or site.changes is not None)
     meta = context["meta"]
     settings = site_settings(site.citation)
     written = []

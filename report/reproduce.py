@@ -15,9 +15,9 @@ from .files import copy_file
 
 
 def notebook_cache(cache_dir: Path, key: str, config: Config) -> Path:
-    # The notebook shows the report's title besides the analysis.
-    meta = config.report.title
-    return cache_dir / "notebooks" / f"{cache.notebook_key(key, meta)}.ipynb"
+    # Keyed by the analysis alone: the report's own settings (title, author...) are written
+    # into a cached run's two output-less cells (notebook.describe) at every build.
+    return cache_dir / "notebooks" / f"{cache.notebook_key(key)}.ipynb"
 
 
 def start_notebook(config: Config, source: Source, key: str, project: Path, cache_dir: Path,
@@ -52,12 +52,12 @@ def finish_notebook(run, results: Results, key: str, config: Config, source: Sou
     written to the project's downloads and returned."""
     import nbformat
 
+    from analysis import __version__
+
+    from .notebook import build_notebook, describe, with_published
+
     cached = notebook_cache(cache_dir, key, config)
     if run is None and config.clustering.backend == "spark":
-        from analysis import __version__
-
-        from .notebook import build_notebook, with_published
-
         notebook = build_notebook(config.public_dict(), config.report.title, __version__,
                                   source.notebook_needs())
         with_published(notebook, results.headline())
@@ -71,5 +71,7 @@ def finish_notebook(run, results: Results, key: str, config: Config, source: Sou
         partial = cached.with_suffix(".partial")  # a killed build never leaves half a file
         nbformat.write(notebook, partial)
         partial.replace(cached)
+    describe(notebook, config.public_dict(), config.report.title, __version__,
+             source.notebook_needs())
     nbformat.write(notebook, project / "downloads" / "reproduce.ipynb")
     return notebook

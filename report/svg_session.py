@@ -13,14 +13,17 @@ import queue
 import shutil
 import threading
 from pathlib import Path
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, TypeAlias
 
 from report.errors import RenderError
 
+if TYPE_CHECKING:  # plotly loads in the session's thread (kaleido), not before Chromium starts
+    import plotly.graph_objects as go
+
 INSTALL_HINT = "install it with `apt-get install chromium` (Debian/Ubuntu)"
 
-Job = tuple[str, go.Figure, Path, int, int]  # name, figure, SVG path, width, height
+# name, figure (a plotly Figure or its dict), SVG path, width, height
+Job: TypeAlias = "tuple[str, go.Figure | dict, Path, int, int]"
 
 # Resolves once kaleido's page has loaded, with whether its drawing script is there.
 _PAGE_LOADED = (
@@ -135,12 +138,21 @@ class SvgSession:
                     done.set_exception(exc)
 
     def draw(self, jobs: list[Job]) -> None:
+        self.wait(self.submit(jobs))
+
+    def submit(self, jobs: list[Job]) -> concurrent.futures.Future:
+        """Queue jobs to be drawn while the caller goes on; `wait` for the outcome."""
+        done: concurrent.futures.Future = concurrent.futures.Future()
         if not jobs:
-            return
+            done.set_result(None)
+            return done
         if self._thread is None:
             self.start()
-        done: concurrent.futures.Future = concurrent.futures.Future()
         self._requests.put((jobs, done))
+        return done
+
+    def wait(self, done: concurrent.futures.Future) -> None:
+        """Until submitted jobs are drawn; a failure as a RenderError naming the figure."""
         try:
             while True:
                 try:
@@ -179,16 +191,3 @@ def _reason(exc: BaseException) -> str:
     if isinstance(reply, dict) and isinstance(reply.get("error"), dict):
         return f"{type(exc).__name__}: {reply['error'].get('message', reply['error'])}"
     return f"{type(exc).__name__}: {exc}"
-
-
-def render_svgs(jobs: list[Job], browser_path: str | None = None, timeout: float = 90,
-                session: SvgSession | None = None) -> None:
-    """Draw every job as SVG in ONE Chromium session: `session` when the caller started one
-    early, else a session just for these jobs."""
-    if not jobs:
-        return
-    if session is not None:
-        session.draw(jobs)
-        return
-    with SvgSession(browser_path, timeout) as own:
-        own.draw(jobs)

@@ -19,7 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -34,6 +33,11 @@ DISTRIBUTION = "kmeans-report"
 SOURCE_FOLDERS = ("analysis", "report", "templates")
 SOURCE_FILES = ("*.toml", "*.py", "*.md", "*.cff", "*.yml", "*.in")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "_data", "*.egg-info")
+BUILD_BACKEND = (
+    "import sys, setuptools, setuptools.build_meta as backend\n"
+    "major = int(setuptools.__version__.split('.')[0])\n"
+    "sys.exit(f'setuptools {setuptools.__version__} is too old') if major < 77 else None\n"
+    "backend.build_wheel(sys.argv[1])\n")
 FIXED_TIME = "315532800"  # 1980-01-01, the earliest time a zip file can hold
 # Written by the installer, not part of the wheel (PEP 376 / PEP 610).
 INSTALLER_FILES = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
@@ -41,12 +45,23 @@ INSTALLER_FILES = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
 
 @dataclass(frozen=True)
 class Wheel:
-    path: Path
+    path: Path  # where it is now: the cache, or the build's own folder until `store`
     sha256: str
+    cached: Path  # where it is kept between builds
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    def store(self) -> None:
+        """Keep a wheel made by this build in the cache: called once the build has
+        succeeded, so a build that fails on bad input writes nothing there."""
+        if self.path == self.cached or self.cached.is_file():
+            return
+        self.cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.cached.with_name(self.cached.name + ".partial")  # never half a wheel
+        shutil.copyfile(self.path, partial)
+        partial.replace(self.cached)
 
 
 def source_checkout() -> Path | None:
@@ -57,12 +72,13 @@ def source_checkout() -> Path | None:
     return None
 
 
-def package_wheel(cache_dir: Path) -> Wheel:
-    """This kmeans-report as a wheel file in the cache (made once per code version)."""
+def package_wheel(cache_dir: Path, workdir: Path) -> Wheel:
+    """This kmeans-report as a wheel file: the cached one, or one made in `workdir` (a folder
+    of the build's own) for `Wheel.store` to keep."""
     checkout = source_checkout()
     if checkout is not None:
-        return _built(checkout, cache_dir)
-    return _repacked(cache_dir)
+        return _built(checkout, cache_dir, workdir)
+    return _repacked(cache_dir, workdir)
 
 
 def _sources(checkout: Path) -> list[Path]:
@@ -74,41 +90,41 @@ def _sources(checkout: Path) -> list[Path]:
     return sorted(files)
 
 
-def _built(checkout: Path, cache_dir: Path) -> Wheel:
+def _built(checkout: Path, cache_dir: Path, workdir: Path) -> Wheel:
     digest = hashlib.sha256()
     for path in _sources(checkout):
         digest.update(str(path.relative_to(checkout)).encode() + b"\0" + path.read_bytes())
     folder = cache_dir / "wheels" / digest.hexdigest()[:32]
     found = sorted(folder.glob("*.whl")) if folder.is_dir() else []
     if found:
-        return _described(found[0])
-    with tempfile.TemporaryDirectory(prefix="kmeans-report-wheel-") as tmp:
-        source = Path(tmp) / "source"
-        for path in _sources(checkout):
-            target = source / path.relative_to(checkout)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-        out = Path(tmp) / "dist"
-        env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_TIME}
-        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                   "--disable-pip-version-check", "-q", "-w", str(out), str(source)]
-        done = subprocess.run(command, capture_output=True, text=True, env=env)
-        if done.returncode != 0:
-            last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
-            raise RenderError(
-                f"could not build the kmeans-report wheel for the downloads from {checkout}: "
-                f"{last[0]}. It needs setuptools 77 or newer in this environment "
-                "(bash .ci/setup installs it)")
-        wheel = next(out.glob("*.whl"))
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / (wheel.name + ".partial")  # a killed build leaves no half wheel
-        shutil.copyfile(wheel, partial)
-        final = folder / wheel.name
-        partial.replace(final)
-    return _described(final)
+        return _described(found[0], found[0])
+    source = workdir / "source"
+    for path in _sources(checkout):
+        target = source / path.relative_to(checkout)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    out = workdir / "dist"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_TIME}
+    # setuptools' PEP 517 backend called directly, offline, with this environment's setuptools
+    # (a third of pip's time: it sits on the path of every build after a template edit); else
+    # pip with an isolated backend it fetches.
+    done = subprocess.run([sys.executable, "-c", BUILD_BACKEND, str(out)], cwd=source,
+                          capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                               "--disable-pip-version-check", "-q", "-w", str(out), str(source)],
+                              capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+        reason = next((line.strip() for line in lines if "error" in line.lower()), lines[-1])
+        raise RenderError(
+            f"could not build the kmeans-report wheel for the downloads from {checkout}: "
+            f"{reason} (it needs setuptools 77 or newer; bash .ci/setup installs it)")
+    wheel = next(out.glob("*.whl"))
+    return _described(wheel, folder / wheel.name)
 
 
-def _repacked(cache_dir: Path) -> Wheel:
+def _repacked(cache_dir: Path, workdir: Path) -> Wheel:
     """The installed files listed in RECORD, zipped again as the wheel they came from."""
     dist = metadata.distribution(DISTRIBUTION)
     record = dist.read_text("RECORD") or ""
@@ -125,15 +141,14 @@ def _repacked(cache_dir: Path) -> Wheel:
         rows.append(row)
     version = dist.version
     wheel_name = f"kmeans_report-{version}-py3-none-any.whl"
-    folder = cache_dir / "wheels" / f"installed-{version}"
-    final = folder / wheel_name
-    if final.is_file():
-        return _described(final)
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / (wheel_name + ".partial")
+    cached = cache_dir / "wheels" / f"installed-{version}" / wheel_name
+    if cached.is_file():
+        return _described(cached, cached)
+    made = workdir / wheel_name
+    workdir.mkdir(parents=True, exist_ok=True)
     record_out = io.StringIO()
     writer = csv.writer(record_out, lineterminator="\n")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(made, "w", zipfile.ZIP_DEFLATED) as archive:
         for row in rows:
             data = Path(dist.locate_file(row[0])).read_bytes()
             archive.writestr(zipfile.ZipInfo(row[0], (1980, 1, 1, 0, 0, 0)), data,
@@ -142,8 +157,7 @@ def _repacked(cache_dir: Path) -> Wheel:
         writer.writerow([f"{info_dir}/RECORD", "", ""])
         archive.writestr(zipfile.ZipInfo(f"{info_dir}/RECORD", (1980, 1, 1, 0, 0, 0)),
                          record_out.getvalue(), zipfile.ZIP_DEFLATED)
-    partial.replace(final)
-    return _described(final)
+    return _described(made, cached)
 
 
 def _record_hash(data: bytes) -> str:
@@ -151,5 +165,5 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
-def _described(path: Path) -> Wheel:
-    return Wheel(path, hashlib.sha256(path.read_bytes()).hexdigest())
+def _described(path: Path, cached: Path) -> Wheel:
+    return Wheel(path, hashlib.sha256(path.read_bytes()).hexdigest(), cached)

@@ -94,3 +94,16 @@ def settle(page) -> None:
     a `data:` font Chromium never reports finished.)"""
     page.wait_for_load_state("load")
     page.wait_for_timeout(300)
+
+
+def copy_checkout(target: Path) -> Path:
+    """A copy of the code, templates and site files a build reads, for tests that edit them
+    (run builds in it with PYTHONPATH pointing at it)."""
+    from report.resources import CHECKOUT
+
+    for name in ("analysis", "report", "templates"):
+        shutil.copytree(CHECKOUT / name, target / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "_data"))
+    for name in ("_quarto.yml", "CITATION.cff", "CHANGELOG.md", "report.yml"):
+        shutil.copyfile(CHECKOUT / name, target / name)
+    return target

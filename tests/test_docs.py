@@ -96,7 +96,7 @@ def test_every_command_and_option_is_documented():
 EXPECTED = {
     "README.md": ["customers.csv", "my-report.yml", "my-site/index.html",
                   "my-site/downloads/report.pdf"],
-    "docs/commands.md": ["results/results.json", "parts"],
+    "docs/commands.md": ["results/results.json", "parts", "assigned.csv", "assign.sql"],
     "docs/sql.md": ["crm.duckdb", "report.yml", "results/results.json"],
     "docs/publishing.md": ["public/versions.json", "public/1.0.0/index.html",
                            "public/1.1.0/index.html", "public/latest/index.html"],

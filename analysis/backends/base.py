@@ -87,7 +87,8 @@ class Backend(Protocol):
         fields a `DataSummary` takes)."""
 
     def prepare(self, table) -> Any:
-        """The clustering space: transforms, clipping and the scaler (`clipped` per column)."""
+        """The clustering space: transforms, clipping and the scaler (`clipped` per column;
+        `scaler` and `clip_bounds`, which the published model records: analysis.model)."""
 
     def summary(self, table, space) -> DataSummary:
         """The Data page: each feature's statistics and histogram."""

@@ -59,8 +59,9 @@ class LargeDataOptions(Strict):
     min_rows: Annotated[int, Field(ge=100)] = 200_000
     """With `mode: auto`, tables of at least this many customers take the large-data path."""
     sweep_sample_size: Annotated[int, Field(ge=100)] = 50_000
-    """The uniform sample the K sweep is fitted on; its fits are then scored on all rows and
-    the chosen K is refined on all rows from the sample's best centres."""
+    """The uniform sample the K sweep is fitted on; each K is scored on a second, held-out
+    sample of this size, and only the chosen K is refined and scored on all rows, from the
+    sample's centres."""
 
 
 class Clustering(Strict):

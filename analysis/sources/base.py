@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: `build` asks a source its fingerprint without pandas
+    import numpy as np
+    import pandas as pd
 
 
 @dataclass

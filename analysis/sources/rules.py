@@ -117,11 +117,23 @@ def _clean_missing(path, features: pd.DataFrame, policy: str,
     return ~bad_rows, note
 
 
+def _duplicated(ids: pd.Series) -> np.ndarray:
+    """Which rows share their id with another row. Whole-number ids in ascending order (as
+    tables are often exported) are all distinct when each exceeds the one before: one linear
+    pass instead of a hash table of every id."""
+    values = ids.to_numpy()
+    if values.dtype.kind in "iu" and bool(np.all(values[1:] > values[:-1])):
+        return np.zeros(len(values), dtype=bool)
+    return ids.duplicated(keep=False).to_numpy()
+
+
 def table_dataset(raw: pd.DataFrame, config: Config, *, label, file_format: str, source: str,
-                  sha256: str, size_bytes: int | None = None) -> Dataset:
+                  sha256: str, size_bytes: int | None = None, clustered: bool = True) -> Dataset:
     """Validate a table read with the configured columns (from any source) into a Dataset.
     Messages start with `label` (the file's path, or a database's redacted URL); the checks
-    on the usable rows with `source` (what the pages call the data)."""
+    on the usable rows with `source` (what the pages call the data). `clustered=False`: rows
+    put into a published model's segments (analysis.model), which need neither one row per
+    cluster nor features that vary."""
     path = label
     features = config.feature_columns
     n_input = len(raw)
@@ -130,11 +142,11 @@ def table_dataset(raw: pd.DataFrame, config: Config, *, label, file_format: str,
     ids = raw[config.data.id_column] if config.data.id_column else None
     if ids is not None:
         missing_ids = ids.isna().to_numpy()
-        dup = ids.duplicated(keep=False).to_numpy()
+        dup = _duplicated(ids)
         check_ids(path, config.data.id_column, int(missing_ids.sum()), int(dup.sum()),
                   empty_at=_row_numbers(missing_ids, file_format) if missing_ids.any() else "",
                   duplicated_at=_row_numbers(dup, file_format) if dup.any() else "",
-                  examples=", ".join(map(repr, pd.unique(ids[dup])[:MAX_ROWS_SHOWN])))
+                  examples=", ".join(map(repr, pd.unique(ids[dup])[:MAX_ROWS_SHOWN].tolist())))
     compare = raw[config.data.compare_with] if config.data.compare_with else None
     if compare is not None:
         compare = compare.astype("string").fillna("(missing)")
@@ -155,7 +167,8 @@ def table_dataset(raw: pd.DataFrame, config: Config, *, label, file_format: str,
         dropped_reason=dropped_note,
         notes=[dropped_note] if dropped_note else [],
     )
-    check_dataset(dataset, config)
+    if clustered:
+        check_dataset(dataset, config)
     return dataset
 
 

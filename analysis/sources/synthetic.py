@@ -6,13 +6,17 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..config import SYNTHETIC_COLUMNS, Config
 from .base import Dataset, NotebookNeeds, SparkInput
-from .rules import check_dataset
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# numpy and pandas load in the functions that draw data: `build` asks this source its
+# fingerprint (the generator's settings) without them.
 
 
 def notebook_customers(n_customers: int = 1000, seed: int = 42) -> pd.DataFrame:
@@ -21,6 +25,9 @@ def notebook_customers(n_customers: int = 1000, seed: int = 42) -> pd.DataFrame:
     `np.random.seed(seed)` followed by the module-level draws is the same stream as a fresh
     `RandomState(seed)`; using our own generator leaves numpy's global state alone.
     """
+    import numpy as np
+    import pandas as pd
+
     rng = np.random.RandomState(seed)
     return pd.DataFrame(
         {
@@ -38,6 +45,8 @@ def segment_codes(n_segments: int) -> np.ndarray:
     Greedy max-min Hamming distance over the 16 corners of the 4-feature level cube: every
     pair of segments differs fully in at least one feature (two when n_segments <= 8).
     """
+    import numpy as np
+
     corners = np.array([[(c >> b) & 1 for b in range(len(SYNTHETIC_COLUMNS))] for c in range(16)])
     chosen = [0]
     while len(chosen) < n_segments:
@@ -56,6 +65,9 @@ def planted_customers(
     feature and keep values positive: spending is gamma (CV 1/6), visits are Poisson counts,
     the average transaction is lognormal (sigma 0.2), loyalty is gamma (CV 1/4).
     """
+    import numpy as np
+    import pandas as pd
+
     rng = np.random.RandomState(seed)
     weights = 1.0 + (np.arange(n_segments) % 3) * 0.5  # unequal sizes, as real segments are
     labels = rng.choice(n_segments, size=n_customers, p=weights / weights.sum())
@@ -77,6 +89,8 @@ def planted_customers(
 
 def values_sha256(frame: pd.DataFrame) -> str:
     """SHA-256 of generated values: each column's name and its values as float64."""
+    import numpy as np
+
     digest = hashlib.sha256()
     for name in frame.columns:
         digest.update(name.encode())
@@ -106,6 +120,8 @@ class SyntheticSource:
                           sha256=values_sha256(frame), n_input_rows=len(frame),
                           true_labels=labels, notes=notes,
                           planted_segments=opts.planted_segments)
+        from .rules import check_dataset
+
         check_dataset(dataset, self.config)
         return dataset
 

@@ -36,6 +36,16 @@ class Engine(Protocol):
         """Render the Quarto project in `project_dir` into the empty or absent `site_dir`."""
         ...
 
+    def render_pages(
+        self, project_dir: Path, site_dir: Path, pages: list[str], *, pdf: bool,
+        progress: Progress | None = None,
+    ) -> None:
+        """Render only `pages` (sources in the project) and, when `pdf`, the PDF, over
+        `site_dir`, which holds this engine's complete render of an earlier version of the
+        project (its files may be hard links: replace them, never write into them); then
+        index the site for search again when a page changed."""
+        ...
+
 
 def report_progress(progress: Progress | None, message: str) -> None:
     if progress is not None:
@@ -57,3 +67,9 @@ def check_project_dir(project_dir: Path) -> None:
         raise RenderError(f"{project_dir} is not a Quarto project: _quarto.yml is missing")
     if not (project_dir / "report.qmd").is_file():
         raise RenderError(f"{project_dir} has no report.qmd (the PDF report document)")
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write a file as a new one: the old file may be a hard link shared with the live site."""
+    path.unlink(missing_ok=True)
+    path.write_text(text, encoding="utf-8")

@@ -16,6 +16,7 @@ from report.engines.base import (
     check_project_dir,
     prepare_site_dir,
     report_progress,
+    write_new,
 )
 from report.engines.html_pages import PageWriter
 from report.engines.pandoc_run import pandoc_version
@@ -66,8 +67,41 @@ class PandocEngine:
             (site_dir / "assets" / "highlight.css").write_text(highlight_css, encoding="utf-8")
 
         pdf = site_dir / PDF_HREF
-        compile_pdf(source, project_dir, pdf)
-
-        report_progress(progress, "search index (pagefind)")
-        build_search_index(site_dir)
+        # pagefind (its own process, reading only the HTML) indexes while typst compiles.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            report_progress(progress, "search index (pagefind)")
+            index = pool.submit(build_search_index, site_dir)
+            compile_pdf(source, project_dir, pdf)
+            index.result()
         return RenderResult(engine=self.name, version=version, pages=pages, pdf=pdf)
+
+    def render_pages(
+        self, project_dir: Path, site_dir: Path, pages: list[str], *, pdf: bool,
+        progress: Progress | None = None,
+    ) -> None:
+        project_dir, site_dir = Path(project_dir).resolve(), Path(site_dir).resolve()
+        site = load_site_config(project_dir)
+        writer = PageWriter(project_dir, site)
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            # The PDF (typst source, then its compile) runs beside the pages and the index.
+            report = pool.submit(self._pdf, project_dir, site, site_dir / PDF_HREF) if pdf else None
+            rendered = [(page, pool.submit(writer.render, page)) for page in pages]
+            uses_plotly = False
+            for page, job in rendered:
+                report_progress(progress, f"page {page}")
+                html, _ = job.result()
+                write_new(site_dir / html_href(page), html)
+                uses_plotly = uses_plotly or "assets/figures.js" in html
+            install_site_assets(site_dir, with_plotly=uses_plotly)
+            if pages:
+                report_progress(progress, "search index (pagefind)")
+                build_search_index(site_dir)
+            if report is not None:
+                report_progress(progress, "PDF report (typst)")
+                report.result()
+
+    @staticmethod
+    def _pdf(project_dir: Path, site, pdf: Path) -> None:
+        source = report_to_typst(project_dir, site.pdf_source, site.typst)
+        pdf.unlink(missing_ok=True)
+        compile_pdf(source, project_dir, pdf)

@@ -13,7 +13,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import yaml
 
 from report.engines.base import (
     Progress,
@@ -22,9 +25,10 @@ from report.engines.base import (
     prepare_site_dir,
     report_progress,
 )
-from report.engines.siteconfig import PDF_HREF, html_href, load_site_config
+from report.engines.siteconfig import PDF_HREF, html_href, load_site_config, read_yaml
 from report.engines.sitefiles import build_search_index, plotly_js_path
 from report.errors import RenderError
+from report.files import copy_tree
 from report.resources import ASSETS_DIR, TEMPLATES_DIR
 
 MIN_QUARTO = (1, 5)
@@ -145,3 +149,56 @@ class QuartoEngine:
         report_progress(progress, "search index (pagefind)")
         build_search_index(site_dir)
         return RenderResult(engine=self.name, version=version, pages=pages, pdf=pdf)
+
+    def render_pages(
+        self, project_dir: Path, site_dir: Path, pages: list[str], *, pdf: bool,
+        progress: Progress | None = None,
+    ) -> None:
+        project_dir, site_dir = Path(project_dir).resolve(), Path(site_dir).resolve()
+        site = load_site_config(project_dir)
+        stage_support_files(project_dir)
+        targets = [*pages, *([site.pdf_source] if pdf and site.pdf_source else [])]
+        # One `quarto render` of the project with only these files in project.render: each
+        # Quarto start costs seconds, so one run for all of them, in a hard-linked copy of
+        # the project (its _quarto.yml rewritten). Quarto then resolves links only to the
+        # files it renders: links to the other pages keep their .qmd name, fixed below.
+        report_progress(progress, f"quarto render {', '.join(targets)}")
+        with tempfile.TemporaryDirectory(prefix="kmeans-report-quarto-") as scratch:
+            folder = Path(scratch)
+            for child in project_dir.iterdir():
+                if child.name not in (site.output_dir, ".quarto", "_quarto.yml"):
+                    copy_tree(child, folder / child.name)
+            config = read_yaml(project_dir / "_quarto.yml")
+            config.setdefault("project", {})["render"] = targets
+            (folder / "_quarto.yml").write_text(
+                yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            self._run(["render"], cwd=folder)
+            output = folder / site.output_dir
+            for target in targets:
+                if target == site.pdf_source:
+                    made, dest = output / (Path(target).stem + ".pdf"), site_dir / PDF_HREF
+                else:
+                    made, dest = output / html_href(target), site_dir / html_href(target)
+                if not made.is_file():
+                    raise RenderError(f"quarto finished but wrote no {made.name}")
+                if target != site.pdf_source:
+                    made.write_text(page_links(made.read_text(encoding="utf-8"),
+                                               site.pages), encoding="utf-8")
+                shutil.move(str(made), str(dest))  # a rename: replaces a hard link, not into it
+        if pages:
+            report_progress(progress, "search index (pagefind)")
+            build_search_index(site_dir)
+            (site_dir / "search.json").unlink(missing_ok=True)
+
+
+_QMD_HREF = re.compile(r'href="(\./)?([^"/#:]+)\.qmd(#[^"]*)?"')
+
+
+def page_links(html: str, pages: list[str]) -> str:
+    """Links to the project's pages as a full render writes them (`./data.html`)."""
+    def fix(match: re.Match) -> str:
+        if f"{match[2]}.qmd" not in pages:
+            return match[0]
+        return f'href="{match[1] or ""}{match[2]}.html{match[3] or ""}"'
+
+    return _QMD_HREF.sub(fix, html)

@@ -55,6 +55,9 @@ def install_site_assets(site_dir: Path, *, with_plotly: bool) -> None:
 
 def build_search_index(site_dir: Path) -> Path:
     """Run pagefind over the finished site; its index and UI land in site_dir/pagefind/."""
+    # A fresh index: a page-by-page rebuild starts from the earlier site, whose index files
+    # would otherwise linger (or, being hard links, be written through into the live site).
+    shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
     # Run through this interpreter so the pagefind wheel installed next to us is the one used.
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir)]
     try:

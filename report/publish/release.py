@@ -57,7 +57,18 @@ def publish(release: Release, *, config: Path | None = None, from_dir: Path | No
     work = owned_temp_dir(None, TEMP_PREFIX)
     try:
         site = work / "site"
-        build_site(config, site, engine, force=True, versions=published, **build_options)
+        build_site(config, site, engine, force=True, versions=published,
+                   previous_release=previous_version(root, published, version), **build_options)
         return version, publish_site(site, root, version, **install)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def previous_version(root: Path, published: list, version: str) -> Path | None:
+    """The published version just before `version`, which a release is compared with by
+    default (None: the first release)."""
+    from packaging.version import Version
+
+    earlier = [v.version for v in published if Version(v.version) < Version(version)
+               and (root / v.version).is_dir()]
+    return root / max(earlier, key=Version) if earlier else None

@@ -105,7 +105,7 @@ def test_figure_export_fault(previous, monkeypatch):
     import report.figure_export
 
     previous.drop_cache("figure-sets")
-    monkeypatch.setattr(report.figure_export, "write_figures", boom)
+    monkeypatch.setattr(report.figure_export, "start_figures", boom)
     with pytest.raises(InjectedFault):
         previous.build()
     assert previous.unchanged()
@@ -114,9 +114,9 @@ def test_figure_export_fault(previous, monkeypatch):
 
 
 def test_page_writing_fault(previous, monkeypatch):
-    import report.build
+    import report.project
 
-    monkeypatch.setattr(report.build, "write_project", boom)
+    monkeypatch.setattr(report.project, "write_project", boom)
     with pytest.raises(InjectedFault):
         previous.build()
     assert previous.unchanged()
@@ -183,12 +183,12 @@ def test_build_fault_during_publish(previous, monkeypatch):
 
 
 def test_interrupt_keeps_everything_and_exits_130(previous, monkeypatch, capsys):
-    import report.build
+    import report.project
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report.build, "write_project", interrupt)
+    monkeypatch.setattr(report.project, "write_project", interrupt)
     assert previous.build() == 130
     assert "earlier output left as it was" in capsys.readouterr().err
     assert previous.unchanged()

@@ -4,11 +4,13 @@ nothing else (a chart's colour never re-runs K-Means)."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import pytest
 
 from analysis.config import validate_config
+from analysis.sources.files import FileSource
 from report import cache
 from report.resources import ANALYSIS_DIR, PACKAGE_DIR, ROOT
 
@@ -104,3 +106,22 @@ def test_file_system_helpers_never_rerun_the_analysis(sources):
         base = keys()
         append(sources["report"] / module)
         assert changed(base, keys()) == {"build"}, module
+
+
+def test_a_data_file_is_known_by_a_fast_hash_of_its_bytes(tmp_path):
+    """The cache reads the file's bytes (XXH3) on every build; any changed byte is new data,
+    a copy under another name is the same data. Provenance keeps the file's SHA-256."""
+    path = tmp_path / "customers.csv"
+    path.write_bytes(b"id,spend\n1,10\n2,20\n")
+    config = validate_config({"data": {"source": "file", "path": str(path)},
+                              "features": [{"column": "spend"}]})
+    first = FileSource(config).fingerprint()
+    assert first.startswith("xxh3-128:") and FileSource(config).fingerprint() == first
+    path.write_bytes(b"id,spend\n1,10\n2,21\n")
+    assert FileSource(config).fingerprint() != first
+    copy = tmp_path / "copy.csv"
+    shutil.copyfile(path, copy)
+    moved = validate_config({"data": {"source": "file", "path": str(copy)},
+                             "features": [{"column": "spend"}]})
+    assert FileSource(moved).fingerprint() == FileSource(config).fingerprint()
+    assert FileSource(config).sha256() == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -18,12 +18,15 @@ class Figures(dict):
         return FigureRef(name, name, "", "", f"{name}.json", f"{name}.svg", 10, 10)
 
 
-def page_text(results, section: str = "methods") -> str:
+def page_markdown(results, section: str) -> str:
     site = SiteInfo(engine="pandoc", engine_version="test", citation={}, releases=[], downloads=[])
     context = build_context(results, Figures(), site)
     template = make_environment().get_template(f"sections/{section}.md.j2")
-    text = template.render(target="html", **context).replace("\\", "")  # markdown escapes
-    return " ".join(text.split())
+    return template.render(target="html", **context).replace("\\", "")  # markdown escapes
+
+
+def page_text(results, section: str = "methods") -> str:
+    return " ".join(page_markdown(results, section).split())
 
 
 def methods_text(results) -> str:
@@ -72,8 +75,12 @@ def test_model_selection_labels_the_sampled_rows(large_results):
     assert ('"Sample estimate" marks a K scored on a uniform random sample of 2,000 of the 6,000 '
             "customers") in text
     assert f"The chosen K = {k} is computed on all 6,000 customers." in text
+    # the note is a paragraph of its own: the table after it still starts a block
+    assert "customers.\n\n| K | Inertia |" in page_markdown(large_results, "model-selection")
+    lines = page_markdown(large_results, "model-selection").splitlines()
     for row in large_results.sweep:
-        inertia, *_, notes = text.split(f"| {row.k} | ", 1)[1].split(" |")[:8]
+        line = next(line for line in lines if line.startswith(f"| {row.k} | "))
+        inertia, *_, notes = [cell.strip() for cell in line.split("|")[2:-1]]
         if row.k == k:  # exact: no standard error, no label
             assert "±" not in inertia and "sample estimate" not in notes
         else:

@@ -36,6 +36,9 @@ class Prepared:
     scaler: Unscaler  # scaled centres -> the transformed (clipped) feature space
     clipped: dict[str, int]  # values clipped per column (0 without clipping)
     n_rows: int
+    # (low, high) per feature in the transformed space; None without clipping (the published
+    # model clips new rows to them: analysis.model)
+    clip_bounds: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass
@@ -59,9 +62,10 @@ def prepare(table: SparkTable, config: Config) -> Prepared:
         transformed.append(column.alias(name))
     frame = table.frame.select("*", *transformed)
     clipped = {c: 0 for c in features}
-    bounds = config.preprocessing.clip_quantiles
+    bounds, clip_bounds = config.preprocessing.clip_quantiles, None
     if bounds is not None:
         limits = frame.approxQuantile(space, list(bounds), QUANTILE_ERROR)
+        clip_bounds = tuple(np.array(side, np.float64) for side in zip(*limits, strict=True))
         outside = frame.agg(*[
             F.sum(((F.col(s) < lo) | (F.col(s) > hi)).cast("long")).alias(s)
             for s, (lo, hi) in zip(space, limits, strict=True)
@@ -84,7 +88,7 @@ def prepare(table: SparkTable, config: Config) -> Prepared:
         model = scaler.fit(assembled)
         scaled, unscaler = model.transform(assembled), _unscaler(name, model)
     cached = scaled.select(*table.frame.columns, "features").persist(StorageLevel.MEMORY_AND_DISK)
-    return Prepared(cached, unscaler, clipped, table.n_rows)
+    return Prepared(cached, unscaler, clipped, table.n_rows, clip_bounds)
 
 
 def _unscaler(name: str, model) -> Unscaler:

@@ -201,3 +201,18 @@ def test_spark_settings_are_validated_up_front(tmp_path):
                               "spark": {"path": "s3a://bucket/customers/*.parquet"},
                               "features": [{"column": "spend"}]})
     assert config.public_dict()["spark"]["path"] == "s3a://bucket/customers/*.parquet"
+
+
+def test_the_spark_model_assigns_the_published_rows_as_spark_did(runs, planted):
+    """results.json records the Spark model (MLlib scaler, approximate clipping bounds, MLlib
+    centres): assign gives every customer the cluster Spark gave it."""
+    from analysis.model.apply import assign_dataset
+    from analysis.model.document import portable_model
+
+    _, _, spark, out = runs
+    assert spark.model is not None and spark.model.scaler == spark.run.scaler
+    assigned = assign_dataset(portable_model(out), planted / "customers.parquet")
+    theirs = pd.read_parquet(out / "assignments.parquet")
+    joined = assigned.merge(theirs, on="customer_id", suffixes=("_assign", "_spark"))
+    assert len(joined) == ROWS
+    assert (joined.cluster_assign == joined.cluster_spark).all()

@@ -130,6 +130,20 @@ def test_duplicate_ids(tmp_path):
     assert "duplicate ids ('C0002')" in message and "lines 4, 12" in message
 
 
+@pytest.mark.parametrize("ids", [[1, 2, 2, 3], [3, 1, 2, 1], [5, 9, 9]])
+def test_duplicate_whole_number_ids_sorted_or_not(tmp_path, ids):
+    frame = good_frame()
+    frame["customer"] = np.arange(100, 100 + len(frame))  # ascending, unique: loads
+    load_ok = frame.copy()
+    load_ok.to_parquet(tmp_path / "ok.parquet")
+    load(tmp_path / "ok.parquet")
+    frame.loc[: len(ids) - 1, "customer"] = ids
+    frame.to_parquet(tmp_path / "c.parquet")
+    message = error_of(tmp_path / "c.parquet")
+    repeated = next(i for i in ids if ids.count(i) > 1)
+    assert f"duplicate ids ({repeated!r})" in message
+
+
 def test_ids_keep_leading_zeros(tmp_path):
     frame = good_frame()
     frame["customer"] = [f"{i:05d}" for i in range(len(frame))]
