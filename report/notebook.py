@@ -31,6 +31,9 @@ def _data_note(needs: NotebookNeeds) -> str:
     """What the reader must have at hand for the notebook to read the same data."""
     if needs.generated:
         return "It uses the built-in synthetic data, generated again from its seed."
+    if needs.spark_path:
+        return (f"It runs on Apache Spark, which reads `{md_escape(needs.spark_path)}` "
+                "(`spark.path`) where it is.")
     if needs.database:
         what = f"the table `{md_escape(needs.table)}`" if needs.table else "the configured query"
         if needs.database_file:

@@ -3,7 +3,7 @@ paragraph naming the file and the column, row or key, shows no traceback without
 creates or changes no file (everything the test wrote is hashed before and after).
 
 Inputs are generated here, small, into pytest's tmp_path; outputs also go under tmp_path.
-Finer checks of each message live in tests/analysis/test_data.py, test_config.py and
+Finer checks of each message live in tests/analysis/sources/test_files.py, tests/analysis/test_config.py and
 tests/report/test_publish.py, test_versions.py; this file proves the whole path end to end.
 """
 

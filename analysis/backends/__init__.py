@@ -15,6 +15,6 @@ def backend_for(config: Config, progress: Progress) -> Backend:
         from .spark.backend import SparkBackend
 
         return SparkBackend(config, progress)
-    from .local import LocalBackend
+    from .local.backend import LocalBackend
 
     return LocalBackend(config)

@@ -61,6 +61,7 @@ class NotebookNeeds:
     database_file: str | None = None  # a DuckDB file's name, put beside the notebook
     environment: tuple[str, ...] = ()  # variables the database URL takes from the environment
     generated: bool = False  # the synthetic data, generated again from its seed
+    spark_path: str | None = None  # read by Spark where it is (as the pages show it)
 
 
 class Source(Protocol):

@@ -59,7 +59,7 @@ class SparkPathSource:
         return [] if self.options.is_uri else local_files(self.path)
 
     def notebook_needs(self) -> NotebookNeeds:
-        return NotebookNeeds()  # the notebook re-runs on Spark, where the data is
+        return NotebookNeeds(spark_path=self.description())  # read by Spark, where it is
 
     def spark_input(self) -> SparkInput:
         files = () if self.options.is_uri else tuple(local_files(self.path))

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.backends import backend_for
 from analysis.backends.base import Backend
-from analysis.backends.local import LocalBackend
+from analysis.backends.local.backend import LocalBackend
 from analysis.backends.spark.backend import SparkBackend
 from analysis.config import validate_config
 from analysis.errors import DataError

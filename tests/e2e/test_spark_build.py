@@ -19,7 +19,7 @@ from analysis.pipeline import run_analysis
 from analysis.results import Results
 from analysis.sources.generate import make_customers
 from report.cli import main
-from tests.analysis.test_spark import SEGMENTS, write_config
+from tests.analysis.backends.test_spark import SEGMENTS, write_config
 
 pytestmark = pytest.mark.e2e
 ROWS = 8_000

@@ -5,6 +5,7 @@ build injects the configuration into its `parameters` cell and the published num
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -54,3 +55,21 @@ def test_the_notebook_reproduces_and_checks_the_published_numbers(default_config
     checks = "\n\n".join(c.source for c in notebook.cells[index:])
     with pytest.raises(AssertionError):  # the analysis is not run again: only the check
         exec(compile(checks, "reproduce.ipynb", "exec"), namespace)  # noqa: S102
+
+
+@pytest.mark.parametrize("needs, expected", [
+    (NotebookNeeds(generated=True), "built-in synthetic data"),
+    (NotebookNeeds(files=(Path("/data/shop/customers.csv"),), file_sha256="ab12"),
+     "`customers.csv` (SHA-256 `ab12`)"),
+    (NotebookNeeds(database=True, table="crm.customers", environment=("PGPASS",)),
+     "the table `crm.customers` from the database in `CONFIG['data']['sql']['url']`. Set the "
+     "environment variable(s) `PGPASS` first"),
+    (NotebookNeeds(database=True, database_file="shop.duckdb"),
+     "the configured query from the DuckDB file `shop.duckdb`"),
+    (NotebookNeeds(spark_path="s3a://lake/customers/"), "Spark, which reads `s3a://lake/customers/`"),
+])
+def test_the_introduction_says_what_the_source_needs(default_config, needs, expected):
+    intro = build_notebook(default_config.public_dict(), "t", "1", needs).cells[0].source
+    # user strings pass through md_escape (its own tests cover how); compare the words
+    assert expected in " ".join(intro.replace("\\", "").split())
+    assert "/data/shop" not in intro  # a file by its name, never its folder

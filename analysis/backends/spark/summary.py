@@ -1,6 +1,6 @@
 """The Data page's numbers on Spark: each feature's summary and histogram, from the checked
 table's aggregates (the local path computes the same from its frame in
-`backends.local`); both fill the record through `data_summary.summarise`)."""
+`backends.local.backend`); both fill the record through `data_summary.summarise`)."""
 
 from __future__ import annotations
 

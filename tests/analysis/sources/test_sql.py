@@ -25,7 +25,7 @@ from analysis.sources.sql import url as sql_url  # noqa: E402
 from tests.analysis import test_golden as golden  # noqa: E402
 from tests.conftest import PG_PASSWORD, PG_PASSWORD_VAR  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def sql_raw(url: str, *, table: str | None = "customers", query: str | None = None,
