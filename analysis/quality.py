@@ -1,6 +1,6 @@
 """How strong a segmentation is, read from its average silhouette width.
 
-Apart from analysis.metrics (which needs scikit-learn) so that the report can word the
+Apart from kmeans_report.analysis.metrics (which needs scikit-learn) so that the report can word the
 bands without importing the science stack.
 """
 

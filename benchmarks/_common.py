@@ -26,7 +26,7 @@ def time_command(args: list[str], repeats: int = 3, **kwargs) -> float:
 
 
 def kmeans_report() -> list[str]:
-    return [sys.executable, "-m", "report.cli"]
+    return [sys.executable, "-m", "kmeans_report.report.cli"]
 
 
 def print_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
@@ -36,3 +36,18 @@ def print_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print(line(row))
+
+
+def checkout_env(checkout: Path) -> dict[str, str]:
+    """The environment that runs the code of `checkout` (a copy, or another version's
+    sources): its folders linked under the installed names (kmeans_report.analysis, .report)
+    in a folder of its own, put first on the import path (the notebook's kernel too)."""
+    checkout = Path(checkout).resolve()
+    if checkout == REPO.resolve():
+        return dict(os.environ)  # the editable install maps the names to this checkout
+    namespace = checkout / "_import" / "kmeans_report"
+    namespace.mkdir(parents=True, exist_ok=True)
+    for name in ("analysis", "report"):
+        if not (namespace / name).exists():
+            (namespace / name).symlink_to(checkout / name, target_is_directory=True)
+    return {**os.environ, "PYTHONPATH": str(checkout / "_import")}

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from _common import REPO, WORK, print_table
+from _common import REPO, WORK, checkout_env, print_table
 
 NOTEBOOK_PLOT = '''
 import plotly.graph_objects as go
@@ -60,7 +60,7 @@ def copy_repo(target: Path) -> None:
 
 
 def env_for(repo: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(repo)}
+    return checkout_env(repo)
 
 
 def timed(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
@@ -94,7 +94,7 @@ class Builds:
         self.edits = 0
 
     def command(self, out: str, cache: str, *extra: str) -> list[str]:
-        return [sys.executable, "-m", "report.cli", "-q", "build", "--engine", self.engine,
+        return [sys.executable, "-m", "kmeans_report.report.cli", "-q", "build", "--engine", self.engine,
                 "--out", out, "--cache-dir", cache, *extra]
 
     def run(self, *extra: str, out: str = "", cache: str = "") -> float:
@@ -119,7 +119,7 @@ class Builds:
 
 
 def engine_rows(repo: Path, engine: str, repeats: int, baseline: float) -> list[tuple[str, ...]]:
-    from report.engines.quarto import find_quarto
+    from kmeans_report.report.engines.quarto import find_quarto
 
     builds = Builds(repo, engine)
     colds, bares = [], []
@@ -170,7 +170,7 @@ def preview_latency(repo: Path, engine: str, repeats: int) -> tuple[float, float
 
     lines: list[tuple[float, str]] = []
     process = subprocess.Popen(
-        [sys.executable, "-m", "report.cli", "preview", "--engine", engine, "--port", "0",
+        [sys.executable, "-m", "kmeans_report.report.cli", "preview", "--engine", engine, "--port", "0",
          "--out", f"_preview-{engine}", "--cache-dir", f".bench-cache-{engine}"],
         cwd=repo, env=env_for(repo), text=True, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT)
@@ -220,7 +220,7 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=None, choices=["pandoc", "quarto"])
     parser.add_argument("--no-preview", action="store_true", help="skip the browser reload row")
     args = parser.parse_args()
-    from report.engines.quarto import find_quarto
+    from kmeans_report.report.engines.quarto import find_quarto
 
     engines = args.engines or ["pandoc"] + (["quarto"] if find_quarto() else [])
     WORK.mkdir(parents=True, exist_ok=True)

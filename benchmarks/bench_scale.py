@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, print_table
+from _common import REPO, checkout_env, print_table
 
 MEASURE = (
     "import resource, subprocess, sys, time; t = time.perf_counter(); "
@@ -53,8 +53,8 @@ class Bench:
     def __init__(self, work: Path, checkout: Path):
         self.work = work
         self.checkout = checkout
-        self.env = {**os.environ, "PYTHONPATH": str(checkout)}  # the notebook's kernel too
-        self.cli = [sys.executable, "-m", "report.cli"]
+        self.env = checkout_env(checkout)
+        self.cli = [sys.executable, "-m", "kmeans_report.report.cli"]
 
     def measure(self, args: list[str]) -> tuple[float, float, str]:
         """(seconds, peak RSS in GB, stderr) of a command run in a fresh wrapper process;
@@ -155,10 +155,10 @@ def silhouette_check(checkout: Path) -> list[dict]:
     sys.path.insert(0, str(checkout))
     from sklearn.metrics import silhouette_score
 
-    from analysis.cluster import make_scaler
-    from analysis.config import validate_config
-    from analysis.pipeline import run_analysis
-    from analysis.sources import load_dataset
+    from kmeans_report.analysis.cluster import make_scaler
+    from kmeans_report.analysis.config import validate_config
+    from kmeans_report.analysis.pipeline import run_analysis
+    from kmeans_report.analysis.sources import load_dataset
 
     rows = []
     for planted in (None, 4):
@@ -184,13 +184,13 @@ def dtype_check(checkout: Path) -> list[tuple[str, ...]]:
     import numpy as np
     from sklearn.metrics import adjusted_rand_score
 
-    from analysis import scale
-    from analysis.backends.base import SweepRows
-    from analysis.cluster import make_scaler
-    from analysis.config import validate_config
-    from analysis.pipeline import DriverSilhouette, sweep
-    from analysis.progress import Progress
-    from analysis.sources.synthetic import planted_customers
+    from kmeans_report.analysis import scale
+    from kmeans_report.analysis.backends.base import SweepRows
+    from kmeans_report.analysis.cluster import make_scaler
+    from kmeans_report.analysis.config import validate_config
+    from kmeans_report.analysis.pipeline import DriverSilhouette, sweep
+    from kmeans_report.analysis.progress import Progress
+    from kmeans_report.analysis.sources.synthetic import planted_customers
 
     opts = validate_config({"clustering": {"chosen_k": "auto"}}).clustering
     frame, _ = planted_customers(1_000_000, 4, 42)

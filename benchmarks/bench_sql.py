@@ -31,11 +31,11 @@ import pandas as pd  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from analysis.config import validate_config  # noqa: E402
-from analysis.sources import load_dataset  # noqa: E402
-from analysis.sources.generate import make_customers, make_customers_sql  # noqa: E402
-from analysis.sources.sql import read as sql_source  # noqa: E402
-from analysis.sources.sql.connect import open_engine  # noqa: E402
+from kmeans_report.analysis.config import validate_config  # noqa: E402
+from kmeans_report.analysis.sources import load_dataset  # noqa: E402
+from kmeans_report.analysis.sources.generate import make_customers, make_customers_sql  # noqa: E402
+from kmeans_report.analysis.sources.sql import read as sql_source  # noqa: E402
+from kmeans_report.analysis.sources.sql.connect import open_engine  # noqa: E402
 from tests.pg_cluster import PgCluster  # noqa: E402
 
 FEATURES = ["annual_spending", "visit_frequency", "avg_transaction", "loyalty_years"]

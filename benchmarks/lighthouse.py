@@ -48,7 +48,7 @@ def free_port() -> int:
 
 def build(engine: str) -> Path:
     out = WORK / f"lighthouse-site-{engine}"
-    subprocess.run([sys.executable, "-m", "report.cli", "-q", "build", "--engine", engine,
+    subprocess.run([sys.executable, "-m", "kmeans_report.report.cli", "-q", "build", "--engine", engine,
                     "--out", str(out), "--cache-dir", str(WORK / "lighthouse-cache")],
                    cwd=REPO, check=True)
     return out
@@ -77,7 +77,7 @@ def main() -> None:
     rows = []
     for engine in args.engines:
         site, port = build(engine), free_port()
-        server = subprocess.Popen([sys.executable, "-m", "report.cli", "-q", "serve", "--dir",
+        server = subprocess.Popen([sys.executable, "-m", "kmeans_report.report.cli", "-q", "serve", "--dir",
                                    str(site), "--port", str(port)], cwd=REPO,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

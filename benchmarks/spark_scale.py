@@ -34,8 +34,8 @@ from _common import REPO, print_table
 
 WORK = Path(os.environ.get("KMEANS_BENCH_WORK", tempfile.gettempdir())) / "kmeans-report-bench-spark"
 TARGETS: list[tuple[str, ...]] = []  # (what, measured, target, met, load average)
-ENV = {**os.environ, "PYTHONPATH": str(REPO)}
-CLI = [sys.executable, "-m", "report.cli", "-q"]
+ENV = dict(os.environ)  # the editable install runs this checkout
+CLI = [sys.executable, "-m", "kmeans_report.report.cli", "-q"]
 DRIVER_MEMORY = "4g"  # local mode: the driver JVM is the executor too, and caches the table
 
 
@@ -173,9 +173,9 @@ def lloyd(sizes=(1_000_000, 10_000_000)) -> None:
     import numpy as np
     from pyspark.ml.feature import StandardScaler, VectorAssembler
 
-    from analysis.backends.spark.kmeans import refine
-    from analysis.backends.spark.session import start_session
-    from analysis.config import SparkOptions
+    from kmeans_report.analysis.backends.spark.kmeans import refine
+    from kmeans_report.analysis.backends.spark.session import start_session
+    from kmeans_report.analysis.config import SparkOptions
 
     spark = start_session(SparkOptions(master="local[2]",
                                        conf={"spark.driver.memory": DRIVER_MEMORY}))

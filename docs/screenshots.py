@@ -27,7 +27,7 @@ WIDTH, HEIGHT = 1280, 860  # a laptop screen: the header, the headline numbers, 
 def build(work: Path, engine: str) -> Path:
     """The default report (the notebook's example configuration), built as a user would."""
     site = work / "site"
-    subprocess.run([sys.executable, "-m", "report.cli", "-q", "build", "--engine", engine,
+    subprocess.run([sys.executable, "-m", "kmeans_report.report.cli", "-q", "build", "--engine", engine,
                     "--out", str(site), "--cache-dir", str(work / "cache")],
                    cwd=work, check=True)
     return site
@@ -36,7 +36,7 @@ def build(work: Path, engine: str) -> Path:
 def photograph_home(site: Path, out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from report.serve import make_server
+    from kmeans_report.report.serve import make_server
 
     server = make_server(site, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

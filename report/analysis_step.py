@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from analysis.config import Config
-from analysis.progress import Progress
-from analysis.results import Results
+from kmeans_report.analysis.config import Config
+from kmeans_report.analysis.progress import Progress
+from kmeans_report.analysis.results import Results
 
 from .files import staged_dir
 
@@ -18,7 +18,7 @@ OUTPUT_TABLES = ("results.json", "assignments.csv", "assignments.parquet", "prof
 def write_analysis(output, out_dir: Path) -> Path:
     """Replace out_dir with the analysis outputs (an `analysis.assembly.AnalysisOutput`), all
     or nothing."""
-    from analysis.outputs import write_outputs_into
+    from kmeans_report.analysis.outputs import write_outputs_into
 
     with staged_dir(out_dir) as staging:
         write_outputs_into(output, staging)
@@ -46,7 +46,7 @@ def analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progre
     if analysis_cached(cache_dir, key):
         progress.note("• Analysis unchanged: using cached results")
         return folder
-    from analysis.pipeline import run_analysis
+    from kmeans_report.analysis.pipeline import run_analysis
 
     output = run_analysis(config, progress, source)
     write_analysis(output, folder)
@@ -56,8 +56,8 @@ def analysis_outputs(config: Config, key: str, cache_dir: Path, progress: Progre
 def results_for_build(folder: Path, config: Config) -> Results:
     """The cached computation with this build's metadata and provenance: a new record, the
     cached one is never changed. Timings are dropped for a reproducible build."""
-    from analysis import provenance
-    from analysis.clock import reproducible
+    from kmeans_report.analysis import provenance
+    from kmeans_report.analysis.clock import reproducible
 
     cached = Results.load(folder / "results.json")
     results = dataclasses.replace(

@@ -8,9 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from analysis.errors import DataError
-from analysis.model.apply import assign_dataset
-from analysis.model.document import portable_model
+from kmeans_report.analysis.errors import DataError
+from kmeans_report.analysis.model.apply import assign_dataset
+from kmeans_report.analysis.model.document import portable_model
 
 OUT_FORMATS = {".parquet": "parquet", ".csv": "csv"}
 
@@ -24,7 +24,7 @@ def assign_command(model_path: Path, data: Path | None, out: Path | None, *, sql
         if data is not None or out is not None:
             raise DataError("assign --sql prints a SELECT for the database's own table (--table); "
                             "leave out DATA and --out")
-        from analysis.model.sql import assignment_select
+        from kmeans_report.analysis.model.sql import assignment_select
 
         return assignment_select(model, table, dialect)
     if data is None or out is None:

@@ -21,19 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.config import Config, load_config
-from analysis.progress import Progress
-from report.files import MARKER, copy_file, owned_temp_dir, remove_stale, staged_dir
-from report.paths import check_output_dir
+from kmeans_report.analysis.config import Config, load_config
+from kmeans_report.analysis.progress import Progress
+from kmeans_report.report.files import MARKER, copy_file, owned_temp_dir, remove_stale, staged_dir
+from kmeans_report.report.paths import check_output_dir
 
 from . import cache
 from .changelog import read_report_changelog, releases
 from .citation import cff_from_meta, load_cff
 
 if TYPE_CHECKING:
-    from analysis.compare.records import Changes
-    from analysis.results import Results
-    from analysis.sources import Source
+    from kmeans_report.analysis.compare.records import Changes
+    from kmeans_report.analysis.results import Results
+    from kmeans_report.analysis.sources import Source
 
     from .changes import Earlier
 
@@ -151,14 +151,14 @@ def load_inputs(config_path: Path | None, out_dir: Path, engine_name: str, versi
     engine_version = engine.version()
     cff_path = config.report.citation_file
     cff = load_cff(cff_path) if cff_path else cff_from_meta(config.report.model_dump(mode="json"))
-    from analysis.sources import source_for
+    from kmeans_report.analysis.sources import source_for
 
     source = source_for(config)  # refuses a source the backend cannot read, before any work
     if compare_with is None and config.clustering.backend != "spark":
         compare_with = previous_release
     earlier = compared = None
     if compare_with:
-        from analysis.compare.earlier import results_file
+        from kmeans_report.analysis.compare.earlier import results_file
 
         from .changes import load_earlier_release
 
@@ -220,7 +220,7 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
     if not analysis_cached(inputs.cache_dir, inputs.analysis_key):
         # Load scikit-learn (and its OpenMP and BLAS runtimes) before the limit below: it
         # only reaches the thread pools already loaded.
-        import analysis.pipeline  # noqa: F401
+        import kmeans_report.analysis.pipeline  # noqa: F401
     # With the notebook's kernel busy on the other core, one thread each beats two each:
     # OpenMP threads that outnumber the cores slow K-Means down many times over.
     with threadpool_limits(1 if background.notebook is not None else None):

@@ -14,8 +14,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from analysis import __version__ as TOOL_VERSION
-from analysis.config import Config
+from kmeans_report.analysis import __version__ as TOOL_VERSION
+from kmeans_report.analysis.config import Config
 
 from .resources import ANALYSIS_DIR, CHECKOUT, PACKAGE_DIR, ROOT
 

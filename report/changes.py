@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.compare.compare import compare_releases, kept_names, with_names
-from analysis.compare.document import write_changes_json
-from analysis.compare.earlier import assignment_ids, load_earlier
-from analysis.compare.records import Changes
-from analysis.config import Config
-from analysis.errors import DataError
-from analysis.outputs import PROFILES_CSV, profiles_frame, write_assignments
-from analysis.results import Results
+from kmeans_report.analysis.compare.compare import compare_releases, kept_names, with_names
+from kmeans_report.analysis.compare.document import write_changes_json
+from kmeans_report.analysis.compare.earlier import assignment_ids, load_earlier
+from kmeans_report.analysis.compare.records import Changes
+from kmeans_report.analysis.config import Config
+from kmeans_report.analysis.errors import DataError
+from kmeans_report.analysis.outputs import PROFILES_CSV, profiles_frame, write_assignments
+from kmeans_report.analysis.results import Results
 
 CHANGES_JSON = "changes.json"
 
@@ -81,7 +81,7 @@ def write_changes_downloads(downloads: Path, results: Results, changes: Changes,
 
 def changes_figures(changes: Changes, project: Path, cache_dir: Path, session=None) -> dict:
     """The transition heat-map (when customers were followed), written like the others."""
-    from analysis.figures.changes import transitions
+    from kmeans_report.analysis.figures.changes import transitions
 
     from .context import FigureRef
     from .figure_export import write_figures

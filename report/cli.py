@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.errors import AnalysisError
+from kmeans_report.analysis.errors import AnalysisError
 
 from .cli_parser import build_parser
 from .errors import ReportError
@@ -20,7 +20,7 @@ def _config(path: Path | None) -> Path | None:
     """The configuration a command reads: the one given, ./report.yml, or the bundled example
     (the notebook's report.yml, shipped with the package), so that an installed tool builds
     the notebook's report from any folder."""
-    from analysis.config import DEFAULT_CONFIG_NAME
+    from kmeans_report.analysis.config import DEFAULT_CONFIG_NAME
 
     from .resources import DEFAULT_CONFIG
 
@@ -31,10 +31,10 @@ def _config(path: Path | None) -> Path | None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from analysis.config import load_config
-    from analysis.pipeline import run_analysis
-    from analysis.progress import Progress
-    from report.paths import check_output_dir
+    from kmeans_report.analysis.config import load_config
+    from kmeans_report.analysis.pipeline import run_analysis
+    from kmeans_report.analysis.progress import Progress
+    from kmeans_report.report.paths import check_output_dir
 
     from .analysis_step import write_analysis
     from .summary import text_summary
@@ -51,11 +51,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_make_data(args: argparse.Namespace) -> int:
-    from analysis.progress import Progress
-    from analysis.sources.generate import make_customers, make_customers_sql
+    from kmeans_report.analysis.progress import Progress
+    from kmeans_report.analysis.sources.generate import make_customers, make_customers_sql
 
     if _one_of(args, "--out", args.out, "--to-sql", args.to_sql) == "--to-sql":
-        from analysis.sources import shown_database_url
+        from kmeans_report.analysis.sources import shown_database_url
 
         rows = make_customers_sql(args.to_sql, _table(args, "--to-sql"), args.rows,
                                   planted_segments=args.planted_segments, seed=args.seed,
@@ -71,7 +71,7 @@ def cmd_make_data(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from analysis.init_config import init_config, init_sql_config
+    from kmeans_report.analysis.init_config import init_config, init_sql_config
 
     if _one_of(args, "DATA_FILE", args.data_file, "--sql", args.sql) == "--sql":
         out, plan = init_sql_config(args.sql, _table(args, "--sql"), args.out, force=args.force)
@@ -87,7 +87,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def _one_of(args, name_a: str, a, name_b: str, b) -> str:
     """Which of two alternative options was given (exactly one must be)."""
-    from analysis.errors import DataError
+    from kmeans_report.analysis.errors import DataError
 
     if (a is None) == (b is None):
         raise DataError(f"{args.command}: give either {name_a} or {name_b}")
@@ -95,7 +95,7 @@ def _one_of(args, name_a: str, a, name_b: str, b) -> str:
 
 
 def _table(args, option: str) -> str:
-    from analysis.errors import DataError
+    from kmeans_report.analysis.errors import DataError
 
     if not args.table:
         raise DataError(f"{args.command} {option}: --table NAME is required")
@@ -103,7 +103,7 @@ def _table(args, option: str) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from analysis.progress import Progress
+    from kmeans_report.analysis.progress import Progress
 
     from .build import build_site
 
@@ -146,7 +146,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from analysis.progress import Progress
+    from kmeans_report.analysis.progress import Progress
 
     from .publish.release import Release, publish
 

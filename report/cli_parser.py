@@ -21,7 +21,7 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
 
 
 def _tool_version() -> str:
-    from analysis import __version__
+    from kmeans_report.analysis import __version__
 
     return __version__
 

@@ -1,6 +1,6 @@
 """docs/configuration.md, generated from the configuration model (analysis.config.Config):
 
-    python -m report.config_docs > docs/configuration.md
+    python -m kmeans_report.report.config_docs > docs/configuration.md
 
 Every key of report.yml with its type and allowed values, its default and what it does. The
 types, bounds and defaults come from the model's JSON schema; what a key does is the
@@ -17,9 +17,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from analysis.config import Config
+from kmeans_report.analysis.config import Config
 
-GENERATOR = "python -m report.config_docs > docs/configuration.md"
+GENERATOR = "python -m kmeans_report.report.config_docs > docs/configuration.md"
 INTRO = f"""\
 # Configuration reference
 

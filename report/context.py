@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.quality import QUALITY_BANDS
-from analysis.results import Results
+from kmeans_report.analysis.quality import QUALITY_BANDS
+from kmeans_report.analysis.results import Results
 
 from .context_methods import (
     algorithm_rows,

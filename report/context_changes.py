@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.compare.records import Changes
+from kmeans_report.analysis.compare.records import Changes
 
 from .formatting import money, number, percent, score
 from .wording import measure

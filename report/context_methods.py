@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.results import Results
+from kmeans_report.analysis.results import Results
 
 from .formatting import number, score
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.results import Results, Segment
+from kmeans_report.analysis.results import Results, Segment
 
 from .formatting import money, number, percent, score
 from .wording import action_text, measure

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.model.document import from_document, model_document
-from analysis.model.onnx_export import write_onnx
-from analysis.results import Results
+from kmeans_report.analysis.model.document import from_document, model_document
+from kmeans_report.analysis.model.onnx_export import write_onnx
+from kmeans_report.analysis.results import Results
 
 from .citation import write_cff
 from .files import copy_file

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from analysis.figures import FigureSpec
-from report.svg_session import Job, SvgSession
+from kmeans_report.analysis.figures import FigureSpec
+from kmeans_report.report.svg_session import Job, SvgSession
 
 # The interactive chart: no plotly logo, fits its column, and no toolbar over the legend
 # (hover tooltips, zoom by dragging and double-click to reset still work).

@@ -8,9 +8,9 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from analysis.progress import Progress
-from analysis.results import Results
-from report.files import MARKER, staged_dir
+from kmeans_report.analysis.progress import Progress
+from kmeans_report.analysis.results import Results
+from kmeans_report.report.files import MARKER, staged_dir
 
 from . import cache
 from .context import FigureRef
@@ -32,7 +32,7 @@ def figure_set(results: Results, key: str, project: Path, cache_dir: Path, progr
         progress.note("• Figures unchanged: using the cached set")
         yield _refs(json.loads(index.read_text(encoding="utf-8")))
     else:
-        from analysis.figures import build_all
+        from kmeans_report.analysis.figures import build_all
 
         from .figure_export import start_figures
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from analysis.money import format_money
+from kmeans_report.analysis.money import format_money
 
 
 def money(value: float | None, currency: str = "$", decimals: int = 0) -> str:

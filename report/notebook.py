@@ -17,7 +17,7 @@ from typing import Any
 
 import nbformat
 
-from analysis.sources import NotebookNeeds
+from kmeans_report.analysis.sources import NotebookNeeds
 
 from .errors import RenderError
 from .escape import md_escape

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.config import Config
-from analysis.sources import source_for
+from kmeans_report.analysis.config import Config
+from kmeans_report.analysis.sources import source_for
 
 from .errors import OutputError
 from .files import check_replaceable

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
-from analysis import __version__ as TOOL_VERSION
+from kmeans_report.analysis import __version__ as TOOL_VERSION
 
 from .context import FigureRef, SiteInfo, build_context
 from .errors import RenderError
@@ -70,7 +70,7 @@ def _check_pages(config: dict[str, Any], source: Path) -> None:
 def version_label(version: str | None, *, in_sentence: bool = False) -> str:
     """The report's version as its pages say it: `Version 1.2`, or a draft with its build
     date (a report without `report.version` is unpublished)."""
-    from analysis.config.meta import build_date
+    from kmeans_report.analysis.config.meta import build_date
 
     if version:
         return f"{'v' if in_sentence else 'V'}ersion {version}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.config import Config
-from analysis.progress import Progress
-from analysis.results import Results
-from analysis.sources import Source
+from kmeans_report.analysis.config import Config
+from kmeans_report.analysis.progress import Progress
+from kmeans_report.analysis.results import Results
+from kmeans_report.analysis.sources import Source
 
 from . import cache
 from .files import copy_file
@@ -28,7 +28,7 @@ def start_notebook(config: Config, source: Source, key: str, project: Path, cach
     It runs in its own folder of the project (Quarto skips `_` folders), where the files the
     source names (a data file, a DuckDB database) are linked under their own names: the
     notebook reads them by those names, as a reader will."""
-    from analysis import __version__
+    from kmeans_report.analysis import __version__
 
     from .notebook import NotebookRun, build_notebook
 
@@ -52,7 +52,7 @@ def finish_notebook(run, results: Results, key: str, config: Config, source: Sou
     written to the project's downloads and returned."""
     import nbformat
 
-    from analysis import __version__
+    from kmeans_report.analysis import __version__
 
     from .notebook import build_notebook, describe, with_published
 

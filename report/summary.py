@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.results import Results
+from kmeans_report.analysis.results import Results
 
 from .formatting import money, pct_value, percent, score
 

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from report.errors import RenderError
+from kmeans_report.report.errors import RenderError
 
 if TYPE_CHECKING:  # plotly loads in the session's thread (kaleido), not before Chromium starts
     import plotly.graph_objects as go

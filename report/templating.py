@@ -5,7 +5,7 @@
   pandoc attributes `{.class}` pass through templates untouched.
 - Every value printed with `[[ ]]` is escaped for Quarto markdown unless it is `Markup`
   (trusted output of our own filters). Other places text lands have their own filters
-  (`html`, `typst_str`, `typst_code`, `raw_block`), all from report.escape; front matter is
+  (`html`, `typst_str`, `typst_code`, `raw_block`), all from kmeans_report.report.escape; front matter is
   written by report.project with PyYAML.
 """
 

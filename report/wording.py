@@ -8,8 +8,8 @@ and labels come from the features, currency from `roi.currency`.
 
 from __future__ import annotations
 
-from analysis.money import money_unit
-from analysis.results import Action
+from kmeans_report.analysis.money import money_unit
+from kmeans_report.analysis.results import Action
 
 from .formatting import money, number
 

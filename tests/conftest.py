@@ -16,14 +16,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def default_config():
-    from analysis.config import load_config
+    from kmeans_report.analysis.config import load_config
 
     return load_config(REPO / "report.yml")
 
 
 @pytest.fixture(scope="session")
 def default_output(default_config):
-    from analysis.pipeline import run_analysis
+    from kmeans_report.analysis.pipeline import run_analysis
 
     return run_analysis(default_config)
 
@@ -124,8 +124,8 @@ def page(browser):
 def site_builder(tmp_path_factory):
     """Builds the default report once per render engine: (site folder, project folder).
     The engines share one cache, so the analysis and figures are computed once."""
-    from analysis.progress import Progress
-    from report.build import build_site
+    from kmeans_report.analysis.progress import Progress
+    from kmeans_report.report.build import build_site
 
     cache = tmp_path_factory.mktemp("shared-cache")
     built: dict[str, tuple[Path, Path]] = {}
@@ -195,8 +195,8 @@ def spark_session():
     pytest.importorskip("pyspark", reason="PySpark is not installed: bash .ci/setup --tests installs it, or pip install -e '.[spark]' in the checkout")
     if shutil.which("java") is None:
         pytest.skip("no Java on PATH (Debian: openjdk-17-jre-headless; bash .ci/setup --tests installs it)")
-    from analysis.backends.spark.session import start_session
-    from analysis.config import SparkOptions
+    from kmeans_report.analysis.backends.spark.session import start_session
+    from kmeans_report.analysis.config import SparkOptions
 
     spark = start_session(SparkOptions(master="local[2]", app_name="kmeans-report-tests",
                                        conf={"spark.sql.shuffle.partitions": 4}))

@@ -9,6 +9,7 @@ import contextlib
 import functools
 import hashlib
 import http.server
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from report.engines.quarto import find_quarto
+from kmeans_report.report.engines.quarto import find_quarto
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -98,12 +99,27 @@ def settle(page) -> None:
 
 def copy_checkout(target: Path) -> Path:
     """A copy of the code, templates and site files a build reads, for tests that edit them
-    (run builds in it with PYTHONPATH pointing at it)."""
-    from report.resources import CHECKOUT
+    (run builds in it with `checkout_env(target)`)."""
+    from kmeans_report.report.resources import CHECKOUT
 
     for name in ("analysis", "report", "templates"):
         shutil.copytree(CHECKOUT / name, target / name,
                         ignore=shutil.ignore_patterns("__pycache__", "_data"))
-    for name in ("_quarto.yml", "CITATION.cff", "CHANGELOG.md", "report.yml"):
+    for name in ("_quarto.yml", "CITATION.cff", "CHANGELOG.md", "report.yml",
+                 "notebook-changelog.md"):
         shutil.copyfile(CHECKOUT / name, target / name)
+    # The copy's folders under the installed names (kmeans_report.analysis, .report), found
+    # before the editable install's mapping to the checkout.
+    namespace = target / IMPORT_FOLDER / "kmeans_report"
+    namespace.mkdir(parents=True)
+    for name in ("analysis", "report"):
+        (namespace / name).symlink_to(target / name, target_is_directory=True)
     return target
+
+
+IMPORT_FOLDER = "_import"
+
+
+def checkout_env(copy: Path, **extra: str) -> dict[str, str]:
+    """The environment that runs a copy made by `copy_checkout` (its notebook kernel too)."""
+    return {**os.environ, "PYTHONPATH": str(copy / IMPORT_FOLDER), **extra}

@@ -14,6 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("analysis", "report")
+NAMESPACE = "kmeans_report."  # installed as kmeans_report.analysis, kmeans_report.report
+
+
+def short(name: str) -> str:
+    """A module as its folder names it (kmeans_report.analysis.x -> analysis.x)."""
+    return name.removeprefix(NAMESPACE)
 # Modules that reach a database or Spark: the report asks the source or the backend through
 # their interfaces (analysis.sources, analysis.pipeline), never these.
 SQL_OR_SPARK = ("analysis.sources.sql", "analysis.sources.spark_path", "analysis.backends.spark",
@@ -37,14 +43,14 @@ def imported(path: Path, name: str, known: set[str]) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            found.update(short(alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
                 base = base[: len(base) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
-                target = node.module
+                target = short(node.module)
             for alias in node.names:
                 child = f"{target}.{alias.name}"
                 found.add(child if child in known else target)

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from report.cli import main
+from kmeans_report.report.cli import main
 from tests.helpers import hash_tree
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ class Workspace:
         self.inputs = root / "in"
         self.inputs.mkdir()
         self.out = root / "out"
-        from report.files import staged_dir
+        from kmeans_report.report.files import staged_dir
 
         with staged_dir(self.out) as staging:
             (staging / "results.json").write_text("{}", encoding="utf-8")
@@ -267,7 +267,7 @@ def test_every_config_problem_is_listed_once(ws, capsys):
 
 @pytest.mark.parametrize("command", ["analyze", "build"])
 def test_debug_shows_the_traceback(ws, command):
-    from analysis.errors import ConfigError
+    from kmeans_report.analysis.errors import ConfigError
 
     config = ws.config(clustering={"k_mx": 4})
     with pytest.raises(ConfigError):
@@ -301,7 +301,8 @@ def fake_repo(ws, monkeypatch):
     for name in ("analysis", "report", "templates", "tests", ".git"):
         (repo / name).mkdir(parents=True)
         (repo / name / "keep.txt").write_text(name, encoding="utf-8")
-    import report.paths
+    import kmeans_report.report.paths  # noqa: F401 (loads the module named below)
+    from kmeans_report import report
 
     monkeypatch.setattr(report.paths, "REPO", repo)
     return repo
@@ -504,7 +505,7 @@ def pg_customers(postgres, pg_url):
     """Table `customers` (the 40 rows of `frame()`) in the session's PostgreSQL cluster."""
     import pyarrow as pa
 
-    from analysis.sources.sql.write import write_customers
+    from kmeans_report.analysis.sources.sql.write import write_customers
 
     write_customers(pg_url, "customers", [pa.Table.from_pandas(frame())], overwrite=True)
     return pg_url

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from report.cli_parser import build_parser
+from kmeans_report.report.cli_parser import build_parser
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]

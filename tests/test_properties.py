@@ -23,9 +23,9 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from analysis.config import Config, load_config, validate_config
-from analysis.errors import AnalysisError, ConfigError
-from analysis.sources import load_dataset
+from kmeans_report.analysis.config import Config, load_config, validate_config
+from kmeans_report.analysis.errors import AnalysisError, ConfigError
+from kmeans_report.analysis.sources import load_dataset
 
 PROFILE = settings(
     max_examples=int(os.environ.get("KMEANS_HYPOTHESIS_EXAMPLES", 60)), deadline=None, derandomize=True, database=None,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import analysis
-from report.changelog import load_changelog
+from kmeans_report import analysis
+from kmeans_report.report.changelog import load_changelog
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from analysis.figures import style as st
-from analysis.figures.clusters import (
+from kmeans_report.analysis.figures import style as st
+from kmeans_report.analysis.figures.clusters import (
     cluster_profiles,
     pca_projection,
     segment_revenue,
@@ -21,7 +21,7 @@ from analysis.figures.clusters import (
     segments_scatter,
     silhouette_plot,
 )
-from analysis.figures.model import (
+from kmeans_report.analysis.figures.model import (
     SILHOUETTE_LINES,
     elbow,
     feature_distributions,
@@ -30,9 +30,9 @@ from analysis.figures.model import (
     silhouette_range,
     validity_indices,
 )
-from analysis.figures.style import escape_text
-from analysis.metrics import NO_STRUCTURE_BELOW
-from analysis.results import Results
+from kmeans_report.analysis.figures.style import escape_text
+from kmeans_report.analysis.metrics import NO_STRUCTURE_BELOW
+from kmeans_report.analysis.results import Results
 
 __all__ = [
     "FIGURE_NAMES", "FigureSpec", "build_all", "cluster_profiles", "elbow", "escape_text",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from analysis.compare.records import Changes
-from analysis.figures import FigureSpec
-from analysis.figures import style as st
+from kmeans_report.analysis.compare.records import Changes
+from kmeans_report.analysis.figures import FigureSpec
+from kmeans_report.analysis.figures import style as st
 
 
 def transitions(changes: Changes) -> FigureSpec | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from analysis.figures import style as st
-from analysis.results import Results
+from kmeans_report.analysis.figures import style as st
+from kmeans_report.analysis.results import Results
 
 
 def _cluster_points(results: Results, cluster: int) -> np.ndarray:

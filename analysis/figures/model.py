@@ -8,10 +8,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis.figures import style as st
-from analysis.metrics import NO_STRUCTURE_BELOW, QUALITY_BANDS
-from analysis.preprocess import TRANSFORMS
-from analysis.results import Results
+from kmeans_report.analysis.figures import style as st
+from kmeans_report.analysis.metrics import NO_STRUCTURE_BELOW, QUALITY_BANDS
+from kmeans_report.analysis.preprocess import TRANSFORMS
+from kmeans_report.analysis.results import Results
 
 # Histograms of features clustered on a transformed scale are drawn on it, and say so.
 SCALE_NOTES = {"log1p": ", log scale", "asinh": ", asinh scale"}

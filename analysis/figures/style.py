@@ -10,9 +10,9 @@ from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
-from analysis.money import money_unit
-from analysis.results import Results
-from analysis.run_records import FeatureSummary
+from kmeans_report.analysis.money import money_unit
+from kmeans_report.analysis.results import Results
+from kmeans_report.analysis.run_records import FeatureSummary
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common forms of
 # colour-vision deficiency. Yellow (#F0E442) is left last: it is hard to see on white.

@@ -25,7 +25,9 @@ def onnx_model(model: PortableModel):
     from skl2onnx.common.data_types import DoubleTensorType
 
     n = len(model.features)
+    # a fixed graph name (skl2onnx draws a random one): the same model gives the same file
     core = convert_sklearn(_sklearn_pipeline(model), initial_types=[("X", DoubleTensorType([None, n]))],
+                           name="kmeans_report_model",
                            target_opset=TARGET_OPSET)
     nodes, constants, current = [], [], "X"
 

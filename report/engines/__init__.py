@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-from report.engines.base import Engine, Progress, RenderResult
-from report.errors import RenderError
+from kmeans_report.report.engines.base import Engine, Progress, RenderResult
+from kmeans_report.report.errors import RenderError
 
 ENGINE_NAMES = ("auto", "quarto", "pandoc")
 
@@ -20,12 +20,12 @@ def get_engine(name: str = "auto") -> Engine:
     if name not in ENGINE_NAMES:
         choices = ", ".join(ENGINE_NAMES)
         raise RenderError(f"unknown render engine {name!r}; choose one of {choices}")
-    from report.engines.quarto import QuartoEngine, find_quarto
+    from kmeans_report.report.engines.quarto import QuartoEngine, find_quarto
 
     if name == "auto":
         name = "quarto" if find_quarto() else "pandoc"
     if name == "quarto":
         return QuartoEngine()
-    from report.engines.pandoc import PandocEngine
+    from kmeans_report.report.engines.pandoc import PandocEngine
 
     return PandocEngine()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from report.errors import RenderError
+from kmeans_report.report.errors import RenderError
 
 Progress = Callable[[str], None]
 

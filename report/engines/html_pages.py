@@ -11,8 +11,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from report.engines.pandoc_run import run_pandoc
-from report.engines.siteconfig import (
+from kmeans_report.report.engines.pandoc_run import run_pandoc
+from kmeans_report.report.engines.siteconfig import (
     INCLUDE_KEYS,
     PDF_HREF,
     NavItem,
@@ -21,7 +21,7 @@ from report.engines.siteconfig import (
     front_matter,
     html_href,
 )
-from report.resources import TEMPLATES_DIR
+from kmeans_report.report.resources import TEMPLATES_DIR
 
 FILTERS = [TEMPLATES_DIR / "filters" / name for name in ("callouts.lua", "links.lua", "tables.lua")]
 FRAGMENT_TEMPLATE = TEMPLATES_DIR / "layout" / "fragment.html"

@@ -10,7 +10,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from report.engines.base import (
+from kmeans_report.report.engines.base import (
     Progress,
     RenderResult,
     check_project_dir,
@@ -18,12 +18,16 @@ from report.engines.base import (
     report_progress,
     write_new,
 )
-from report.engines.html_pages import PageWriter
-from report.engines.pandoc_run import pandoc_version
-from report.engines.siteconfig import PDF_HREF, html_href, load_site_config
-from report.engines.sitefiles import build_search_index, copy_resources, install_site_assets
-from report.engines.typst_pdf import compile_pdf, report_to_typst, typst_version
-from report.errors import RenderError
+from kmeans_report.report.engines.html_pages import PageWriter
+from kmeans_report.report.engines.pandoc_run import pandoc_version
+from kmeans_report.report.engines.siteconfig import PDF_HREF, html_href, load_site_config
+from kmeans_report.report.engines.sitefiles import (
+    build_search_index,
+    copy_resources,
+    install_site_assets,
+)
+from kmeans_report.report.engines.typst_pdf import compile_pdf, report_to_typst, typst_version
+from kmeans_report.report.errors import RenderError
 
 
 class PandocEngine:

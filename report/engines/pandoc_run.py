@@ -6,7 +6,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from report.errors import RenderError
+from kmeans_report.report.errors import RenderError
 
 PANDOC_FIX = "python3 -m pip install pypandoc-binary"
 MIN_PANDOC = (3, 1, 2)  # first pandoc with a typst writer that handles raw typst blocks

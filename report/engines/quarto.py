@@ -18,18 +18,18 @@ from pathlib import Path
 
 import yaml
 
-from report.engines.base import (
+from kmeans_report.report.engines.base import (
     Progress,
     RenderResult,
     check_project_dir,
     prepare_site_dir,
     report_progress,
 )
-from report.engines.siteconfig import PDF_HREF, html_href, load_site_config, read_yaml
-from report.engines.sitefiles import build_search_index, plotly_js_path
-from report.errors import RenderError
-from report.files import copy_tree
-from report.resources import ASSETS_DIR, TEMPLATES_DIR
+from kmeans_report.report.engines.siteconfig import PDF_HREF, html_href, load_site_config, read_yaml
+from kmeans_report.report.engines.sitefiles import build_search_index, plotly_js_path
+from kmeans_report.report.errors import RenderError
+from kmeans_report.report.files import copy_tree
+from kmeans_report.report.resources import ASSETS_DIR, TEMPLATES_DIR
 
 MIN_QUARTO = (1, 5)
 QUARTO_FIX = (

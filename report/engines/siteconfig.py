@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from report.errors import RenderError
-from report.escape import meta_unescape
+from kmeans_report.report.errors import RenderError
+from kmeans_report.report.escape import meta_unescape
 
 PDF_HREF = "downloads/report.pdf"
 # Keys of `_quarto.yml` that are project configuration, not document metadata.

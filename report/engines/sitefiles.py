@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from report.errors import RenderError
-from report.files import copy_tree
-from report.resources import ASSETS_DIR
+from kmeans_report.report.errors import RenderError
+from kmeans_report.report.files import copy_tree
+from kmeans_report.report.resources import ASSETS_DIR
 
 PAGEFIND_FIX = "python3 -m pip install 'pagefind[extended]'"
 PLOTLY_FIX = "python3 -m pip install plotly"

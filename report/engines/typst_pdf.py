@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from report.engines.pandoc_run import run_pandoc
-from report.engines.siteconfig import front_matter
-from report.errors import RenderError
-from report.resources import TEMPLATES_DIR
+from kmeans_report.report.engines.pandoc_run import run_pandoc
+from kmeans_report.report.engines.siteconfig import front_matter
+from kmeans_report.report.errors import RenderError
+from kmeans_report.report.resources import TEMPLATES_DIR
 
 TYPST_FIX = "python3 -m pip install typst"
 TEMPLATE = TEMPLATES_DIR / "typst" / "report.typ"

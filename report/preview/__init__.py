@@ -38,7 +38,7 @@ def watched_files(config_path: Path | None) -> tuple[set[Path], set[Path]]:
     """(single files, folders watched as a whole) a build reads and a maintainer edits: the
     config, the data file it names, the citation file, _quarto.yml, the changelog, templates/.
     An unreadable config still has its own file watched, so fixing it rebuilds."""
-    from analysis.config import DEFAULT_CONFIG_NAME, load_config
+    from kmeans_report.analysis.config import DEFAULT_CONFIG_NAME, load_config
 
     from ..resources import CHANGELOG, QUARTO_CONFIG, TEMPLATES_DIR
 
@@ -66,7 +66,7 @@ def watch_folders(files: set[Path], trees: set[Path]) -> list[Path]:
 
 
 def error_text(exc: BaseException) -> str:
-    from analysis.errors import AnalysisError
+    from kmeans_report.analysis.errors import AnalysisError
 
     from ..errors import ReportError
 
@@ -88,7 +88,7 @@ class Rebuilder:
         self.builds = 0
 
     def _build(self):
-        from analysis.progress import Progress
+        from kmeans_report.analysis.progress import Progress
 
         from ..build import build_site
 

@@ -33,10 +33,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from report.errors import PublishError
-from report.publish.names import validate_alias, validate_date, validate_version
-from report.publish.transaction import Locked, Transaction, recover_leftovers
-from report.publish.versions import Version, VersionList
+from kmeans_report.report.errors import PublishError
+from kmeans_report.report.publish.names import validate_alias, validate_date, validate_version
+from kmeans_report.report.publish.transaction import Locked, Transaction, recover_leftovers
+from kmeans_report.report.publish.versions import Version, VersionList
 
 VERSIONS_FILE = "versions.json"
 INDEX_FILE = "index.html"

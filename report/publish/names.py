@@ -11,7 +11,7 @@ import re
 from packaging.version import InvalidVersion
 from packaging.version import Version as Pep440
 
-from report.errors import PublishError
+from kmeans_report.report.errors import PublishError
 
 # Aliases become folder names next to the versions and appear in URLs: keep them to a plain
 # slug. Starting with a letter keeps them apart from version folders (which start with a

@@ -7,12 +7,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from report.build import build_site, configured_version
-from report.errors import PublishError
-from report.files import owned_temp_dir, remove_stale
-from report.publish import PublishResult, list_versions, publish_site
-from report.publish.names import Pep440, validate_version
-from report.publish.versions import Version
+from kmeans_report.report.build import build_site, configured_version
+from kmeans_report.report.errors import PublishError
+from kmeans_report.report.files import owned_temp_dir, remove_stale
+from kmeans_report.report.publish import PublishResult, list_versions, publish_site
+from kmeans_report.report.publish.names import Pep440, validate_version
+from kmeans_report.report.publish.versions import Version
 
 TEMP_PREFIX = "kmeans-report-publish-"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from report.errors import PublishError
-from report.files import replace_dir
+from kmeans_report.report.errors import PublishError
+from kmeans_report.report.files import replace_dir
 
 LOCK_FILE = ".publish.lock"
 _NEW, _OLD, _TMP = ".publish-new-", ".publish-old.", ".publish-tmp-"

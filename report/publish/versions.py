@@ -18,8 +18,13 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from report.errors import PublishError
-from report.publish.names import Pep440, validate_alias, validate_date, validate_version
+from kmeans_report.report.errors import PublishError
+from kmeans_report.report.publish.names import (
+    Pep440,
+    validate_alias,
+    validate_date,
+    validate_version,
+)
 
 
 @dataclass(frozen=True)

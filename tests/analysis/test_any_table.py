@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
-from analysis.config import validate_config
-from analysis.pipeline import run_analysis
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.pipeline import run_analysis
 from tests import tables
 
 QUICK = {"k_min": 2, "k_max": 5, "stability": {"n_reseeds": 2, "n_bootstrap": 3}}
@@ -110,7 +110,7 @@ def test_recency_reads_lower_as_more_recent(tmp_path):
         assert s.avg_recency is not None
     assert_names_agree_with_numbers(r)
 
-    from report.wording import action_text
+    from kmeans_report.report.wording import action_text
     win_back = next(a for a in lapsed.actions if a.kind == "win-back")
     text = action_text(win_back, "$")
     assert text.startswith("Win them back: Recency is") and " days against " in text
@@ -187,7 +187,7 @@ def test_clipping_counts_the_values_it_moves(tmp_path):
 
 
 def test_log1p_on_negative_values_names_the_column(tmp_path):
-    from analysis.errors import DataError
+    from kmeans_report.analysis.errors import DataError
 
     frame = pd.DataFrame({"a": [-5.0, 1, 2, 3] * 10, "b": np.arange(40.0)})
     path = tables.write_table(frame, tmp_path, "neg.csv")

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from analysis.config import Config, ConfigError, load_config, validate_config
+from kmeans_report.analysis.config import Config, ConfigError, load_config, validate_config
 
 
 def problems(raw):
@@ -35,7 +35,7 @@ def test_default_file_is_the_builtin_defaults_plus_the_notebooks_choices(default
 def test_builtin_metadata_is_neutral():
     """Nobody's name, version or date is a code default: a user's report is theirs (no
     version: a draft, never kmeans-report's own version)."""
-    from analysis.config import build_date
+    from kmeans_report.analysis.config import build_date
 
     meta = Config().report
     assert meta.author is None and meta.affiliation is None and meta.license is None
@@ -173,7 +173,7 @@ def test_numbers_beyond_what_numpy_and_memory_take_are_rejected(raw, key):
 
 
 def test_largest_seed_still_runs_its_refits():
-    from analysis.cluster import make_model
+    from kmeans_report.analysis.cluster import make_model
 
     config = validate_config({"clustering": {"random_state": 2**32 - 1}})
     model = make_model(3, config.clustering, random_state=config.clustering.random_state + 1000)

@@ -10,10 +10,10 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from analysis.config import load_config
-from analysis.figures import FIGURE_NAMES, FigureSpec, build_all, elbow, escape_text
-from analysis.figures import style as st
-from analysis.pipeline import run_analysis
+from kmeans_report.analysis.config import load_config
+from kmeans_report.analysis.figures import FIGURE_NAMES, FigureSpec, build_all, elbow, escape_text
+from kmeans_report.analysis.figures import style as st
+from kmeans_report.analysis.pipeline import run_analysis
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<script>alert(1)</script>"
@@ -223,8 +223,8 @@ def test_a_feature_clustered_on_a_log_scale_is_drawn_on_it(tmp_path):
     its linear bins."""
     import numpy as np
 
-    from analysis.config import validate_config
-    from analysis.figures.model import feature_distributions
+    from kmeans_report.analysis.config import validate_config
+    from kmeans_report.analysis.figures.model import feature_distributions
     from tests import tables
 
     frame, _ = tables.planted_lognormal(600)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from report.formatting import money, number
+from kmeans_report.report.formatting import money, number
 
 NOTEBOOK_SWEEP = {
     2: (3321, 0.241),

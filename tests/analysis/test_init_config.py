@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.column_names import label, read_name, title_from_file
-from analysis.config import validate_config
-from analysis.init_config import init_config, plan_table, render_config, suited_k_max
+from kmeans_report.analysis.column_names import label, read_name, title_from_file
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.init_config import init_config, plan_table, render_config, suited_k_max
 from tests import tables
 
 

@@ -7,19 +7,19 @@ import inspect
 
 import pytest
 
-from analysis.backends import backend_for
-from analysis.backends.base import Backend
-from analysis.backends.local.backend import LocalBackend
-from analysis.backends.spark.backend import SparkBackend
-from analysis.config import validate_config
-from analysis.errors import DataError
-from analysis.progress import Progress
-from analysis.sources import source_for
-from analysis.sources.base import Source
-from analysis.sources.files import FileSource
-from analysis.sources.spark_path import SparkPathSource
-from analysis.sources.sql import SqlSource
-from analysis.sources.synthetic import SyntheticSource
+from kmeans_report.analysis.backends import backend_for
+from kmeans_report.analysis.backends.base import Backend
+from kmeans_report.analysis.backends.local.backend import LocalBackend
+from kmeans_report.analysis.backends.spark.backend import SparkBackend
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.errors import DataError
+from kmeans_report.analysis.progress import Progress
+from kmeans_report.analysis.sources import source_for
+from kmeans_report.analysis.sources.base import Source
+from kmeans_report.analysis.sources.files import FileSource
+from kmeans_report.analysis.sources.spark_path import SparkPathSource
+from kmeans_report.analysis.sources.sql import SqlSource
+from kmeans_report.analysis.sources.synthetic import SyntheticSource
 
 
 def members(protocol) -> dict[str, inspect.Signature]:

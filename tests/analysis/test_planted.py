@@ -3,9 +3,13 @@
 import numpy as np
 import pytest
 
-from analysis.config import validate_config
-from analysis.pipeline import run_analysis
-from analysis.sources.synthetic import notebook_customers, planted_customers, segment_codes
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.pipeline import run_analysis
+from kmeans_report.analysis.sources.synthetic import (
+    notebook_customers,
+    planted_customers,
+    segment_codes,
+)
 
 
 def planted_config(k, method="silhouette", n=1500):

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from analysis.results import SCHEMA_VERSION, Results
-from report.analysis_step import write_analysis
+from kmeans_report.analysis.results import SCHEMA_VERSION, Results
+from kmeans_report.report.analysis_step import write_analysis
 
 
 def test_json_round_trip(default_results):
@@ -44,7 +44,7 @@ def test_provenance(default_results, default_config):
 
 
 def test_build_time_honours_source_date_epoch(monkeypatch):
-    from analysis.provenance import build_time
+    from kmeans_report.analysis.provenance import build_time
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert build_time() == "2023-11-14T22:13:20Z"
@@ -75,7 +75,7 @@ def test_outputs_written_all_at_once(default_output, tmp_path):
 
 
 def test_failed_write_keeps_previous_output(default_output, tmp_path, monkeypatch):
-    import analysis.outputs as outputs
+    import kmeans_report.analysis.outputs as outputs
 
     out = tmp_path / "out"
     write_analysis(default_output, out)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from analysis.config import RoiConfig
-from analysis.roi import roi_model
+from kmeans_report.analysis.config import RoiConfig
+from kmeans_report.analysis.roi import roi_model
 
 
 def test_formula_and_break_even():

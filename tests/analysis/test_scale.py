@@ -13,14 +13,14 @@ from sklearn.metrics import (
 )
 from sklearn.preprocessing import StandardScaler
 
-from analysis import scale
-from analysis.backends.base import SweepRows
-from analysis.config import validate_config
-from analysis.metrics import SampledSilhouette, sampled_silhouette_values
-from analysis.pipeline import DriverSilhouette, run_analysis, sweep
-from analysis.progress import Progress
-from analysis.results import Results
-from analysis.sources.synthetic import planted_customers
+from kmeans_report.analysis import scale
+from kmeans_report.analysis.backends.base import SweepRows
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.metrics import SampledSilhouette, sampled_silhouette_values
+from kmeans_report.analysis.pipeline import DriverSilhouette, run_analysis, sweep
+from kmeans_report.analysis.progress import Progress
+from kmeans_report.analysis.results import Results
+from kmeans_report.analysis.sources.synthetic import planted_customers
 
 N_ROWS = 50_000
 
@@ -113,7 +113,7 @@ def test_mode_and_threshold(mode, rows, expected):
 
 
 def test_unknown_mode_is_a_config_error():
-    from analysis.errors import ConfigError
+    from kmeans_report.analysis.errors import ConfigError
 
     with pytest.raises(ConfigError, match="clustering.large_data.mode"):
         validate_config({"clustering": {"large_data": {"mode": "maybe"}}})

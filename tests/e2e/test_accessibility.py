@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from report.pages import PAGES
+from kmeans_report.report.pages import PAGES
 from tests.helpers import serve, settle
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from report.cli import main
+from kmeans_report.report.cli import main
 from tests.helpers import ENGINES, engine_param
 from tests.releases import (
     DEPARTED,

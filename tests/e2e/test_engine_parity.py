@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from report.pages import PAGES
+from kmeans_report.report.pages import PAGES
 from tests.helpers import needs_quarto
 
 pytestmark = [pytest.mark.e2e, pytest.mark.quarto, needs_quarto]

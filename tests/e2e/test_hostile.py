@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from report.pages import PAGES
+from kmeans_report.report.pages import PAGES
 from tests import hostile as H
 from tests.helpers import ENGINES, engine_param, serve, settle
 
@@ -57,9 +57,9 @@ def test_a_phone_never_scrolls_sideways_even_with_a_5000_character_label(page, s
 
 @pytest.fixture(scope="module", params=[engine_param(name) for name in ENGINES])
 def hostile_site(request, tmp_path_factory):
-    from analysis.config import load_config
-    from analysis.progress import Progress
-    from report.build import build_site
+    from kmeans_report.analysis.config import load_config
+    from kmeans_report.analysis.progress import Progress
+    from kmeans_report.report.build import build_site
 
     root = tmp_path_factory.mktemp(f"hostile-{request.param}")
     config_path = H.write_hostile_inputs(root / "in")

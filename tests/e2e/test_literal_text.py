@@ -21,10 +21,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from report.engines.pandoc import PandocEngine
-from report.engines.quarto import QuartoEngine
-from report.project import page_front_matter, pdf_front_matter
-from report.templating import make_environment
+from kmeans_report.report.engines.pandoc import PandocEngine
+from kmeans_report.report.engines.quarto import QuartoEngine
+from kmeans_report.report.project import page_front_matter, pdf_front_matter
+from kmeans_report.report.templating import make_environment
 from tests.helpers import ENGINES, engine_param
 
 pytestmark = pytest.mark.e2e

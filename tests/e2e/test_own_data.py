@@ -12,7 +12,7 @@ import subprocess
 import pytest
 import yaml
 
-from report.cli import main
+from kmeans_report.report.cli import main
 from tests import tables
 
 pytestmark = pytest.mark.e2e
@@ -130,7 +130,7 @@ def test_revenue_is_the_sum_of_the_spend_columns(own_site):
 
 
 def test_segment_names_agree_with_their_numbers(own_site):
-    from analysis.results import Results
+    from kmeans_report.analysis.results import Results
     from tests.analysis.test_any_table import assert_names_agree_with_numbers
 
     _, site, _, _ = own_site

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from report.pages import PAGES
+from kmeans_report.report.pages import PAGES
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,6 @@ page, which stays served. Runs on a copy of the checkout, with each engine."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ENGINES, copy_checkout, engine_param, settle
+from tests.helpers import ENGINES, checkout_env, copy_checkout, engine_param, settle
 
 pytestmark = pytest.mark.e2e
 BUILD_TIMEOUT = 600  # seconds; a cold Quarto build on a busy machine takes minutes
@@ -29,9 +28,9 @@ class Session:
         self.repo = repo
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "report.cli", "preview", "--engine", engine, "--port", "0",
+            [sys.executable, "-m", "kmeans_report.report.cli", "preview", "--engine", engine, "--port", "0",
              "--cache-dir", ".cache"],
-            cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)}, text=True,
+            cwd=repo, env=checkout_env(repo), text=True,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         threading.Thread(target=self._read, daemon=True).start()
         self.url = re.search(r"at (http://127\.0\.0\.1:\d+/)", self.wait_for("Previewing"))[1]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from report.cli import main
+from kmeans_report.report.cli import main
 from tests.helpers import hash_tree, serve
 
 pytestmark = pytest.mark.e2e

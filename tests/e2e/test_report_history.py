@@ -13,9 +13,9 @@ import subprocess
 import pytest
 import yaml
 
-from analysis import __version__
-from report.changelog import load_changelog
-from report.cli import main
+from kmeans_report.analysis import __version__
+from kmeans_report.report.changelog import load_changelog
+from kmeans_report.report.cli import main
 from tests import tables
 from tests.e2e.test_own_data import pages_text as _markup_free
 
@@ -114,12 +114,12 @@ def test_a_missing_changelog_is_an_error_naming_it(drafted, capsys):
     assert main(["-q", "build", "--config", str(broken), "--engine", "pandoc", "--out", str(out),
                  "--cache-dir", str(root / "cache")]) == 2
     err = capsys.readouterr().err
-    assert "missing-notes.md" in err and "report.changelog" in err and not out.exists()
+    assert "missing-notes.md" in err and "kmeans_report.report.changelog" in err and not out.exists()
 
 
 def test_the_notebooks_example_keeps_its_own_history():
-    from analysis.config import load_config
-    from report.changelog import read_report_changelog
+    from kmeans_report.analysis.config import load_config
+    from kmeans_report.report.changelog import read_report_changelog
 
     config = load_config(REPO / "report.yml")
     versions = [e["version"] for e in read_report_changelog(config.report.changelog)]

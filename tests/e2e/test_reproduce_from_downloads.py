@@ -33,7 +33,7 @@ def _clean_env() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     root = tmp_path_factory.mktemp("published")
-    done = subprocess.run([sys.executable, "-m", "report.cli", "-q", "build", "--engine", "pandoc",
+    done = subprocess.run([sys.executable, "-m", "kmeans_report.report.cli", "-q", "build", "--engine", "pandoc",
                            "--out", str(root / "site"), "--cache-dir", str(root / "cache")],
                           cwd=REPO, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
@@ -45,7 +45,7 @@ def test_the_downloads_carry_the_wheel_that_built_the_report(published):
     assert len(wheels) == 1
     wheel = wheels[0]
     names = zipfile.ZipFile(wheel).namelist()
-    assert "report/cli.py" in names and "analysis/pipeline.py" in names
+    assert "kmeans_report/report/cli.py" in names and "kmeans_report/analysis/pipeline.py" in names
     sha = hashlib.sha256(wheel.read_bytes()).hexdigest()
     page = (published.parent / "downloads.html").read_text(encoding="utf-8")
     assert wheel.name in page and sha in page
@@ -71,7 +71,7 @@ def test_the_notebook_reruns_the_report_in_a_fresh_environment_from_the_download
                       for o in c.get("outputs", []))
     assert "Installed kmeans_report-" in outputs
     assert "All headline numbers match the published report." in outputs
-    where = subprocess.run([str(python), "-c", "import report; print(report.__file__)"],
+    where = subprocess.run([str(python), "-c", "import kmeans_report.report as r; print(r.__file__)"],
                            cwd=tmp_path, env=_clean_env(), capture_output=True, text=True,
                            check=True).stdout.strip()
     assert Path(where).is_relative_to(venv)  # the wheel's code, not the checkout's

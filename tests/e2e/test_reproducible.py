@@ -15,8 +15,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize("engine", [engine_param(name) for name in ENGINES])
 def test_two_cold_builds_are_byte_identical(engine, tmp_path, monkeypatch):
-    from analysis.progress import Progress
-    from report.build import build_site
+    from kmeans_report.analysis.progress import Progress
+    from kmeans_report.report.build import build_site
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1759363200")  # 2025-10-02
     trees = []

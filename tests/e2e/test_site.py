@@ -6,7 +6,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from report.pages import PAGES
+from kmeans_report.report.pages import PAGES
 from tests.helpers import serve, settle
 
 pytestmark = pytest.mark.e2e

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analysis.config import load_config
-from analysis.pipeline import run_analysis
-from analysis.results import Results
-from analysis.sources.generate import make_customers
-from report.cli import main
+from kmeans_report.analysis.config import load_config
+from kmeans_report.analysis.pipeline import run_analysis
+from kmeans_report.analysis.results import Results
+from kmeans_report.analysis.sources.generate import make_customers
+from kmeans_report.report.cli import main
 from tests.analysis.backends.test_spark import SEGMENTS, write_config
 
 pytestmark = pytest.mark.e2e
@@ -79,7 +79,7 @@ def test_local_cluster_gives_the_same_segments(data, spark_session, tmp_path):
     config = write_config(folder, "spark", spark={"path": "parts",
                                                   "master": "local-cluster[2,1,1024]"})
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "report.cli", "-q", "analyze", "--config",
+    done = subprocess.run([sys.executable, "-m", "kmeans_report.report.cli", "-q", "analyze", "--config",
                            str(config), "--out", str(out)], cwd=REPO, capture_output=True,
                           text=True, timeout=900)
     if done.returncode != 0 and "local-cluster" in done.stderr:

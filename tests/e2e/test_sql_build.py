@@ -26,7 +26,7 @@ SECRETS = [PG_PASSWORD, quote(PG_PASSWORD, safe=""), "p@ss"]
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "report.cli", *args], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", "kmeans_report.report.cli", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=900)
 
 
@@ -137,8 +137,8 @@ def test_init_from_a_database_table(sql_site, tmp_path):
 def test_a_build_reads_the_table_once(tmp_path, monkeypatch):
     """The cache key is the rows' hash, so the build fetches them up front; the analysis then
     gets those very rows, with no second query and nothing kept between builds."""
-    from analysis.sources.sql import read as sql_source
-    from report.build import build_site
+    from kmeans_report.analysis.sources.sql import read as sql_source
+    from kmeans_report.report.build import build_site
 
     cli("make-data", "--rows", "300", "--to-sql", f"duckdb:///{tmp_path / 'crm.duckdb'}",
         "--table", "customers", env=dict(os.environ))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from report.publish import publish_site
+from kmeans_report.report.publish import publish_site
 from tests.helpers import serve
 
 pytestmark = pytest.mark.e2e

@@ -44,22 +44,23 @@ def installed(tmp_path_factory):
 
 def run(python: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run([str(python), "-m", "report.cli", "-q", *args], cwd=cwd, env=env,
+    return subprocess.run([str(python), "-m", "kmeans_report.report.cli", "-q", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
 def test_the_wheel_carries_templates_site_config_and_the_example(installed):
     names = zipfile.ZipFile(installed[0]).namelist()
-    for expected in ("report/_data/_quarto.yml", "report/_data/report.yml",
-                     "report/_data/notebook-changelog.md",
-                     "report/_data/templates/page.qmd.j2", "report/_data/templates/typst/report.typ",
-                     "report/assets/figures.js"):
+    for expected in ("kmeans_report/report/_data/_quarto.yml", "kmeans_report/report/_data/report.yml",
+                     "kmeans_report/report/_data/notebook-changelog.md",
+                     "kmeans_report/report/_data/templates/page.qmd.j2", "kmeans_report/report/_data/templates/typst/report.typ",
+                     "kmeans_report/report/assets/figures.js"):
         assert expected in names
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed):
     _, python, root = installed
-    where = subprocess.run([str(python), "-c", "import report, analysis; "
+    where = subprocess.run([str(python), "-c", "import kmeans_report.report as report, "
+                            "kmeans_report.analysis as analysis; "
                             "print(report.__file__); print(analysis.__version__)"],
                            cwd=root, capture_output=True, text=True, check=True).stdout.split()
     assert not Path(where[0]).is_relative_to(REPO)
@@ -95,3 +96,24 @@ def test_a_wheel_install_builds_a_users_own_table(installed):
                  "--out", "site")
     assert result.returncode == 0, result.stderr
     assert "Delicatessen" in (work / "site" / "data.html").read_text(encoding="utf-8")
+
+
+def test_installed_beside_modules_named_report_and_analysis_both_import(installed):
+    """Other distributions own the top-level names `report` and `analysis`: ours live under
+    kmeans_report, so a user's own `report` module and kmeans-report work side by side."""
+    _, python, root = installed
+    theirs = root / "theirs"
+    (theirs / "analysis").mkdir(parents=True)
+    (theirs / "report.py").write_text("WHOSE = 'theirs'\n")
+    (theirs / "analysis" / "__init__.py").write_text("WHOSE = 'theirs'\n")
+    code = ("import report, analysis, kmeans_report.report.cli, kmeans_report.analysis; "
+            "print(report.WHOSE, analysis.WHOSE, kmeans_report.analysis.__version__)")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    done = subprocess.run([str(python), "-c", code], cwd=theirs, env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    mine, also_mine, version = done.stdout.split()
+    assert (mine, also_mine) == ("theirs", "theirs") and version != "0+unknown"
+    names = zipfile.ZipFile(installed[0]).namelist()
+    assert not [n for n in names if n.split("/")[0] in ("report", "analysis")]
+    assert run(python, theirs, "--version").returncode == 0

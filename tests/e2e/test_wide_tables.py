@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from report.cli import main
-from report.context import cluster_grid
+from kmeans_report.report.cli import main
+from kmeans_report.report.context import cluster_grid
 from tests import tables
 from tests.helpers import ENGINES, engine_param, serve, settle
 

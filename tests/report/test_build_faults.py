@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from report.cli import main
+from kmeans_report.report.cli import main
 from tests.helpers import hash_tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ class Previous:
     """An earlier successful build (site + caches) and a published tree, in a temp folder."""
 
     def __init__(self, root: Path, built_site, cache: Path) -> None:
-        from report.publish import publish_site
+        from kmeans_report.report.publish import publish_site
 
         site, _ = built_site
         self.root = root
@@ -73,7 +73,8 @@ def previous(tmp_path, built_site, site_builder):
 
 
 def test_analysis_fault(previous, monkeypatch):
-    import analysis.pipeline
+    import kmeans_report.analysis.pipeline  # noqa: F401 (loads the module named below)
+    from kmeans_report import analysis
 
     previous.drop_cache("analysis", "figure-sets", "notebooks")
     monkeypatch.setattr(analysis.pipeline, "run_analysis", boom)
@@ -102,7 +103,8 @@ def test_analysis_output_fault_keeps_the_previous_results(tmp_path, monkeypatch)
 
 
 def test_figure_export_fault(previous, monkeypatch):
-    import report.figure_export
+    import kmeans_report.report.figure_export  # noqa: F401 (loads the module named below)
+    from kmeans_report import report
 
     previous.drop_cache("figure-sets")
     monkeypatch.setattr(report.figure_export, "start_figures", boom)
@@ -114,7 +116,8 @@ def test_figure_export_fault(previous, monkeypatch):
 
 
 def test_page_writing_fault(previous, monkeypatch):
-    import report.project
+    import kmeans_report.report.project  # noqa: F401 (loads the module named below)
+    from kmeans_report import report
 
     monkeypatch.setattr(report.project, "write_project", boom)
     with pytest.raises(InjectedFault):
@@ -123,7 +126,7 @@ def test_page_writing_fault(previous, monkeypatch):
 
 
 def test_rendering_fault_half_way_through_the_pages(previous, monkeypatch):
-    from report.engines import html_pages
+    from kmeans_report.report.engines import html_pages
 
     real = html_pages.PageWriter.render
 
@@ -152,7 +155,8 @@ def test_pdf_fault_is_a_clear_error_and_changes_nothing(previous, monkeypatch, c
 
 
 def test_search_index_fault(previous, monkeypatch):
-    import report.engines.pandoc
+    import kmeans_report.report.engines.pandoc  # noqa: F401 (loads the module named below)
+    from kmeans_report import report
 
     monkeypatch.setattr(report.engines.pandoc, "build_search_index", boom)
     with pytest.raises(InjectedFault):
@@ -161,7 +165,8 @@ def test_search_index_fault(previous, monkeypatch):
 
 
 def test_publish_fault_after_a_good_build(previous, monkeypatch, capsys):
-    import report.publish.transaction
+    import kmeans_report.report.publish.transaction  # noqa: F401 (loads the module named below)
+    from kmeans_report import report
 
     def fail_swap(self, staged, target):
         raise OSError(28, "No space left on device", str(target))
@@ -174,7 +179,8 @@ def test_publish_fault_after_a_good_build(previous, monkeypatch, capsys):
 
 
 def test_build_fault_during_publish(previous, monkeypatch):
-    import report.engines.pandoc
+    import kmeans_report.report.engines.pandoc  # noqa: F401 (loads the module named below)
+    from kmeans_report import report
 
     monkeypatch.setattr(report.engines.pandoc, "compile_pdf", boom)
     with pytest.raises(InjectedFault):
@@ -183,7 +189,8 @@ def test_build_fault_during_publish(previous, monkeypatch):
 
 
 def test_interrupt_keeps_everything_and_exits_130(previous, monkeypatch, capsys):
-    import report.project
+    import kmeans_report.report.project  # noqa: F401 (loads the module named below)
+    from kmeans_report import report
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
@@ -204,7 +211,8 @@ def one_paragraph(err: str) -> str:
 
 
 def test_missing_chromium(previous, monkeypatch, capsys):
-    import report.figure_export
+    import kmeans_report.report.figure_export  # noqa: F401 (loads the module named below)
+    from kmeans_report import report
 
     previous.drop_cache("analysis", "figure-sets", "figures", "notebooks")
     monkeypatch.setattr(report.figure_export.shutil, "which", lambda name: None)
@@ -216,7 +224,7 @@ def test_missing_chromium(previous, monkeypatch, capsys):
 
 
 def test_missing_pandoc(previous, monkeypatch, capsys):
-    from report.engines import pandoc_run
+    from kmeans_report.report.engines import pandoc_run
 
     pandoc_run.pandoc_path.cache_clear()
     pandoc_run.pandoc_version.cache_clear()
@@ -239,7 +247,8 @@ def test_missing_typst(previous, monkeypatch, capsys):
 
 
 def test_missing_quarto(previous, monkeypatch, capsys):
-    import report.engines.quarto
+    import kmeans_report.report.engines.quarto  # noqa: F401 (loads the module named below)
+    from kmeans_report import report
 
     monkeypatch.setattr(report.engines.quarto, "find_quarto", lambda: None)
     code = main(["-q", "build", "--config", str(REPO / "report.yml"), "--engine", "quarto",

@@ -9,10 +9,10 @@ import shutil
 
 import pytest
 
-from analysis.config import validate_config
-from analysis.sources.files import FileSource
-from report import cache
-from report.resources import ANALYSIS_DIR, PACKAGE_DIR, ROOT
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.sources.files import FileSource
+from kmeans_report.report import cache
+from kmeans_report.report.resources import ANALYSIS_DIR, PACKAGE_DIR, ROOT
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import json
 
-from report.cli import main
+from kmeans_report.report.cli import main
 
 
 def test_analyze_writes_results_and_summary(tmp_path, capsys, write_config):
@@ -35,7 +35,7 @@ def test_bad_data_exits_2_and_writes_nothing(tmp_path, capsys, write_config):
 def test_debug_shows_the_traceback(tmp_path, write_config):
     import pytest
 
-    from analysis.errors import ConfigError
+    from kmeans_report.analysis.errors import ConfigError
 
     path = write_config({"clustering": {"k_mx": 4}})
     with pytest.raises(ConfigError):
@@ -45,8 +45,8 @@ def test_debug_shows_the_traceback(tmp_path, write_config):
 def test_global_options_work_after_the_command_too(tmp_path, write_config, capsys):
     import pytest
 
-    from analysis.errors import ConfigError
-    from report.cli_parser import build_parser
+    from kmeans_report.analysis.errors import ConfigError
+    from kmeans_report.report.cli_parser import build_parser
 
     parser = build_parser()
     for argv in (["--debug", "-q", "doctor"], ["doctor", "--debug", "-q"],
@@ -78,7 +78,7 @@ def test_analyze_refuses_a_folder_it_did_not_write(tmp_path, capsys, write_confi
 
 
 def test_analyze_refuses_the_repository_and_its_parents(capsys, write_config):
-    from report.paths import REPO
+    from kmeans_report.report.paths import REPO
 
     for target in (REPO, REPO.parent, REPO / "analysis"):
         assert main(["-q", "analyze", "--config", str(write_config()), "--out", str(target)]) == 2
@@ -88,7 +88,7 @@ def test_analyze_refuses_the_repository_and_its_parents(capsys, write_config):
 def test_publish_version_defaults_to_the_reports_own_and_is_never_guessed(tmp_path, capsys):
     """`publish` without --version takes report.version; without either it refuses, naming
     both, and creates nothing (never kmeans-report's version or a git tag)."""
-    from report.publish import release
+    from kmeans_report.report.publish import release
 
     versioned = tmp_path / "versioned.yml"
     versioned.write_text("report:\n  version: '2.1'\n")
@@ -125,7 +125,7 @@ def test_build_timings_lists_each_stage_with_wall_and_cpu_time(tmp_path, capsys)
 def test_version_prints_the_tools_version(capsys):
     import pytest
 
-    from analysis import __version__
+    from kmeans_report.analysis import __version__
 
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from analysis.config import Config, load_config
-from analysis.config.fields import Strict
-from analysis.errors import ConfigError
-from analysis.init_config import plan_table, render_config
-from report.config_docs import GENERATOR, UndocumentedKeys, configuration_page
+from kmeans_report.analysis.config import Config, load_config
+from kmeans_report.analysis.config.fields import Strict
+from kmeans_report.analysis.errors import ConfigError
+from kmeans_report.analysis.init_config import plan_table, render_config
+from kmeans_report.report.config_docs import GENERATOR, UndocumentedKeys, configuration_page
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = REPO / "docs" / "configuration.md"
@@ -93,7 +93,7 @@ def test_a_key_without_a_docstring_stops_the_generator():
 
 
 def test_the_generator_runs_as_the_page_says():
-    proc = subprocess.run([sys.executable, "-m", "report.config_docs"], cwd=REPO,
+    proc = subprocess.run([sys.executable, "-m", "kmeans_report.report.config_docs"], cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == PAGE.read_text(encoding="utf-8")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from report import doctor
-from report.cli import main
+from kmeans_report.report import doctor
+from kmeans_report.report.cli import main
 
 
 def test_everything_found_names_each_piece_and_exits_0(capsys):
@@ -24,7 +24,7 @@ def test_everything_found_names_each_piece_and_exits_0(capsys):
 
 
 def test_without_quarto_auto_uses_pandoc_and_the_fix_is_named(monkeypatch, capsys):
-    monkeypatch.setattr("report.engines.quarto.find_quarto", lambda: None)
+    monkeypatch.setattr("kmeans_report.report.engines.quarto.find_quarto", lambda: None)
     code = main(["doctor"])
     out = capsys.readouterr().out
     assert code == 0
@@ -35,7 +35,7 @@ def test_without_quarto_auto_uses_pandoc_and_the_fix_is_named(monkeypatch, capsy
 
 def test_missing_chromium_means_no_build_can_run(monkeypatch, tmp_path, capsys):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
-    monkeypatch.setattr("report.figure_export.shutil.which", lambda name: None)
+    monkeypatch.setattr("kmeans_report.report.figure_export.shutil.which", lambda name: None)
     code = main(["doctor"])
     out = capsys.readouterr().out
     assert code == 1

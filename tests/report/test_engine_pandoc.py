@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from report.engines import RenderResult, get_engine, pandoc_run, typst_pdf
-from report.engines.html_pages import PageWriter
-from report.engines.pandoc import PandocEngine
-from report.engines.siteconfig import load_site_config
-from report.errors import RenderError, ReportError
+from kmeans_report.report.engines import RenderResult, get_engine, pandoc_run, typst_pdf
+from kmeans_report.report.engines.html_pages import PageWriter
+from kmeans_report.report.engines.pandoc import PandocEngine
+from kmeans_report.report.engines.siteconfig import load_site_config
+from kmeans_report.report.errors import RenderError, ReportError
 from tests.report import engine_fixture as fx
 
 
@@ -199,7 +199,7 @@ def test_missing_typst_names_the_fix(monkeypatch):
 
 def test_get_engine(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no quarto here, nor beside Python
-    monkeypatch.setattr("report.engines.quarto.sys.executable", str(tmp_path / "python"))
+    monkeypatch.setattr("kmeans_report.report.engines.quarto.sys.executable", str(tmp_path / "python"))
     assert get_engine("auto").name == "pandoc"
     assert get_engine("pandoc").name == "pandoc"
     with pytest.raises(RenderError, match="unknown render engine"):

@@ -12,9 +12,9 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from report.engines import get_engine
-from report.engines.quarto import QuartoEngine, stage_support_files
-from report.errors import RenderError
+from kmeans_report.report.engines import get_engine
+from kmeans_report.report.engines.quarto import QuartoEngine, stage_support_files
+from kmeans_report.report.errors import RenderError
 from tests.helpers import needs_quarto
 from tests.report import engine_fixture as fx
 
@@ -99,7 +99,7 @@ def test_quarto_failure_is_reported_with_its_output(fake_quarto, tmp_path):
 
 def test_missing_quarto_names_the_fix(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr("report.engines.quarto.sys.executable", str(tmp_path / "python"))
+    monkeypatch.setattr("kmeans_report.report.engines.quarto.sys.executable", str(tmp_path / "python"))
     with pytest.raises(RenderError, match="pip install 'quarto-cli>=1.5'"):
         QuartoEngine().version()
 

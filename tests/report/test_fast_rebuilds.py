@@ -3,11 +3,10 @@ stack, and a change to a template or to the report's wording re-renders only the
 touches, leaving the others' files exactly as they were.
 
 Each test works on a copy of the checkout (its templates are edited), built once per engine;
-builds run as `python -m report.cli` in that copy."""
+builds run as `python -m kmeans_report.report.cli` in that copy."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import ENGINES, copy_checkout, engine_param
+from tests.helpers import ENGINES, checkout_env, copy_checkout, engine_param
 
 HEAVY = ("sklearn", "scipy", "plotly", "pandas")
 
@@ -33,9 +32,9 @@ class Checkout:
 def build(repo: Checkout, *options: str, out: str = "_site",
           python_flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     # A fixed build time: provenance then changes only when the inputs do.
-    env = {**os.environ, "PYTHONPATH": str(repo.root), "SOURCE_DATE_EPOCH": "1764547200"}
+    env = checkout_env(repo.root, SOURCE_DATE_EPOCH="1764547200")
     return subprocess.run(
-        [sys.executable, *python_flags, "-m", "report.cli", "build", "--engine", repo.engine,
+        [sys.executable, *python_flags, "-m", "kmeans_report.report.cli", "build", "--engine", repo.engine,
          "--out", out, "--cache-dir", ".cache", *options],
         cwd=repo.root, env=env, capture_output=True, text=True, timeout=900, check=True)
 
@@ -75,7 +74,7 @@ def test_a_build_with_nothing_changed_imports_no_analysis_or_figure_stack(repo):
     run = build(repo, python_flags=("-X", "importtime"))
     assert "up to date" in run.stdout
     loaded = imported_modules(run.stderr)
-    assert "analysis" in loaded and "pydantic" in loaded  # the log is read right
+    assert "kmeans_report" in loaded and "pydantic" in loaded  # the log is read right
     assert not loaded & set(HEAVY), f"imported {sorted(loaded & set(HEAVY))}"
 
 

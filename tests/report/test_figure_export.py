@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from analysis.config import load_config
-from analysis.figures import build_all
-from analysis.figures import style as st
-from analysis.pipeline import run_analysis
-from report import figure_export, svg_session
-from report.errors import RenderError, ReportError
-from report.figure_export import figure_hash, figure_json, write_figures
+from kmeans_report.analysis.config import load_config
+from kmeans_report.analysis.figures import build_all
+from kmeans_report.analysis.figures import style as st
+from kmeans_report.analysis.pipeline import run_analysis
+from kmeans_report.report import figure_export, svg_session
+from kmeans_report.report.errors import RenderError, ReportError
+from kmeans_report.report.figure_export import figure_hash, figure_json, write_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from report.errors import OutputError
-from report.files import MARKER, check_replaceable, staged_dir
+from kmeans_report.report.errors import OutputError
+from kmeans_report.report.files import MARKER, check_replaceable, staged_dir
 from tests.helpers import hash_tree
 
 
@@ -57,7 +57,7 @@ def test_staging_folders_of_a_killed_build_are_removed_by_the_next(tmp_path):
     import subprocess
     import sys
 
-    code = ("import os, sys; from report.files import staged_dir\n"
+    code = ("import os, sys; from kmeans_report.report.files import staged_dir\n"
             "with staged_dir(sys.argv[1]) as s:\n"
             "    open(os.path.join(s, 'x'), 'w').write('x'); os.kill(os.getpid(), 9)\n")
     target = tmp_path / "site"

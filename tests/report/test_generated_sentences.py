@@ -11,11 +11,11 @@ import pandas as pd
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from analysis.config import validate_config
-from analysis.pipeline import run_analysis
-from report.context import FigureRef, SiteInfo, build_context
-from report.templating import make_environment
-from report.wording import scaling_sentence, unit_name
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.pipeline import run_analysis
+from kmeans_report.report.context import FigureRef, SiteInfo, build_context
+from kmeans_report.report.templating import make_environment
+from kmeans_report.report.wording import scaling_sentence, unit_name
 
 UNITS = ["€", "$", "k$", "days", "visits/year", "kg", ""]
 QUICK = {"k_min": 2, "k_max": 3, "n_init": 2,

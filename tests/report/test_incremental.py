@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from report.engines.quarto import page_links
-from report.incremental import MAX_PAGES, RenderPlan, plan_render
+from kmeans_report.report.engines.quarto import page_links
+from kmeans_report.report.incremental import MAX_PAGES, RenderPlan, plan_render
 
 NAVBAR = [{"text": "Data", "href": "data.qmd", "icon": None, "menu": []}]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.config import validate_config
-from analysis.pipeline import run_analysis
-from report.context import FigureRef, SiteInfo, build_context
-from report.templating import make_environment
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.pipeline import run_analysis
+from kmeans_report.report.context import FigureRef, SiteInfo, build_context
+from kmeans_report.report.templating import make_environment
 
 
 class Figures(dict):

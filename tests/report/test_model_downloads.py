@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from analysis.model.document import portable_model
-from report.downloads import download_list, write_model_files
+from kmeans_report.analysis.model.document import portable_model
+from kmeans_report.report.downloads import download_list, write_model_files
 
 
 def test_model_files_are_written_and_listed(default_results, tmp_path):

@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import __version__
-from analysis.sources import NotebookNeeds
-from report.notebook import NOTEBOOK_TEMPLATE, build_notebook, with_published
+from kmeans_report.analysis import __version__
+from kmeans_report.analysis.sources import NotebookNeeds
+from kmeans_report.report.notebook import NOTEBOOK_TEMPLATE, build_notebook, with_published
 
 
 def code_of(notebook) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from report.engines.pandoc_run import pandoc_path
-from report.pages import PAGES
+from kmeans_report.report.engines.pandoc_run import pandoc_path
+from kmeans_report.report.pages import PAGES
 
 PAGE_FILES = [p.source for p in PAGES]
 
@@ -110,7 +110,7 @@ def test_scholar_tags_only_on_the_home_page_with_the_report_metadata(built_site)
 
 
 def test_scholar_pdf_url_is_absolute_with_a_site_url():
-    from report.project import scholar_tags
+    from kmeans_report.report.project import scholar_tags
 
     meta = {"title": "T", "author": "", "date": "2025-10-02"}
     tags = dict(scholar_tags(meta, "https://example.org/report/"))
@@ -121,10 +121,10 @@ def test_scholar_pdf_url_is_absolute_with_a_site_url():
 def test_the_footer_reads_version_and_license_from_the_citation_metadata(monkeypatch):
     """One source: the footer says what the Citation page says (CITATION.cff); without a
     version the report is a draft of its build date, and the tool is only credited."""
-    from analysis import __version__
-    from report.citation import citation_context
-    from report.escape import meta_unescape
-    from report.project import site_settings
+    from kmeans_report.analysis import __version__
+    from kmeans_report.report.citation import citation_context
+    from kmeans_report.report.escape import meta_unescape
+    from kmeans_report.report.project import site_settings
 
     cff = {"cff-version": "1.2.0", "message": "m", "title": "T", "version": "2.0",
            "license": "CC-BY-4.0", "authors": [{"name": "A"}]}

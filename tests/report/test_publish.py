@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-import report.publish.transaction as transaction
-from report.errors import PublishError
-from report.publish import list_versions, publish_site, unpublish
+import kmeans_report.report.publish.transaction as transaction
+from kmeans_report.report.errors import PublishError
+from kmeans_report.report.publish import list_versions, publish_site, unpublish
 from tests.helpers import hash_tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -339,7 +339,7 @@ def kill_publish_at(public: Path, site: Path, version: str, rename_call: int, fo
                 os.kill(os.getpid(), signal.SIGKILL)
             return real(*a, **k)
         os.rename = rename
-        from report.publish import publish_site
+        from kmeans_report.report.publish import publish_site
         publish_site({str(site)!r}, {str(public)!r}, {version!r}, force={force})
         """
     )
@@ -422,7 +422,7 @@ def test_a_held_lock_times_out_with_a_clear_error(root, sites):
 
 
 def test_concurrent_publishes_from_two_processes(root, sites):
-    code = "import sys; from report.publish import publish_site; " \
+    code = "import sys; from kmeans_report.report.publish import publish_site; " \
            "publish_site(sys.argv[1], sys.argv[2], sys.argv[3], aliases=())"
     procs = [
         subprocess.Popen([sys.executable, "-c", code, str(sites["1.10.0"]), str(root), v],

@@ -8,11 +8,11 @@ import dataclasses
 
 import pytest
 
-from analysis.config import RoiConfig
-from analysis.figures import FIGURE_NAMES
-from analysis.roi import roi_model
-from report.context import FigureRef, build_context
-from report.templating import make_environment
+from kmeans_report.analysis.config import RoiConfig
+from kmeans_report.analysis.figures import FIGURE_NAMES
+from kmeans_report.analysis.roi import roi_model
+from kmeans_report.report.context import FigureRef, build_context
+from kmeans_report.report.templating import make_environment
 
 
 def _pages(results) -> dict[str, str]:

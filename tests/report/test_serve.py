@@ -9,8 +9,8 @@ import urllib.request
 
 import pytest
 
-from report.errors import ReportError
-from report.serve import make_server
+from kmeans_report.report.errors import ReportError
+from kmeans_report.report.serve import make_server
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from report.errors import PublishError, ReportError
-from report.publish.names import validate_alias, validate_version
-from report.publish.versions import Version, VersionList
+from kmeans_report.report.errors import PublishError, ReportError
+from kmeans_report.report.publish.names import validate_alias, validate_version
+from kmeans_report.report.publish.versions import Version, VersionList
 
 
 def v(version, aliases=(), date="2025-10-02"):

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from analysis.results import Action
-from report.wording import ACTIONS, action_text
+from kmeans_report.analysis.results import Action
+from kmeans_report.report.wording import ACTIONS, action_text
 
 # Words that turn a suggestion into a claim nobody measured.
 GUESSES = re.compile(r"\b(probably|likely|surely|certainly|clearly|obviously|elsewhere|"

@@ -16,14 +16,14 @@ import pytest
 import yaml
 from sklearn.metrics import adjusted_rand_score
 
-from analysis.config import load_config
-from analysis.pipeline import run_analysis
-from analysis.results import Results
-from analysis.sources.generate import make_customers
-from report.analysis_step import write_analysis
-from report.cli import main
-from report.context import SiteInfo, build_context
-from report.templating import make_environment
+from kmeans_report.analysis.config import load_config
+from kmeans_report.analysis.pipeline import run_analysis
+from kmeans_report.analysis.results import Results
+from kmeans_report.analysis.sources.generate import make_customers
+from kmeans_report.report.analysis_step import write_analysis
+from kmeans_report.report.cli import main
+from kmeans_report.report.context import SiteInfo, build_context
+from kmeans_report.report.templating import make_environment
 from tests.helpers import hash_tree
 
 ROWS, SEGMENTS = 12_000, 4
@@ -176,7 +176,7 @@ def test_unreachable_master_fails_fast_without_a_stack_trace(tmp_path):
     pytest.importorskip("pyspark", reason="PySpark is not installed: pip install 'kmeans-report[spark]'")
     config = write_config(tmp_path, "spark", spark={"master": "spark://127.0.0.1:9",
                                                    "path": "parts"})
-    done = subprocess.run([sys.executable, "-m", "report.cli", "-q", "analyze", "--config",
+    done = subprocess.run([sys.executable, "-m", "kmeans_report.report.cli", "-q", "analyze", "--config",
                            str(config), "--out", str(tmp_path / "out")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
@@ -187,8 +187,8 @@ def test_unreachable_master_fails_fast_without_a_stack_trace(tmp_path):
 
 
 def test_spark_settings_are_validated_up_front(tmp_path):
-    from analysis.config import validate_config
-    from analysis.errors import ConfigError
+    from kmeans_report.analysis.config import validate_config
+    from kmeans_report.analysis.errors import ConfigError
 
     with pytest.raises(ConfigError) as caught:
         validate_config({"clustering": {"backend": "spark"}, "spark": {"master": "", "mastr": "x"}})
@@ -206,8 +206,8 @@ def test_spark_settings_are_validated_up_front(tmp_path):
 def test_the_spark_model_assigns_the_published_rows_as_spark_did(runs, planted):
     """results.json records the Spark model (MLlib scaler, approximate clipping bounds, MLlib
     centres): assign gives every customer the cluster Spark gave it."""
-    from analysis.model.apply import assign_dataset
-    from analysis.model.document import portable_model
+    from kmeans_report.analysis.model.apply import assign_dataset
+    from kmeans_report.analysis.model.document import portable_model
 
     _, _, spark, out = runs
     assert spark.model is not None and spark.model.scaler == spark.run.scaler
@@ -220,8 +220,8 @@ def test_the_spark_model_assigns_the_published_rows_as_spark_did(runs, planted):
 
 def test_spark_bins_a_log_scale_feature_as_the_local_path_does(spark_session):
     """A feature clustered on log1p or asinh is binned on that scale by both backends."""
-    from analysis.backends.spark.summary import histograms
-    from analysis.data_summary import column_stats
+    from kmeans_report.analysis.backends.spark.summary import histograms
+    from kmeans_report.analysis.data_summary import column_stats
 
     rng = np.random.default_rng(3)
     values = np.round(np.exp(rng.normal(6, 1.2, 2_000)), 2)

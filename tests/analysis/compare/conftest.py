@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.config import validate_config
-from analysis.pipeline import run_analysis
-from report.analysis_step import write_analysis
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.pipeline import run_analysis
+from kmeans_report.report.analysis_step import write_analysis
 from tests.releases import planted_tables, release_config
 
 

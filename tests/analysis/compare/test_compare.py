@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analysis.compare.compare import compare_releases
-from analysis.compare.document import SCHEMA_PATH, changes_document
-from analysis.compare.earlier import assignment_ids, load_earlier, load_results
-from analysis.errors import DataError
+from kmeans_report.analysis.compare.compare import compare_releases
+from kmeans_report.analysis.compare.document import SCHEMA_PATH, changes_document
+from kmeans_report.analysis.compare.earlier import assignment_ids, load_earlier, load_results
+from kmeans_report.analysis.errors import DataError
 from tests.releases import (
     DEPARTED,
     FEATURES,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.config import validate_config
-from analysis.pipeline import run_analysis
-from analysis.sources import load_dataset
-from report.analysis_step import write_analysis
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.pipeline import run_analysis
+from kmeans_report.analysis.sources import load_dataset
+from kmeans_report.report.analysis_step import write_analysis
 from tests.tables import planted_lognormal
 
 

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.model.document import SCHEMA_PATH, model_document
-from analysis.results import Results
-from report.cli import main
+from kmeans_report.analysis.model.document import SCHEMA_PATH, model_document
+from kmeans_report.analysis.results import Results
+from kmeans_report.report.cli import main
 
 
 def test_model_json_is_valid_and_complete(default_results):
@@ -115,9 +115,9 @@ def test_bad_inputs_exit_2_and_write_nothing(default_files, tmp_path, capsys):
 def test_assign_reproduces_the_large_data_path(tmp_path):
     """The large-data path clusters float32 values and refines on all rows: the model says
     so (dtype) and assign still gives every row its published cluster."""
-    from analysis.config import validate_config
-    from analysis.pipeline import run_analysis
-    from report.analysis_step import write_analysis
+    from kmeans_report.analysis.config import validate_config
+    from kmeans_report.analysis.pipeline import run_analysis
+    from kmeans_report.report.analysis_step import write_analysis
     from tests.tables import planted_lognormal
 
     frame, _ = planted_lognormal(n=8000)

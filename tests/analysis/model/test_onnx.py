@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.model.document import portable_model
-from analysis.model.onnx_export import onnx_labels, onnx_model
+from kmeans_report.analysis.model.document import portable_model
+from kmeans_report.analysis.model.onnx_export import onnx_labels, onnx_model
 
 pytest.importorskip("onnxruntime", reason="onnxruntime is not installed (a core dependency)")
 

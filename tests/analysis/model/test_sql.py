@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.model.apply import assign_dataset
-from analysis.model.document import portable_model
-from analysis.model.sql import assignment_select
-from report.cli import main
+from kmeans_report.analysis.model.apply import assign_dataset
+from kmeans_report.analysis.model.document import portable_model
+from kmeans_report.analysis.model.sql import assignment_select
+from kmeans_report.report.cli import main
 
 duckdb = pytest.importorskip("duckdb", reason="DuckDB is not installed (pip install 'kmeans-report[sql]')")
 

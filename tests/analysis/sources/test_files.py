@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.config import validate_config
-from analysis.errors import DataError
-from analysis.sources import load_dataset
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.errors import DataError
+from kmeans_report.analysis.sources import load_dataset
 
 FEATURES = ["annual_spending", "visit_frequency", "avg_transaction", "loyalty_years"]
 

@@ -7,12 +7,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analysis.config import validate_config
-from analysis.errors import DataError
-from analysis.sources import load_dataset
-from analysis.sources.generate import make_customers
-from analysis.sources.synthetic import notebook_customers
-from report.cli import main
+from kmeans_report.analysis.config import validate_config
+from kmeans_report.analysis.errors import DataError
+from kmeans_report.analysis.sources import load_dataset
+from kmeans_report.analysis.sources.generate import make_customers
+from kmeans_report.analysis.sources.synthetic import notebook_customers
+from kmeans_report.report.cli import main
 
 FEATURES = ["annual_spending", "visit_frequency", "avg_transaction", "loyalty_years"]
 

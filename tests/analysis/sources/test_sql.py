@@ -16,12 +16,12 @@ import yaml
 pytest.importorskip("sqlalchemy", reason="the SQL source needs pip install 'kmeans-report[sql]'")
 pytest.importorskip("duckdb_engine", reason="the SQL source needs pip install 'kmeans-report[sql]'")
 
-from analysis.config import load_config, validate_config  # noqa: E402
-from analysis.errors import ConfigError, DataError  # noqa: E402
-from analysis.pipeline import run_analysis  # noqa: E402
-from analysis.sources.generate import make_customers_sql  # noqa: E402
-from analysis.sources.sql import read as sql_source  # noqa: E402
-from analysis.sources.sql import url as sql_url  # noqa: E402
+from kmeans_report.analysis.config import load_config, validate_config  # noqa: E402
+from kmeans_report.analysis.errors import ConfigError, DataError  # noqa: E402
+from kmeans_report.analysis.pipeline import run_analysis  # noqa: E402
+from kmeans_report.analysis.sources.generate import make_customers_sql  # noqa: E402
+from kmeans_report.analysis.sources.sql import read as sql_source  # noqa: E402
+from kmeans_report.analysis.sources.sql import url as sql_url  # noqa: E402
 from tests.analysis import test_golden as golden  # noqa: E402
 from tests.conftest import PG_PASSWORD, PG_PASSWORD_VAR  # noqa: E402
 
@@ -160,7 +160,7 @@ def test_query_ending_in_a_line_comment_is_read(tmp_path):
 def test_spark_backend_refuses_a_database_source_up_front(tmp_path):
     """Spark cannot read database rows: one paragraph naming both settings and the way out,
     before anything is fetched (the URL's database file does not even exist)."""
-    from analysis.sources import source_for
+    from kmeans_report.analysis.sources import source_for
 
     raw = sql_raw(f"duckdb:///{tmp_path / 'absent.duckdb'}")
     raw["clustering"] = {**raw.get("clustering", {}), "backend": "spark"}
@@ -197,8 +197,8 @@ def test_identifiers_are_quoted(tmp_path):
 def test_fingerprint_follows_the_rows(tmp_path):
     import duckdb
 
-    from analysis.sources import source_for
-    from report import cache
+    from kmeans_report.analysis.sources import source_for
+    from kmeans_report.report import cache
 
     path = tmp_path / "c.duckdb"
     url = f"duckdb:///{path}"
