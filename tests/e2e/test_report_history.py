@@ -114,7 +114,7 @@ def test_a_missing_changelog_is_an_error_naming_it(drafted, capsys):
     assert main(["-q", "build", "--config", str(broken), "--engine", "pandoc", "--out", str(out),
                  "--cache-dir", str(root / "cache")]) == 2
     err = capsys.readouterr().err
-    assert "missing-notes.md" in err and "kmeans_report.report.changelog" in err and not out.exists()
+    assert "missing-notes.md" in err and "report.changelog" in err and not out.exists()
 
 
 def test_the_notebooks_example_keeps_its_own_history():
