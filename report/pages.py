@@ -57,3 +57,9 @@ PAGES = (
          "The PDF report, tables, results and citation files.", in_pdf=False),
 )
 PDF_SECTIONS = tuple(p.slug for p in PAGES if p.in_pdf)
+
+
+def pdf_pages(compared: bool) -> tuple[Page, ...]:
+    """The PDF's sections in order: the Changes section only when the build was compared
+    with an earlier release (the site always has the page, saying so when it was not)."""
+    return tuple(p for p in PAGES if p.in_pdf and (compared or p.slug != "changes"))

@@ -20,7 +20,7 @@ from kmeans_report.analysis import __version__ as TOOL_VERSION
 from .context import FigureRef, SiteInfo, build_context
 from .errors import RenderError
 from .escape import front_matter, html_text, iso_date, meta_escape
-from .pages import PAGES, PDF_SECTIONS, PDF_SOURCE
+from .pages import PAGES, PDF_SOURCE, pdf_pages
 from .resources import QUARTO_CONFIG
 from .templating import make_environment
 
@@ -182,8 +182,7 @@ def write_project(
     env = make_environment()
     context = build_context(results, figures, site)
     # The PDF has a Changes section only when this build was compared with an earlier one.
-    context["pdf_sections"] = tuple(slug for slug in PDF_SECTIONS
-                                    if slug != "changes" or site.changes is not None)
+    context["pdf_sections"] = tuple(p.slug for p in pdf_pages(site.changes is not None))
     meta = context["meta"]
     context["release"] = {"label": version_label(meta.get("version")),
                           "in_sentence": version_label(meta.get("version"), in_sentence=True)}

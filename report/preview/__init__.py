@@ -36,13 +36,13 @@ class PreviewOptions:
 
 def watched_files(config_path: Path | None) -> tuple[set[Path], set[Path]]:
     """(single files, folders watched as a whole) a build reads and a maintainer edits: the
-    config, the data file it names, the citation file, _quarto.yml, the changelog, templates/.
+    config, the data file it names, its citation file and changelog, _quarto.yml, templates/.
     An unreadable config still has its own file watched, so fixing it rebuilds."""
     from kmeans_report.analysis.config import DEFAULT_CONFIG_NAME, load_config
 
-    from ..resources import CHANGELOG, QUARTO_CONFIG, TEMPLATES_DIR
+    from ..resources import QUARTO_CONFIG, TEMPLATES_DIR
 
-    files = {QUARTO_CONFIG, CHANGELOG, Path(config_path or DEFAULT_CONFIG_NAME)}
+    files = {QUARTO_CONFIG, Path(config_path or DEFAULT_CONFIG_NAME)}
     try:
         config = load_config(config_path)
     except Exception:  # noqa: BLE001 - the build reports it; the config file stays watched
@@ -52,6 +52,8 @@ def watched_files(config_path: Path | None) -> tuple[set[Path], set[Path]]:
             files.add(Path(config.data.path))
         if config.report.citation_file is not None:
             files.add(Path(config.report.citation_file))
+        if config.report.changelog is not None:  # the report's own release notes
+            files.add(Path(config.report.changelog))
     return {f.absolute() for f in files}, {TEMPLATES_DIR.absolute()}
 
 
