@@ -91,15 +91,16 @@ def _sources(checkout: Path) -> list[Path]:
 
 
 def _built(checkout: Path, cache_dir: Path, workdir: Path) -> Wheel:
+    sources = _sources(checkout)  # listed once: the digest and the copy see the same files
     digest = hashlib.sha256()
-    for path in _sources(checkout):
+    for path in sources:
         digest.update(str(path.relative_to(checkout)).encode() + b"\0" + path.read_bytes())
     folder = cache_dir / "wheels" / digest.hexdigest()[:32]
     found = sorted(folder.glob("*.whl")) if folder.is_dir() else []
     if found:
         return _described(found[0], found[0])
     source = workdir / "source"
-    for path in _sources(checkout):
+    for path in sources:
         target = source / path.relative_to(checkout)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
