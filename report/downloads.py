@@ -46,22 +46,20 @@ PARTS_INDEX = "_index.html"  # underscore: Parquet readers skip it when reading 
 
 
 def write_data_downloads(downloads: Path, tables: Path, table_names, results: Results,
-                         cff: dict, cff_path: Path | None, bibtex: str) -> dict[str, str]:
-    """The analysis tables, this build's results.json, the model and the citation files.
-    Returns why an optional download is missing, by file name."""
+                         cff: dict, cff_path: Path | None, bibtex: str) -> None:
+    """The analysis tables, this build's results.json and the citation files (the model's:
+    `write_model_files`)."""
     for name in table_names:
         if (tables / name).is_dir():  # Spark's Parquet parts, with a page listing them
             copy_parts(tables / name, downloads / name)
         elif (tables / name).exists():  # a Spark run writes no CSV
             copy_file(tables / name, downloads / name)
     results.save(downloads / "results.json")  # with this build's metadata and provenance
-    missing = write_model_files(results, downloads, tables)
     if cff_path:
         shutil.copyfile(cff_path, downloads / "CITATION.cff")
     else:
         write_cff(cff, downloads / "CITATION.cff")
     (downloads / "citation.bib").write_text(bibtex, encoding="utf-8")
-    return missing
 
 
 def write_model_files(results: Results, downloads: Path, analysis: Path) -> dict[str, str]:
