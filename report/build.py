@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 STAMP_FILE = ".kmeans-report-build.json"
 PROJECT_PREFIX = "kmeans-report-project-"
+WHEEL_PREFIX = "kmeans-report-wheel-"
 
 
 @dataclass
@@ -196,10 +197,15 @@ class Background(contextlib.ExitStack):
         from .wheel import package_wheel
 
         key = inputs.analysis_key
-        # The package's own wheel for the downloads: pip runs in a process of its own (once per
-        # code version; cached).
+        # The package's own wheel for the downloads: setuptools runs in a process of its own
+        # (once per code version; cached), in a folder outside the project: Quarto would
+        # publish the build tree's assets/ and figures/ folders (its resources patterns match
+        # at any depth).
+        remove_stale(None, WHEEL_PREFIX)
+        workdir = owned_temp_dir(None, WHEEL_PREFIX)
+        self.callback(shutil.rmtree, workdir, ignore_errors=True)
         pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
-        self.wheel = pool.submit(package_wheel, inputs.cache_dir, project / "_wheel")
+        self.wheel = pool.submit(package_wheel, inputs.cache_dir, workdir)
         self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
