@@ -233,8 +233,11 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
         # only reaches the thread pools already loaded.
         import kmeans_report.analysis.pipeline  # noqa: F401
     # With the notebook's kernel busy on the other core, one thread each beats two each:
-    # OpenMP threads that outnumber the cores slow K-Means down many times over.
-    with threadpool_limits(1 if background.notebook is not None else None):
+    # OpenMP threads that outnumber the cores slow K-Means down many times over. BLAS keeps
+    # one thread: its products here are thin (features wide), and OpenBLAS's idle threads
+    # spin - measured at 1M rows beside Chromium, twice the CPU for no gain in time.
+    openmp = 1 if background.notebook is not None else None
+    with threadpool_limits(openmp, user_api="openmp"), threadpool_limits(1, user_api="blas"):
         tables = analysis_outputs(inputs.config, inputs.analysis_key, inputs.cache_dir, progress,
                                   inputs.source)
     return results_for_build(tables, inputs.config)
@@ -253,7 +256,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     from .figure_set import figure_set
     from .notebook import notebook_cells
     from .project import write_project
-    from .reproduce import finish_notebook
+    from .reproduce import finish_notebook, not_run_reason
 
     key, config, downloads = inputs.analysis_key, inputs.config, project / "downloads"
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
@@ -289,6 +292,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
             releases=releases(inputs.history, inputs.versions),
             downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
             notebook_cells=notebook_cells(notebook),
+            notebook_not_run=not_run_reason(config, inputs.source),
             changes=changes_context(changes, results.config["roi"]["currency"],
                                     {f.column: f.label for f in results.data.features}),
             published=[v.version for v in inputs.versions],
