@@ -192,20 +192,22 @@ class Background(contextlib.ExitStack):
         return pool.submit(fn, *args)
 
     def start(self, inputs: Inputs, project: Path, progress: Progress) -> None:
-        from .analysis_step import analysis_cached
-        from .reproduce import start_notebook
         from .wheel import package_wheel
 
-        key = inputs.analysis_key
-        # The package's own wheel for the downloads: setuptools runs in a process of its own
-        # (once per code version; cached), in a folder outside the project: Quarto would
-        # publish the build tree's assets/ and figures/ folders (its resources patterns match
-        # at any depth).
+        # The package's own wheel for the downloads, first: after a code or template edit it
+        # is built again (setuptools, in a process of its own; then cached), and it is the
+        # longest wait of such a build. In a folder outside the project: Quarto would publish
+        # the build tree's assets/ and figures/ folders (its resources patterns match at any
+        # depth).
         remove_stale(None, WHEEL_PREFIX)
         workdir = owned_temp_dir(None, WHEEL_PREFIX)
         self.callback(shutil.rmtree, workdir, ignore_errors=True)
-        pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
-        self.wheel = pool.submit(package_wheel, inputs.cache_dir, workdir)
+        self.wheel = self.submit(package_wheel, inputs.cache_dir, workdir)
+
+        from .analysis_step import analysis_cached
+        from .reproduce import start_notebook
+
+        key = inputs.analysis_key
         self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
