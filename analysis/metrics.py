@@ -125,8 +125,8 @@ def sampled_silhouette_values(
 class SampledSilhouette:
     """The sampled silhouette for many labelings of the same rows (the K sweep).
 
-    The sample's pairwise distances do not depend on K: they are computed once (in float64,
-    stored as float32: 400 MB for 10,000 rows) when the sample is at most `CACHE_MAX_ROWS`.
+    The sample's pairwise distances do not depend on K: they are computed once, in float32
+    (400 MB for 10,000 rows), when the sample is at most `CACHE_MAX_ROWS`.
     """
 
     CACHE_MAX_ROWS = 12_000
@@ -136,11 +136,7 @@ class SampledSilhouette:
         self.X = np.asarray(X[sample_index], dtype=np.float64)
         self.distances = None
         if len(sample_index) <= self.CACHE_MAX_ROWS:
-            sq = (self.X**2).sum(axis=1)
-            self.distances = np.empty((len(self.X), len(self.X)), dtype=np.float32)
-            for start in range(0, len(self.X), 1024):
-                rows = slice(start, min(start + 1024, len(self.X)))
-                self.distances[rows] = _distance_block(self.X, sq, rows)
+            self.distances = pairwise_distances_f32(self.X)
 
     def __call__(self, labels: np.ndarray) -> SilhouetteEstimate:
         """The estimate for `labels` of all rows."""
@@ -155,6 +151,28 @@ class SampledSilhouette:
         return SilhouetteEstimate(
             float(values.mean()), se, len(self.sample_index), self.sample_index, values
         )
+
+
+def pairwise_distances_f32(X: np.ndarray, block: int = 1024) -> np.ndarray:
+    """Euclidean distances between all rows of X, computed and stored in float32, in place
+    block by block (no float64 temporaries: twice as fast as float64 on a 10,000-row sample).
+    The rows are centred first, so the expansion |a|² + |b|² − 2a·b cancels little; the
+    error on a distance stays around 1e-3 of the features' scale, far below what moves a
+    silhouette estimate whose standard error is about 1e-3."""
+    Z = np.asarray(X, dtype=np.float64)
+    Z = (Z - Z.mean(axis=0)).astype(np.float32)
+    sq = np.einsum("ij,ij->i", Z, Z)
+    out = np.empty((len(Z), len(Z)), dtype=np.float32)
+    for start in range(0, len(Z), block):
+        rows = slice(start, min(start + block, len(Z)))
+        d = out[rows]
+        np.matmul(Z[rows], Z.T, out=d)
+        d *= -2.0
+        d += sq[rows, None]
+        d += sq[None, :]
+        np.maximum(d, 0.0, out=d)
+        np.sqrt(d, out=d)
+    return out
 
 
 def calinski_harabasz(X: np.ndarray, labels: np.ndarray) -> float:

@@ -242,7 +242,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     from .figure_set import figure_set
     from .notebook import notebook_cells
     from .project import write_project
-    from .reproduce import finish_notebook
+    from .reproduce import finish_notebook, not_run_reason
 
     key, config, downloads = inputs.analysis_key, inputs.config, project / "downloads"
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
@@ -273,6 +273,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
             releases=releases(inputs.history, inputs.versions),
             downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
             notebook_cells=notebook_cells(notebook),
+            notebook_not_run=not_run_reason(config, inputs.source),
             changes=changes_context(changes, results.config["roi"]["currency"],
                                     {f.column: f.label for f in results.data.features}),
             published=[v.version for v in inputs.versions],

@@ -52,6 +52,7 @@ class SiteInfo:
     releases: list[dict[str, Any]]  # version history entries, newest first
     downloads: list[dict[str, str]]  # {file, label, description, size[, sha256]}
     notebook_cells: list[dict[str, str]] = field(default_factory=list)
+    notebook_not_run: str | None = None  # why the build did not execute it (None: it did)
     changes: dict[str, Any] | None = None  # report.context_changes: the comparison, if any
     published: list[str] = field(default_factory=list)  # versions in the published tree
 

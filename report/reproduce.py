@@ -20,6 +20,28 @@ def notebook_cache(cache_dir: Path, key: str, config: Config) -> Path:
     return cache_dir / "notebooks" / f"{cache.notebook_key(key)}.ipynb"
 
 
+def not_run_reason(config: Config, source: Source) -> str | None:
+    """Why the build does not execute the Reproduce notebook (a sentence the Reproduce page
+    shows), or None when it does (`report.run_notebook`)."""
+    from .formatting import number
+
+    if config.clustering.backend == "spark":
+        return ("the analysis runs on Apache Spark, where the notebook re-runs it; this machine "
+                "does not hold the table")
+    setting = config.report.run_notebook
+    if setting == "never":
+        return "the report's configuration asks not to (`report.run_notebook: never`)"
+    if setting == "always":
+        return None
+    rows, limit = source.row_count(), config.clustering.large_data.min_rows
+    if rows is not None and rows >= limit:
+        return (f"the table has {number(rows)} customers, and re-running the whole analysis "
+                f"at build time is done below {number(limit)} "
+                "(`clustering.large_data.min_rows`; `report.run_notebook: always` runs it at "
+                "any size)")
+    return None
+
+
 def start_notebook(config: Config, source: Source, key: str, project: Path, cache_dir: Path,
                    progress: Progress):
     """Start executing the Reproduce notebook now (it needs only the config), unless a run
@@ -32,9 +54,7 @@ def start_notebook(config: Config, source: Source, key: str, project: Path, cach
 
     from .notebook import NotebookRun, build_notebook
 
-    if notebook_cache(cache_dir, key, config).is_file():
-        return None
-    if config.clustering.backend == "spark":  # it re-runs on Spark where the data is, not here
+    if notebook_cache(cache_dir, key, config).is_file() or not_run_reason(config, source):
         return None
     progress.note("• Executing the Reproduce notebook (in the background)")
     workdir = project / "_reproduce"
@@ -57,7 +77,7 @@ def finish_notebook(run, results: Results, key: str, config: Config, source: Sou
     from .notebook import build_notebook, describe, with_published
 
     cached = notebook_cache(cache_dir, key, config)
-    if run is None and config.clustering.backend == "spark":
+    if run is None and not_run_reason(config, source):
         notebook = build_notebook(config.public_dict(), config.report.title, __version__,
                                   source.notebook_needs())
         with_published(notebook, results.headline())

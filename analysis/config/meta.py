@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -62,6 +62,12 @@ class ReportMeta(Strict):
     `## <version> — <date>` headings, each followed by `- ` bullet notes, newest first. Its
     entries, and the versions published with `publish --title`, fill the Versions page;
     null: only the published versions are listed."""
+    run_notebook: Literal["auto", "always", "never"] = "auto"
+    """Whether the build executes the Reproduce notebook, which re-runs the whole analysis in
+    a Jupyter kernel beside the build's own: `auto` when the table has fewer customers than
+    `clustering.large_data.min_rows` (a larger table would double the build's cost), `always`,
+    or `never`. A notebook not executed ships without output, and the Reproduce page says why.
+    Under Spark it is never executed at build time."""
     citation_file: Path | None = None
     """A CITATION.cff to cite (relative to the config file); null: the citation is built from
     this section (title, author, affiliation, version, date, license)."""

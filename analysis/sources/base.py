@@ -85,5 +85,10 @@ class Source(Protocol):
     def notebook_needs(self) -> NotebookNeeds:
         """What the Reproduce notebook needs to read the data again."""
 
+    def row_count(self) -> int | None:
+        """The table's number of rows when it is known without reading the table (a Parquet
+        file's metadata, the lines of a CSV file, the synthetic table's size); None when only
+        reading it would tell."""
+
     def spark_input(self) -> SparkInput:
         """How Spark reads it (only asked when `backends` has spark)."""

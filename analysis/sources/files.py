@@ -43,6 +43,25 @@ def file_fingerprint(path: Path) -> str:
     return "xxh3-128:" + digest.hexdigest()
 
 
+def file_row_count(path: Path, file_format: str) -> int | None:
+    """Rows of a Parquet file (its metadata) or data lines of a CSV file (line breaks after
+    the header; a quoted field that spans lines counts more than once: an upper bound).
+    None when the file cannot tell."""
+    try:
+        if file_format == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows
+        lines = 0
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 22):
+                lines += chunk.count(b"\n")
+                last = chunk
+        return max(lines - (1 if last.endswith(b"\n") else 0), 0) if lines else 0
+    except Exception:  # noqa: BLE001 - a hint only; reading the table reports real problems
+        return None
+
+
 def detect_format(path: Path, configured: str) -> str:
     if configured != "auto":
         return configured
@@ -230,6 +249,7 @@ class FileSource:
         self.config = config
         self.path = Path(config.data.path)  # validated non-None for source: file
         self._sha256: str | None = None
+        self._rows: int | None = None
 
     def sha256(self) -> str:
         if self._sha256 is None:
@@ -258,6 +278,15 @@ class FileSource:
 
     def notebook_needs(self) -> NotebookNeeds:
         return NotebookNeeds(files=(self.path,), file_sha256=self.sha256())
+
+    def row_count(self) -> int | None:
+        if self._rows is None and self.path.is_file():
+            try:
+                file_format = detect_format(self.path, self.config.data.format)
+            except DataError:  # `load` reports it
+                return None
+            self._rows = file_row_count(self.path, file_format)
+        return self._rows
 
     def spark_input(self) -> SparkInput:
         path = str(self.path)

@@ -61,6 +61,9 @@ class SparkPathSource:
     def notebook_needs(self) -> NotebookNeeds:
         return NotebookNeeds(spark_path=self.description())  # read by Spark, where it is
 
+    def row_count(self) -> int | None:
+        return None  # Spark reads it where it is
+
     def spark_input(self) -> SparkInput:
         files = () if self.options.is_uri else tuple(local_files(self.path))
         return SparkInput(shown=self.description(), where=self.path, path=self.path,

@@ -137,6 +137,9 @@ class SyntheticSource:
     def notebook_needs(self) -> NotebookNeeds:
         return NotebookNeeds(generated=True)
 
+    def row_count(self) -> int | None:
+        return self.options.n_customers
+
     def spark_input(self) -> SparkInput:
         return SparkInput(shown="synthetic", where="synthetic data", format="synthetic",
                           dataset=self.load())

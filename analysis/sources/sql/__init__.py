@@ -49,5 +49,8 @@ class SqlSource:
                              database_file=Path(database).name if database else None,
                              environment=tuple(sorted(set(VARIABLE.findall(url)))))
 
+    def row_count(self) -> int | None:
+        return None  # only a query would tell, and it may cost as much as the read
+
     def spark_input(self) -> SparkInput:
         raise NotImplementedError(self.refusal)  # refused by `source_for` before any work
