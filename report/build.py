@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 STAMP_FILE = ".kmeans-report-build.json"
 PROJECT_PREFIX = "kmeans-report-project-"
+WHEEL_PREFIX = "kmeans-report-wheel-"
 
 
 @dataclass
@@ -185,16 +186,28 @@ class Background(contextlib.ExitStack):
     browser = None
     wheel = None  # a Future of report.wheel.Wheel
 
+    def submit(self, fn, *args):
+        """Run fn(*args) in a thread of its own (a Future), joined when the build ends."""
+        pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix=fn.__name__))
+        return pool.submit(fn, *args)
+
     def start(self, inputs: Inputs, project: Path, progress: Progress) -> None:
-        from .analysis_step import analysis_cached
-        from .reproduce import start_notebook
         from .wheel import package_wheel
 
+        # The package's own wheel for the downloads, first: after a code or template edit it
+        # is built again (setuptools, in a process of its own; then cached), and it is the
+        # longest wait of such a build. In a folder outside the project: Quarto would publish
+        # the build tree's assets/ and figures/ folders (its resources patterns match at any
+        # depth).
+        remove_stale(None, WHEEL_PREFIX)
+        workdir = owned_temp_dir(None, WHEEL_PREFIX)
+        self.callback(shutil.rmtree, workdir, ignore_errors=True)
+        self.wheel = self.submit(package_wheel, inputs.cache_dir, workdir)
+
+        from .analysis_step import analysis_cached
+        from .reproduce import start_notebook
+
         key = inputs.analysis_key
-        # The package's own wheel for the downloads: pip runs in a process of its own (once per
-        # code version; cached).
-        pool = self.enter_context(ThreadPoolExecutor(1, thread_name_prefix="wheel"))
-        self.wheel = pool.submit(package_wheel, inputs.cache_dir, project / "_wheel")
         self.notebook = start_notebook(inputs.config, inputs.source, key, project,
                                        inputs.cache_dir, progress)
         if self.notebook is not None:
@@ -241,7 +254,7 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     from .citation import citation_context
     from .context import SiteInfo
     from .context_changes import changes_context
-    from .downloads import download_list, write_data_downloads
+    from .downloads import download_list, write_data_downloads, write_model_files
     from .figure_set import figure_set
     from .notebook import notebook_cells
     from .project import write_project
@@ -249,12 +262,13 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
 
     key, config, downloads = inputs.analysis_key, inputs.config, project / "downloads"
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
-    missing = write_data_downloads(downloads, analysis_folder(inputs.cache_dir, key),
-                                   OUTPUT_TABLES[1:], results, inputs.cff, inputs.cff_path,
-                                   citation["bibtex"])
-    wheel = background.wheel.result()
-    wheel.store()
-    copy_file(wheel.path, downloads / wheel.name)
+    tables = analysis_folder(inputs.cache_dir, key)
+    # model.onnx needs only the results; converting a new analysis' model costs a second
+    # (mostly the converter's imports), spent in a thread while this one draws the figures
+    # and waits for the notebook and Chromium.
+    model = background.submit(write_model_files, results, downloads, tables)
+    write_data_downloads(downloads, tables, OUTPUT_TABLES[1:], results, inputs.cff,
+                         inputs.cff_path, citation["bibtex"])
     renamed = changes is not None and any(s.described_now for s in changes.kept)
     if changes is not None:
         write_changes_downloads(downloads, results, changes, renamed)
@@ -269,6 +283,10 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
                                            background.browser))
         notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
                                    project, inputs.cache_dir, progress)
+        wheel = background.wheel.result()  # last: after a code or template edit it is rebuilt
+        wheel.store()
+        copy_file(wheel.path, downloads / wheel.name)
+        missing = model.result()
         site = SiteInfo(
             engine=inputs.engine.name,
             engine_version=inputs.engine_version,

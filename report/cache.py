@@ -2,7 +2,8 @@
 
 - analysis: keyed by the data's fingerprint (its source's), the analysis settings (every config section but
   `report`) and the analysis code except the figure modules (a chart's colour never re-runs
-  K-Means); holds the outputs folder (results.json + tables).
+  K-Means); holds the outputs folder (results.json + tables), and model.onnx converted
+  once per analysis (report.downloads).
 - notebook: the executed Reproduce notebook, keyed by the analysis key and the notebook code.
 - figures: SVGs keyed by the figure's own content hash (see report.figure_export).
 - build stamp: a digest of every input of a build; an unchanged stamp means nothing to do.

@@ -10,17 +10,19 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from kmeans_report.analysis.compare.compare import compare_releases, kept_names, with_names
-from kmeans_report.analysis.compare.document import write_changes_json
-from kmeans_report.analysis.compare.earlier import assignment_ids, load_earlier
-from kmeans_report.analysis.compare.records import Changes
 from kmeans_report.analysis.config import Config
 from kmeans_report.analysis.errors import DataError
-from kmeans_report.analysis.outputs import PROFILES_CSV, profiles_frame, write_assignments
 from kmeans_report.analysis.results import Results
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kmeans_report.analysis.compare.records import Changes
+
+# The comparison's modules (scikit-learn's metrics, SciPy's assignment, pandas) load inside
+# the functions that compare: every build asks `names_key`, few builds compare.
 
 CHANGES_JSON = "changes.json"
 
@@ -39,6 +41,8 @@ def load_earlier_release(path: Path, config: Config) -> Earlier:
             f"--compare-with {path}: comparing releases is not available with clustering."
             "backend: spark yet (following customers by id would bring every id to the "
             "driver); build without --compare-with, or compare a scikit-learn build")
+    from kmeans_report.analysis.compare.earlier import load_earlier
+
     results, ids = load_earlier(Path(path))
     return Earlier(Path(path), results, ids)
 
@@ -46,6 +50,9 @@ def load_earlier_release(path: Path, config: Config) -> Earlier:
 def compare(earlier: Earlier, results: Results, analysis_folder: Path
             ) -> tuple[Results, Changes]:
     """This build's results (matched segments under their earlier names) and the changes."""
+    from kmeans_report.analysis.compare.compare import compare_releases, kept_names, with_names
+    from kmeans_report.analysis.compare.earlier import assignment_ids
+
     now_ids = (assignment_ids(analysis_folder, results.data.id_column, "this build")
                if earlier.ids is not None else None)
     changes = compare_releases(earlier.results, results, earlier.ids, now_ids)
@@ -64,6 +71,11 @@ def write_changes_downloads(downloads: Path, results: Results, changes: Changes,
     """changes.json; when segments took their earlier names, the assignments and profiles
     are written again under those names (the copies from the analysis cache are replaced,
     never written through: they may be hard links to the cache)."""
+    import pandas as pd
+
+    from kmeans_report.analysis.compare.document import write_changes_json
+    from kmeans_report.analysis.outputs import PROFILES_CSV, profiles_frame, write_assignments
+
     write_changes_json(changes, downloads / CHANGES_JSON)
     if not renamed:
         return

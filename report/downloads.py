@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from html import escape
+from importlib import metadata
 from pathlib import Path
 
-import numpy as np
-
-from kmeans_report.analysis.model.document import from_document, model_document
-from kmeans_report.analysis.model.onnx_export import write_onnx
+from kmeans_report.analysis.model.document import model_document
 from kmeans_report.analysis.results import Results
 
 from .citation import write_cff
@@ -46,39 +46,93 @@ PARTS_INDEX = "_index.html"  # underscore: Parquet readers skip it when reading 
 
 
 def write_data_downloads(downloads: Path, tables: Path, table_names, results: Results,
-                         cff: dict, cff_path: Path | None, bibtex: str) -> dict[str, str]:
-    """The analysis tables, this build's results.json, the model and the citation files.
-    Returns why an optional download is missing, by file name."""
+                         cff: dict, cff_path: Path | None, bibtex: str) -> None:
+    """The analysis tables, this build's results.json and the citation files (the model's:
+    `write_model_files`)."""
     for name in table_names:
         if (tables / name).is_dir():  # Spark's Parquet parts, with a page listing them
             copy_parts(tables / name, downloads / name)
         elif (tables / name).exists():  # a Spark run writes no CSV
             copy_file(tables / name, downloads / name)
     results.save(downloads / "results.json")  # with this build's metadata and provenance
-    missing = write_model_files(results, downloads)
     if cff_path:
         shutil.copyfile(cff_path, downloads / "CITATION.cff")
     else:
         write_cff(cff, downloads / "CITATION.cff")
     (downloads / "citation.bib").write_text(bibtex, encoding="utf-8")
-    return missing
 
 
-def write_model_files(results: Results, downloads: Path) -> dict[str, str]:
+def write_model_files(results: Results, downloads: Path, analysis: Path) -> dict[str, str]:
     """model.json, and model.onnx when it converts and onnxruntime reproduces the model's
-    labels on the chart sample; why either is missing."""
+    labels on the chart sample; why either is missing. `analysis`: the analysis' cache
+    folder, where model.onnx is kept (see `onnx_file`)."""
     document = model_document(results)
     if document is None:
         reason = ("the analysis results record no model to apply (made by an earlier "
                   "kmeans-report); build again to get one")
         return {"model.json": reason, "model.onnx": reason}
+    # written each build: it names the report (title, version) and the segments
     text = json.dumps(document, indent=2, allow_nan=False)
     (downloads / "model.json").write_text(text + "\n", encoding="utf-8")
+    reason = onnx_file(document, results, analysis)
+    if reason:
+        return {"model.onnx": reason}
+    copy_file(analysis / MODEL_ONNX, downloads / MODEL_ONNX)
+    return {}
+
+
+MODEL_ONNX = "model.onnx"
+ONNX_RECORD = "model-onnx.json"  # beside it: the converter's versions, why it is missing
+CONVERTER = ("onnx", "skl2onnx", "onnxruntime")
+
+
+def onnx_file(document: dict, results: Results, analysis: Path) -> str | None:
+    """Why model.onnx is missing, or None when `analysis`/model.onnx holds it. The graph
+    holds only the analysis' numbers (transforms, clipping, scaling, centres; not the names)
+    and is checked on the analysis' chart sample, so it is converted once per analysis and
+    converter version: a build that reuses the analysis never loads the converter (a second
+    of imports)."""
+    versions = {}
+    for name in CONVERTER:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    record_path, onnx_path = analysis / ONNX_RECORD, analysis / MODEL_ONNX
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        if record["converter"] == versions and (record["missing"] or onnx_path.is_file()):
+            return record["missing"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not converted yet, or a record this code does not read: convert
+    reason = _convert(document, results, onnx_path)
+    _write_atomically(record_path, json.dumps({"converter": versions, "missing": reason}).encode())
+    return reason
+
+
+def _convert(document: dict, results: Results, target: Path) -> str | None:
+    import numpy as np
+
+    from kmeans_report.analysis.model.document import from_document
+    from kmeans_report.analysis.model.onnx_export import write_onnx
+
     model = from_document(document, "model.json")
     sample = results.points.features
     values = np.column_stack([np.asarray(sample[f.column], np.float64) for f in model.features])
-    reason = write_onnx(model, downloads / "model.onnx", values)
-    return {"model.onnx": reason} if reason else {}
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        made = Path(scratch) / target.name
+        reason = write_onnx(model, made, values)
+        if reason is None:
+            os.replace(made, target)  # whole or not at all: concurrent builds share the cache
+        else:
+            target.unlink(missing_ok=True)
+    return reason
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as handle:
+        handle.write(data)
+    os.replace(handle.name, path)
 
 def copy_parts(source: Path, target: Path) -> None:
     """A folder of Parquet parts, plus a small page linking each part (static hosts list no

@@ -25,6 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import RenderError
+from .files import copy_file
 from .resources import CHECKOUT
 
 DISTRIBUTION = "kmeans-report"
@@ -100,10 +101,8 @@ def _built(checkout: Path, cache_dir: Path, workdir: Path) -> Wheel:
     if found:
         return _described(found[0], found[0])
     source = workdir / "source"
-    for path in sources:
-        target = source / path.relative_to(checkout)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+    for path in sources:  # hard links: setuptools only reads them, writing beside them
+        copy_file(path, source / path.relative_to(checkout))
     out = workdir / "dist"
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_TIME}
     # setuptools' PEP 517 backend called directly, offline, with this environment's setuptools

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -160,12 +161,30 @@ class QuartoEngine:
         project_dir, site_dir = Path(project_dir).resolve(), Path(site_dir).resolve()
         site = load_site_config(project_dir)
         stage_support_files(project_dir)
-        targets = [*pages, *([site.pdf_source] if pdf and site.pdf_source else [])]
-        # One `quarto render` of the project with only these files in project.render: each
-        # Quarto start costs seconds, so one run for all of them, in a hard-linked copy of
-        # the project (its _quarto.yml rewritten). Quarto then resolves links only to the
-        # files it renders: links to the other pages keep their .qmd name, fixed below.
-        report_progress(progress, f"quarto render {', '.join(targets)}")
+        # Each `quarto render` starts Quarto (seconds of CPU), so the pages take one run and
+        # the PDF another, side by side on two cores; the search index is built once the
+        # pages are in, while the PDF may still be rendering.
+        pdf_targets = [site.pdf_source] if pdf and site.pdf_source else []
+        with ThreadPoolExecutor(2) as pool:
+            runs = {}
+            for name, targets in (("pages", pages), ("pdf", pdf_targets)):
+                if targets:
+                    report_progress(progress, f"quarto render {', '.join(targets)}")
+                    runs[name] = pool.submit(self._render_subset, project_dir, site, targets,
+                                             site_dir)
+            if "pages" in runs:
+                runs["pages"].result()
+                report_progress(progress, "search index (pagefind)")
+                build_search_index(site_dir)
+                (site_dir / "search.json").unlink(missing_ok=True)
+            if "pdf" in runs:
+                runs["pdf"].result()
+
+    def _render_subset(self, project_dir: Path, site, targets: list[str], site_dir: Path) -> None:
+        """One `quarto render` of the project with only `targets` in project.render, in a
+        hard-linked copy of the project (its _quarto.yml rewritten), their output moved over
+        site_dir. Quarto then resolves links only to the files it renders: links to the
+        other pages keep their .qmd name, fixed here."""
         with tempfile.TemporaryDirectory(prefix="kmeans-report-quarto-") as scratch:
             folder = Path(scratch)
             for child in project_dir.iterdir():
@@ -188,10 +207,6 @@ class QuartoEngine:
                     made.write_text(page_links(made.read_text(encoding="utf-8"),
                                                site.pages), encoding="utf-8")
                 shutil.move(str(made), str(dest))  # a rename: replaces a hard link, not into it
-        if pages:
-            report_progress(progress, "search index (pagefind)")
-            build_search_index(site_dir)
-            (site_dir / "search.json").unlink(missing_ok=True)
 
 
 _QMD_HREF = re.compile(r'href="(\./)?([^"/#:]+)\.qmd(#[^"]*)?"')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -16,12 +17,12 @@ PLOTLY_FIX = "python3 -m pip install plotly"
 
 
 def plotly_js_path() -> Path:
-    """plotly.min.js as shipped inside the plotly package: the site never loads it from a CDN."""
-    try:
-        import plotly
-    except ImportError as exc:
-        raise RenderError(f"plotly is not installed; fix: {PLOTLY_FIX}") from exc
-    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    """plotly.min.js as shipped inside the plotly package: the site never loads it from a CDN.
+    Found without importing plotly (a rebuild that draws no figure never loads it)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise RenderError(f"plotly is not installed; fix: {PLOTLY_FIX}")
+    path = Path(spec.submodule_search_locations[0]) / "package_data" / "plotly.min.js"
     if not path.is_file():
         raise RenderError(f"plotly.min.js is missing from the plotly package; fix: {PLOTLY_FIX}")
     return path

@@ -17,7 +17,9 @@ from pypdf import PdfReader
 
 from tests.helpers import ENGINES, checkout_env, copy_checkout, engine_param
 
-HEAVY = ("sklearn", "scipy", "plotly", "pandas")
+# The analysis, comparison, figure and ONNX stacks: a build whose analysis and figures are
+# cached needs none of them (model.onnx is kept with the analysis).
+HEAVY = ("sklearn", "scipy", "plotly", "pandas", "onnx", "skl2onnx", "onnxruntime")
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,16 @@ def imported_modules(importtime_log: str) -> set[str]:
     return names
 
 
-def test_a_build_with_nothing_changed_imports_no_analysis_or_figure_stack(repo):
-    run = build(repo, python_flags=("-X", "importtime"))
-    assert "up to date" in run.stdout
+def assert_no_heavy_imports(run: subprocess.CompletedProcess) -> None:
     loaded = imported_modules(run.stderr)
     assert "kmeans_report" in loaded and "pydantic" in loaded  # the log is read right
     assert not loaded & set(HEAVY), f"imported {sorted(loaded & set(HEAVY))}"
+
+
+def test_a_build_with_nothing_changed_imports_no_analysis_or_figure_stack(repo):
+    run = build(repo, python_flags=("-X", "importtime"))
+    assert "up to date" in run.stdout
+    assert_no_heavy_imports(run)
 
 
 def test_a_template_change_renders_its_page_and_the_pdf_only(repo):
@@ -84,8 +90,9 @@ def test_a_template_change_renders_its_page_and_the_pdf_only(repo):
     template = repo / "templates" / "sections" / "roi.md.j2"
     template.write_text(template.read_text(encoding="utf-8")
                         + "\nA sentence only the ROI section has.\n", encoding="utf-8")
-    run = build(repo)
+    run = build(repo, python_flags=("-X", "importtime"))
     assert f"Rendering what changed ({repo.engine}): roi.qmd, the PDF" in run.stderr
+    assert_no_heavy_imports(run)  # nor the ONNX converter: model.onnx is the cached one
     after = site_files(site)
     assert changed_files(before, after) - {".kmeans-report-build.json"} == {
         "roi.html", "downloads/report.pdf"}
@@ -109,7 +116,8 @@ def test_a_wording_change_in_the_config_rerenders_pages_not_the_analysis(repo):
     config.write_text(text.replace('subtitle: "Customer segmentation report"',
                                    'subtitle: "Segments for the spring campaign"'),
                       encoding="utf-8")
-    run = build(repo)
+    run = build(repo, python_flags=("-X", "importtime"))
+    assert_no_heavy_imports(run)
     assert "Analysis unchanged" in run.stderr and "Figures unchanged" in run.stderr
     assert "Rendering what changed" in run.stderr
     assert "Segments for the spring campaign" in pdf_text(site / "downloads" / "report.pdf")
