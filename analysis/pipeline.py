@@ -76,6 +76,7 @@ def _recipe(config: Config, source: Source, backend: Backend,
         labels = backend.driver_labels(space, driver, model, refit)
         predict_seconds = time.perf_counter() - start
         sil = silhouette.of_labels(labels)
+        silhouette.release()  # the sample's distance matrix (400 MB at 10,000 rows) is done
         chosen = backend.final(table, space, k, model, refit, sil.by_cluster(labels))
         if refit is not None:  # the chosen K's row describes the refined all-rows model
             s = chosen.score
@@ -181,6 +182,12 @@ class DriverSilhouette:
         if self.sampled is None:
             return metrics.silhouette(self.Z, labels, None)
         return self.sampled(labels)
+
+    def release(self) -> None:
+        """Free the sample's cached distances once no more labelings will be scored (later
+        ones would compute their distances again)."""
+        if self.sampled is not None:
+            self.sampled.distances = None
 
     def of_model(self, model) -> metrics.SilhouetteEstimate:
         """A fitted model's silhouette, predicting only the rows it is computed on."""

@@ -143,8 +143,12 @@ class Baseline:
             by_cluster = spend.groupby(labels).mean() if labels is not None else pd.Series()
             spend_stats = dict(spend_mean=float(spend.mean()), spend_std=float(spend.std()),
                                spend_by_cluster={int(c): float(v) for c, v in by_cluster.items()})
-        return cls.from_stats(frame.mean().to_dict(), frame.std().to_dict(), config,
-                              **spend_stats)
+        # Column by column in numpy: pandas' frame-wide std took 1.7 s at 10M rows, a
+        # contiguous column's np.std a few hundredths (the features hold no missing values).
+        columns = {c: frame[c].to_numpy(np.float64) for c in frame.columns}
+        return cls.from_stats({c: float(v.mean()) for c, v in columns.items()},
+                              {c: float(v.std(ddof=1)) if len(v) > 1 else float("nan")
+                               for c, v in columns.items()}, config, **spend_stats)
 
     @classmethod
     def from_stats(cls, mean: dict[str, float], std: dict[str, float], config: Config,

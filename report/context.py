@@ -50,7 +50,7 @@ class SiteInfo:
     engine_version: str
     citation: dict[str, Any]  # parsed CITATION.cff
     releases: list[dict[str, Any]]  # version history entries, newest first
-    downloads: list[dict[str, str]]  # {file, label, description, size}
+    downloads: list[dict[str, str]]  # {file, label, description, size[, sha256]}
     notebook_cells: list[dict[str, str]] = field(default_factory=list)
     notebook_not_run: str | None = None  # why the build did not execute it (None: it did)
     changes: dict[str, Any] | None = None  # report.context_changes: the comparison, if any

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 
-from .errors import RenderError
+from .errors import RenderError, first_useful_line
 
 QUARTO_KIT_FIX = (
     "bash .ci/setup (installs the offline Quarto kit when KMEANS_REPORT_QUARTO_KIT names it or "
@@ -59,18 +59,6 @@ class Broken(Exception):
         self.where, self.detail, self.fix = where, detail, fix
 
 
-def first_useful_line(text: str) -> str:
-    """The line of a tool's error output that says what is wrong: the first one that is not
-    blank, a stack frame or a bare heading such as "Stack trace:"."""
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or re.match(r"^(at |File \"|Traceback|Stack trace:?$|\^+$)", line):
-            continue
-        line = re.sub(r"^(ERROR|Error|error):\s*", "", line)
-        return line if len(line) <= 200 else line[:197] + "..."
-    return "it exits with an error and prints nothing"
-
-
 def run_version(command: list[str], fix: str) -> str:
     """The combined output of `command` (a `--version` call), or Broken with the first
     useful line when it cannot start, fails or hangs."""
@@ -103,19 +91,17 @@ def _probe(probe: Callable[[], str]) -> tuple[str | None, str, str]:
 # What every build (or one engine) uses.
 
 def _quarto() -> str:
-    from .engines.quarto import QuartoEngine, find_quarto
+    from .engines import start_quarto
+    from .engines.quarto import find_quarto
 
     path = find_quarto()
     if path is None:
         raise Missing(QUARTO_KIT_FIX)
     try:
-        version = QuartoEngine(path).version()
+        version = start_quarto(path).version()
     except RenderError as exc:
-        # "`quarto --version` failed:\n<its stderr>": keep the line that says why.
-        head, _, detail = str(exc).partition(" failed:\n")
-        raise Broken(path, first_useful_line(detail or head).split("; fix: ")[0],
-                     f"reinstall Quarto ({QUARTO_KIT_FIX}), or build with --engine pandoc") \
-            from None
+        raise Broken(path, str(exc), f"reinstall Quarto ({QUARTO_KIT_FIX}), or build with "
+                     "--engine pandoc") from None
     return f"Quarto {version} ({path})"
 
 
@@ -257,10 +243,10 @@ def run_checks() -> list[Check]:
 
 
 def auto_engine(checks: list[Check]) -> str:
-    """The engine `--engine auto` picks: Quarto when it is installed (working or not: a
-    broken one is still picked, see report.engines.get_engine), else pandoc."""
+    """The engine `--engine auto` picks: Quarto when it starts, else pandoc (as
+    report.engines.get_engine does)."""
     quarto = next(c for c in checks if c.name == "Quarto")
-    return "quarto" if quarto.found else "pandoc"
+    return "quarto" if quarto.ok else "pandoc"
 
 
 def can_build(checks: list[Check], engine: str) -> bool:
@@ -291,7 +277,7 @@ def report(checks: list[Check]) -> tuple[str, bool]:
     ok = can_build(checks, engine)
     quarto = next(c for c in checks if c.name == "Quarto")
     note = ("" if quarto.ok else " (Quarto is not installed)" if not quarto.found
-            else " (Quarto is installed but broken: repair it, or pass --engine pandoc)")
+            else " (Quarto is installed but broken: repair it to render with Quarto)")
     lines.append(f"`--engine auto` uses: {engine}{note}")
     for other in ("quarto", "pandoc"):
         state = "can run" if can_build(checks, other) else "cannot run (see above)"

@@ -151,15 +151,15 @@ def download_list(downloads: Path, tables=(), wheel=None,
                   missing: dict[str, str] | None = None) -> list[dict[str, str]]:
     """The Downloads page's rows; the PDF is written by the render, after the pages. Analysis
     `tables` a run did not write are left out; a folder of parts links its index page.
-    `wheel` (report.wheel.Wheel) is the kmeans-report that built the report; an optional
-    file that is `missing` is listed without a link, saying why."""
+    `wheel` (report.wheel.Wheel) is the kmeans-report that built the report (its row adds
+    the `sha256`); an optional file that is `missing` is listed without a link, saying why."""
     rows = []
     entries = list(DOWNLOADS)
     if wheel is not None:
         at = [f for f, _, _ in entries].index("reproduce.ipynb") + 1
         entries.insert(at, (wheel.name, "kmeans-report wheel",
                             "The exact kmeans-report that built this report; the Reproduce "
-                            f"notebook installs it. SHA-256 {wheel.sha256}."))
+                            "notebook installs it."))
     for f, label, text in entries:
         path = downloads / f
         if f in OPTIONAL and not path.exists():
@@ -171,6 +171,8 @@ def download_list(downloads: Path, tables=(), wheel=None,
             continue
         row = {"file": f, "label": label, "description": text,
                "size": human_size(path) if path.exists() else "in this build"}
+        if wheel is not None and f == wheel.name:
+            row["sha256"] = wheel.sha256  # shown as code: a hash may break anywhere
         if path.is_dir():
             parts = len(list(path.glob("*.parquet")))
             row["file"] += f"/{PARTS_INDEX}"

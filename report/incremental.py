@@ -17,6 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import xxhash
+
 from .engines.siteconfig import load_site_config
 from .pages import PAGES, PDF_SOURCE
 
@@ -42,14 +44,14 @@ class RenderPlan:
 
 
 def project_manifest(project: Path) -> dict[str, Any]:
-    """SHA-256 of every generated file (not the notebook's scratch folder) and the navbar
+    """A hash of every generated file (not the notebook's scratch folder) and the navbar
     as the pages show it (its entries take page titles)."""
     files = {}
     for path in sorted(project.rglob("*")):
         rel = path.relative_to(project).as_posix()
         if path.is_file() and not rel.startswith(("_", ".")):
-            with path.open("rb") as handle:
-                files[rel] = hashlib.file_digest(handle, "sha256").hexdigest()
+            with path.open("rb") as handle:  # XXH3: the downloads of a large table are GBs
+                files[rel] = hashlib.file_digest(handle, xxhash.xxh3_128).hexdigest()
     site = load_site_config(project)
     navbar = [dataclasses.asdict(item) for item in (*site.nav_left, *site.nav_right)]
     return {"files": files, "navbar": json.loads(json.dumps(navbar))}

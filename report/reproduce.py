@@ -35,10 +35,10 @@ def not_run_reason(config: Config, source: Source) -> str | None:
         return None
     rows, limit = source.row_count(), config.clustering.large_data.min_rows
     if rows is not None and rows >= limit:
-        return (f"the table has {number(rows)} customers, and re-running the whole analysis "
-                f"at build time is done below {number(limit)} "
-                "(`clustering.large_data.min_rows`; `report.run_notebook: always` runs it at "
-                "any size)")
+        return (f"the table has {number(rows)} customers, and a build executes it only "
+                f"below {number(limit)} (`clustering.large_data.min_rows`) because it "
+                "repeats the whole analysis; `report.run_notebook: always` executes it at any "
+                "size")
     return None
 
 

@@ -137,6 +137,9 @@ def test_runnable_blocks_run_as_written(name, tmp_path):
             f"--- stdout\n{proc.stdout[-3000:]}\n--- stderr\n{proc.stderr[-3000:]}")
     for expected in EXPECTED[name]:
         assert (work / expected).exists(), f"{name}: the blocks left no {expected}"
+    if name == "docs/scale-out.md":  # the config names no master: spark-submit's is kept
+        provenance = (work / "site" / "provenance.html").read_text(encoding="utf-8")
+        assert re.search(r"Spark master</td>\s*<td[^>]*>local\[2\]<", provenance)
     if name == "docs/publishing.md":
         versions = (work / "public" / "versions.json").read_text(encoding="utf-8")
         assert '"1.1.0: new data"' in versions

@@ -121,7 +121,8 @@ class SparkOptions(Strict):
     master: Annotated[str, Field(min_length=1)] = "local[*]"
     """The Spark master: `local[*]`, `local[N]`, `spark://HOST:PORT`, `yarn` or
     `k8s://https://HOST:PORT`. A standalone or Kubernetes master is checked for an answer
-    first. An active session (a notebook's) is used as it is."""
+    first. An active session (a notebook's) is used as it is; under spark-submit its master
+    is kept (set this only to the same value)."""
     app_name: Annotated[str, Field(min_length=1)] = "kmeans-report"
     """The Spark application's name."""
     conf: dict[str, str | int | float | bool] = {}

@@ -78,6 +78,7 @@ class QuartoEngine:
 
     def __init__(self, executable: str | None = None) -> None:
         self.executable = executable
+        self._version: str | None = None  # asked by the engine choice, the build and render
 
     def _quarto(self) -> str:
         exe = self.executable or find_quarto()
@@ -100,13 +101,15 @@ class QuartoEngine:
         return out.stdout
 
     def version(self) -> str:
-        text = self._run(["--version"], cwd=Path.cwd()).strip()
-        m = re.match(r"(\d+)\.(\d+)", text)
-        if not m:
-            raise RenderError(f"could not read the quarto version from {text!r}")
-        if (int(m[1]), int(m[2])) < MIN_QUARTO:
-            raise RenderError(f"quarto {text} is too old (need 1.5 or newer); fix: {QUARTO_FIX}")
-        return text
+        if self._version is None:
+            text = self._run(["--version"], cwd=Path.cwd()).strip()
+            m = re.match(r"(\d+)\.(\d+)", text)
+            if not m:
+                raise RenderError(f"could not read the quarto version from {text!r}")
+            if (int(m[1]), int(m[2])) < MIN_QUARTO:
+                raise RenderError(f"quarto {text} is too old (need 1.5 or newer); fix: {QUARTO_FIX}")
+            self._version = text
+        return self._version
 
     def render(
         self, project_dir: Path, site_dir: Path, *, progress: Progress | None = None

@@ -36,9 +36,12 @@ class PreviewOptions:
 
 def watched_files(config_path: Path | None) -> tuple[set[Path], set[Path]]:
     """(single files, folders watched as a whole) a build reads and a maintainer edits: the
-    config, the data file it names, its citation file and changelog, _quarto.yml, templates/.
-    An unreadable config still has its own file watched, so fixing it rebuilds."""
+    config, the local files its source reads (a data file, a DuckDB file, Spark's local
+    parts), its citation file and changelog, _quarto.yml, templates/. An unreadable config
+    still has its own file watched, so fixing it rebuilds."""
     from kmeans_report.analysis.config import DEFAULT_CONFIG_NAME, load_config
+    from kmeans_report.analysis.errors import DataError
+    from kmeans_report.analysis.sources import source_for
 
     from ..resources import QUARTO_CONFIG, TEMPLATES_DIR
 
@@ -48,8 +51,10 @@ def watched_files(config_path: Path | None) -> tuple[set[Path], set[Path]]:
     except Exception:  # noqa: BLE001 - the build reports it; the config file stays watched
         config = None
     if config is not None:
-        if config.data.source == "file" and config.data.path is not None:
-            files.add(Path(config.data.path))
+        try:
+            files.update(source_for(config).input_files())
+        except DataError:  # a source the backend cannot read: the build says so
+            pass
         if config.report.citation_file is not None:
             files.add(Path(config.report.citation_file))
         if config.report.changelog is not None:  # the report's own release notes

@@ -79,9 +79,9 @@ def test_a_quarto_that_fails_to_start_is_broken_with_its_first_useful_line(bin_d
     assert f"BROKEN  Quarto          {quarto}: Deno could not start: bad CPU type" in out
     assert "Stack trace" not in out and "file.ts" not in out
     assert "Quarto is not installed" not in out
-    assert "`--engine auto` uses: quarto (Quarto is installed but broken" in out
+    assert "`--engine auto` uses: pandoc (Quarto is installed but broken" in out
     assert "--engine quarto: cannot run" in out and "--engine pandoc: can run" in out
-    assert code == 1  # auto picks the broken Quarto, so the default build cannot run
+    assert code == 0  # auto passes the broken Quarto by, so the default build can run
 
 
 def test_a_quarto_that_cannot_be_executed_is_broken(bin_dir):

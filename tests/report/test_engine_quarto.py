@@ -61,6 +61,69 @@ def test_auto_picks_quarto_when_it_is_on_path(fake_quarto):
     assert fake_quarto() == [{"args": ["--version"], "cwd": os.getcwd()}]
 
 
+# A Quarto that is installed but does not start (its bundled runtime cannot run here).
+BROKEN_QUARTO = """\
+#!/bin/sh
+echo 'ERROR: Deno could not start: bad CPU type in executable' >&2
+echo 'Stack trace:' >&2
+echo '    at main (file:///quarto/src/quarto.ts:1:1)' >&2
+exit 1
+"""
+
+
+@pytest.fixture
+def broken_quarto(tmp_path, monkeypatch) -> Path:
+    bin_dir = tmp_path / "broken-bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "quarto"
+    exe.write_text(BROKEN_QUARTO)
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return exe
+
+
+def test_auto_passes_a_quarto_that_does_not_start_by_with_a_note(broken_quarto):
+    notes = []
+    engine = get_engine("auto", note=notes.append)
+    assert engine.name == "pandoc"
+    assert notes == [f"note: rendering with pandoc, not the Quarto at {broken_quarto}, which "
+                     "does not work: Deno could not start: bad CPU type in executable"]
+
+
+def test_auto_passes_a_quarto_too_old_by(fake_quarto, monkeypatch):
+    monkeypatch.setenv("FAKE_QUARTO_VERSION", "1.4.550")
+    notes = []
+    assert get_engine("auto", note=notes.append).name == "pandoc"
+    assert len(notes) == 1 and "quarto 1.4.550 is too old (need 1.5 or newer)" in notes[0]
+
+
+def test_asking_for_a_quarto_that_does_not_start_fails_naming_why_and_the_fix(broken_quarto):
+    with pytest.raises(RenderError) as raised:
+        get_engine("quarto", note=pytest.fail)
+    message = str(raised.value)
+    assert f"the Quarto at {broken_quarto} does not work: Deno could not start" in message
+    assert "--engine pandoc" in message and "Stack trace" not in message
+
+
+def test_a_build_with_a_broken_quarto(broken_quarto, tmp_path, capsys):
+    """Through the CLI: `auto` builds with pandoc and says why in one line; `quarto` stops
+    before writing anything (exit 2)."""
+    from kmeans_report.report.cli import main
+
+    out = tmp_path / "site"
+    assert main(["-q", "build", "--engine", "quarto", "--config", str(REPO / "report.yml"),
+                 "--out", str(out), "--cache-dir", str(tmp_path / "cache")]) == 2
+    err = capsys.readouterr().err
+    assert f"the Quarto at {broken_quarto} does not work" in err and not out.exists()
+    assert main(["-q", "build", "--config", str(REPO / "report.yml"), "--out", str(out),
+                 "--cache-dir", str(tmp_path / "cache")]) == 0
+    captured = capsys.readouterr()
+    notes = [line for line in captured.err.splitlines() if line.startswith("note:")]
+    assert notes == [f"note: rendering with pandoc, not the Quarto at {broken_quarto}, which "
+                     "does not work: Deno could not start: bad CPU type in executable"]
+    assert "with pandoc" in captured.out and (out / "downloads" / "report.pdf").is_file()
+
+
 def test_support_files_quarto_yml_refers_to_are_staged(tmp_path):
     """Every file _quarto.yml points at exists in the project Quarto renders."""
     project = fx.write_project(tmp_path / "project")

@@ -35,7 +35,8 @@ class SparkBackend:
 
     @contextlib.contextmanager
     def session(self):
-        with self.progress.stage("spark", f"Starting Spark ({self.config.spark.master})"):
+        # no master in the message: under spark-submit it is spark-submit's, known once started
+        with self.progress.stage("spark", "Starting Spark"):
             self.spark = start_session(self.config.spark)
         try:
             yield

@@ -67,6 +67,34 @@ def check_master(master: str) -> None:
             ) from None
 
 
+def submitted_master() -> str | None:
+    """The master spark-submit gave this driver (`--master`, or its spark-defaults.conf) when
+    spark-submit started it: its JVM is already running and handed Python the gateway port.
+    None otherwise, and then no JVM is started here."""
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:
+        return None
+    from pyspark import SparkConf, SparkContext
+
+    SparkContext._ensure_initialized()  # connects to spark-submit's JVM (starts none)
+    return SparkConf().get("spark.master", None)
+
+
+def session_master(opts: SparkOptions, submitted: str | None) -> str | None:
+    """The master to build the session with, or None to keep the one spark-submit gave.
+    Outside spark-submit it is `spark.master` (default local[*]). Under spark-submit its
+    master stands (the config's default must not turn a `--master yarn` run into a local
+    one); a `spark.master` written in the config must then be the same, or nothing runs."""
+    if submitted is None:
+        return opts.master
+    if "master" in opts.model_fields_set and opts.master != submitted:
+        raise SparkError(
+            f"spark.master {opts.master!r} differs from the master spark-submit gave "
+            f"({submitted!r}); remove spark.master from the config (spark-submit's is used) or "
+            "make the two the same"
+        )
+    return None
+
+
 JVM_LOG = Path(tempfile.gettempdir()) / f"kmeans-report-spark-{os.getpid()}.log"
 
 
@@ -93,7 +121,8 @@ def jvm_output_to(path: Path):
 
 def start_session(opts: SparkOptions):
     """The Spark session for the analysis: an active one is reused (a notebook, a test),
-    otherwise one is started with `spark.master`, `spark.app_name` and `spark.conf`."""
+    otherwise one is started with its master (`session_master`), `spark.app_name` and
+    `spark.conf`."""
     import warnings
 
     # PySpark warns about pandas versions it has not been tested with; the checks here
@@ -111,7 +140,10 @@ def start_session(opts: SparkOptions):
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    check_master(opts.master)
+    submitted = submitted_master()
+    master = session_master(opts, submitted)
+    if master is not None:
+        check_master(master)
     if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
         raise SparkError(
             "clustering.backend: spark needs Java 17 or later, and no `java` is on PATH (nor "
@@ -128,7 +160,9 @@ def start_session(opts: SparkOptions):
     conf.setdefault("spark.sql.execution.arrow.pyspark.enabled", "true")
     # The analysis shuffles only per-cluster aggregates: a few partitions are plenty.
     conf.setdefault("spark.sql.shuffle.partitions", "16")
-    builder = SparkSession.builder.master(opts.master).appName(opts.app_name)
+    builder = SparkSession.builder.appName(opts.app_name)
+    if master is not None:
+        builder = builder.master(master)
     for key, value in conf.items():
         builder = builder.config(key, value)
     try:
@@ -136,7 +170,7 @@ def start_session(opts: SparkOptions):
             spark = builder.getOrCreate()
     except Exception as exc:  # Py4J / JVM start-up failures: name the master, not the JVM
         raise SparkError(
-            f"cannot start Spark with spark.master {opts.master!r}: {first_line(exc)} "
+            f"cannot start Spark with spark.master {master or submitted!r}: {first_line(exc)} "
             f"(Spark's own output: {JVM_LOG})"
         ) from None
     spark.sparkContext.setLogLevel("ERROR")

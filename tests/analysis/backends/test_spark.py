@@ -186,6 +186,37 @@ def test_unreachable_master_fails_fast_without_a_stack_trace(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_spark_submit_keeps_its_master_unless_the_config_names_another():
+    """The session's master: the config's outside spark-submit (default local[*]); under
+    spark-submit, spark-submit's (None: the builder leaves it alone), and a different one
+    written in the config is refused, naming both."""
+    from kmeans_report.analysis.backends.spark.session import SparkError, session_master
+    from kmeans_report.analysis.config import validate_config
+
+    def spark_options(**spark):
+        return validate_config({"clustering": {"backend": "spark"}, "spark": spark}).spark
+
+    assert session_master(spark_options(), None) == "local[*]"
+    assert session_master(spark_options(master="yarn"), None) == "yarn"
+    assert session_master(spark_options(), "yarn") is None
+    assert session_master(spark_options(app_name="x"), "spark://head:7077") is None
+    assert session_master(spark_options(master="yarn"), "yarn") is None
+    with pytest.raises(SparkError, match=r"spark.master 'local\[\*\]' differs from the master "
+                                         r"spark-submit gave \('yarn'\)"):
+        session_master(spark_options(master="local[*]"), "yarn")
+
+
+def test_outside_spark_submit_no_master_is_read_and_no_jvm_started(monkeypatch):
+    pytest.importorskip("pyspark", reason="PySpark is not installed: pip install 'kmeans-report[spark]'")
+    from pyspark import SparkContext
+
+    from kmeans_report.analysis.backends.spark.session import submitted_master
+
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    monkeypatch.setattr(SparkContext, "_ensure_initialized", pytest.fail)
+    assert submitted_master() is None
+
+
 def test_spark_settings_are_validated_up_front(tmp_path):
     from kmeans_report.analysis.config import validate_config
     from kmeans_report.analysis.errors import ConfigError
