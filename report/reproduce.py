@@ -26,8 +26,8 @@ def not_run_reason(config: Config, source: Source) -> str | None:
     from .formatting import number
 
     if config.clustering.backend == "spark":
-        return ("the analysis runs on Apache Spark, where the notebook re-runs it; this machine "
-                "does not hold the table")
+        return ("the analysis ran on Apache Spark, and the notebook re-runs it there, with "
+                "Spark reading the table where it is")
     setting = config.report.run_notebook
     if setting == "never":
         return "the report's configuration asks not to (`report.run_notebook: never`)"
