@@ -263,10 +263,6 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
     key, config, downloads = inputs.analysis_key, inputs.config, project / "downloads"
     citation = citation_context(inputs.cff, [c.model_dump() for c in config.report.contributors])
     tables = analysis_folder(inputs.cache_dir, key)
-    # model.onnx needs only the results; converting a new analysis' model costs a second
-    # (mostly the converter's imports), spent in a thread while this one draws the figures
-    # and waits for the notebook and Chromium.
-    model = background.submit(write_model_files, results, downloads, tables)
     write_data_downloads(downloads, tables, OUTPUT_TABLES[1:], results, inputs.cff,
                          inputs.cff_path, citation["bibtex"])
     renamed = changes is not None and any(s.described_now for s in changes.kept)
@@ -274,33 +270,37 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         write_changes_downloads(downloads, results, changes, renamed)
     # figures name the segments: under kept names they are another set
     figure_key = f"{key}-{names_key(results)}" if renamed else key
-    # Chromium draws the SVGs while the notebook finishes and the pages are written (they
-    # only name the figures' files); the block's end waits for the drawing.
+    # Chromium draws the SVGs while the block runs and its end waits for the drawing. What
+    # needs neither the figures nor this thread's time goes into that wait: model.onnx
+    # (converting a new analysis' model costs a second, mostly the converter's imports: in
+    # a thread, started only now so it does not slow the figures' building) and the end of
+    # the notebook's run. The pages, which need the downloads' list, are written after.
     with figure_set(results, figure_key, project, inputs.cache_dir, progress,
                     background.browser) as figures:
+        model = background.submit(write_model_files, results, downloads, tables)
         if changes is not None:
             figures.update(changes_figures(changes, project, inputs.cache_dir,
                                            background.browser))
         notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
                                    project, inputs.cache_dir, progress)
-        wheel = background.wheel.result()  # last: after a code or template edit it is rebuilt
-        wheel.store()
-        copy_file(wheel.path, downloads / wheel.name)
         missing = model.result()
-        site = SiteInfo(
-            engine=inputs.engine.name,
-            engine_version=inputs.engine_version,
-            citation=citation,
-            releases=releases(inputs.history, inputs.versions),
-            downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
-            notebook_cells=notebook_cells(notebook),
-            notebook_not_run=not_run_reason(config, inputs.source),
-            changes=changes_context(changes, results.config["roi"]["currency"],
-                                    {f.column: f.label for f in results.data.features}),
-            published=[v.version for v in inputs.versions],
-        )
-        with progress.stage("pages", "Writing pages from templates"):
-            write_project(project, results, figures, site)
+    wheel = background.wheel.result()  # last: after a code or template edit it is rebuilt
+    wheel.store()
+    copy_file(wheel.path, downloads / wheel.name)
+    site = SiteInfo(
+        engine=inputs.engine.name,
+        engine_version=inputs.engine_version,
+        citation=citation,
+        releases=releases(inputs.history, inputs.versions),
+        downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
+        notebook_cells=notebook_cells(notebook),
+        notebook_not_run=not_run_reason(config, inputs.source),
+        changes=changes_context(changes, results.config["roi"]["currency"],
+                                {f.column: f.label for f in results.data.features}),
+        published=[v.version for v in inputs.versions],
+    )
+    with progress.stage("pages", "Writing pages from templates"):
+        write_project(project, results, figures, site)
     background.release_browser()
 
 
