@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ from .quality import (  # noqa: F401 - the bands live apart: the report reads th
     band_reading,
     quality_band,
 )
+from .threads import allowed_threads
 
 
 @dataclass
@@ -163,7 +165,8 @@ def pairwise_distances_f32(X: np.ndarray, block: int = 1024) -> np.ndarray:
     Z = (Z - Z.mean(axis=0)).astype(np.float32)
     sq = np.einsum("ij,ij->i", Z, Z)
     out = np.empty((len(Z), len(Z)), dtype=np.float32)
-    for start in range(0, len(Z), block):
+
+    def fill(start: int) -> None:
         rows = slice(start, min(start + block, len(Z)))
         d = out[rows]
         np.matmul(Z[rows], Z.T, out=d)
@@ -172,6 +175,11 @@ def pairwise_distances_f32(X: np.ndarray, block: int = 1024) -> np.ndarray:
         d += sq[None, :]
         np.maximum(d, 0.0, out=d)
         np.sqrt(d, out=d)
+
+    # Blocks side by side where threads are allowed (numpy releases the GIL here); most of
+    # the time is the kernel mapping the matrix's fresh pages, which threads share too.
+    with ThreadPoolExecutor(allowed_threads()) as pool:
+        list(pool.map(fill, range(0, len(Z), block)))
     return out
 
 

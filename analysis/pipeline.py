@@ -140,13 +140,18 @@ def sweep(rows: SweepRows, n: int, silhouette: DriverSilhouette, opts: Clusterin
     it is decided: on every row of a table below the large-data threshold, else on the
     held-out sample as estimates for the whole table (analysis.scale.sample_row); each K's
     silhouette on the driver's rows. Only the chosen K is then scored on all rows (`final`)."""
-    out, models = [], {}
-    for k in progress.iter(opts.k_values, "K sweep", total=len(opts.k_values)):
+    def fit(k: int):
         model = cluster.make_model(k, opts)
         start = time.perf_counter()
         model.fit(rows.fit)
         seconds = time.perf_counter() - start
         del model.labels_  # keeps memory flat; predict() gives them again where needed
+        return model, seconds
+
+    out, models = [], {}
+    fitted = cluster.side_by_side([lambda k=k: fit(k) for k in opts.k_values])
+    for k, (model, seconds) in zip(opts.k_values, progress.iter(
+            fitted, "K sweep", total=len(opts.k_values)), strict=True):
         sil = silhouette.of_model(model)
         centres = model.cluster_centers_
         if rows.scored is not None:

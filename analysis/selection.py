@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from . import metrics
-from .cluster import make_model
+from .cluster import make_model, side_by_side
 from .config import Config
 from .results import Selection, SweepRow
 
@@ -30,12 +30,15 @@ def bootstrap_ari(X: np.ndarray, k: int, config: Config) -> float:
     X_sub = X[rows].astype(np.float64, copy=False)  # bounded rows: float64 fits faster
     reference = make_model(k, opts).fit_predict(X_sub)
     size = max(k, int(round(opts.stability.bootstrap_fraction * len(X_sub))))
-    scores = []
-    for i in range(STABILITY_REFITS):
-        picked = rng.choice(len(X_sub), size=size, replace=True)
-        model = make_model(k, opts, random_state=opts.random_state + 2000 + i).fit(X_sub[picked])
-        scores.append(adjusted_rand_score(reference, model.predict(X_sub)))
-    return float(np.mean(scores))
+    # the resamples drawn first, in order: the same rows whatever order the fits run in
+    draws = [rng.choice(len(X_sub), size=size, replace=True) for _ in range(STABILITY_REFITS)]
+
+    def resampled(i: int) -> np.ndarray:
+        model = make_model(k, opts, random_state=opts.random_state + 2000 + i)
+        return model.fit(X_sub[draws[i]]).predict(X_sub)
+
+    labels = side_by_side([lambda i=i: resampled(i) for i in range(STABILITY_REFITS)])
+    return float(np.mean([adjusted_rand_score(reference, found) for found in labels]))
 
 
 def choose_k(rows: list[SweepRow], config: Config, X: np.ndarray | None = None) -> Selection:
