@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -117,22 +117,30 @@ def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
 
 
 class Drawing:
-    """Figures whose JSON is written and whose SVGs are being drawn: `finish()` waits for
-    them, makes their ids stable and stores them in the cache."""
+    """Figures whose JSON is written and whose SVGs are being drawn, each queued as soon as
+    it is added: `finish()` waits for them, makes their ids stable and stores them in the
+    cache."""
 
-    def __init__(self, files: dict[str, FigureFiles], jobs: list[Job], cache: Path | None,
-                 browser_path: str | None, session: SvgSession | None) -> None:
-        self.files, self.cache = files, cache
-        self._own = None
-        if jobs and session is None:  # no early session: one just for these figures
-            self._own = session = SvgSession(browser_path).start()
-        self._session = session
-        self._done = session.submit(jobs) if jobs else None
+    def __init__(self, cache: Path | None, browser_path: str | None,
+                 session: SvgSession | None) -> None:
+        self.files: dict[str, FigureFiles] = {}
+        self.cache = cache
+        self._browser_path, self._session, self._own = browser_path, session, None
+        self._queued: list = []
+
+    def add(self, item: FigureFiles, job: Job | None) -> None:
+        """A figure's files; `job` draws its SVG (None: copied from the cache)."""
+        self.files[item.name] = item
+        if job is None:
+            return
+        if self._session is None:  # no early session: one just for these figures
+            self._own = self._session = SvgSession(self._browser_path).start()
+        self._queued.append(self._session.submit([job]))
 
     def finish(self) -> dict[str, FigureFiles]:
         try:
-            if self._done is not None:
-                self._session.wait(self._done)
+            for done in self._queued:
+                self._session.wait(done)
         finally:
             self.close()
         for item in self.files.values():
@@ -148,26 +156,32 @@ class Drawing:
             self._own.close()
 
 
-def start_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,
+def start_figures(specs: Mapping[str, FigureSpec] | Iterable[FigureSpec], out_dir: Path, *,
                   cache_dir: Path | None = None,
                   browser_path: str | None = None,
                   session: SvgSession | None = None) -> Drawing:
-    """`write_figures` without the wait: the JSON files are written and the SVGs that are not
-    cached are queued in the browser session before it returns."""
+    """`write_figures` without the wait: each figure's JSON is written and its SVG, unless
+    cached, queued in the browser session as soon as the figure is built (`specs` may be a
+    generator), so Chromium draws the first while the next is built."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = Path(cache_dir) if cache_dir is not None else None
-    files: dict[str, FigureFiles] = {}
-    jobs: list[Job] = []
-    for name, spec in specs.items():
-        digest = figure_hash(spec.figure, spec.width, spec.height)
-        json_path, svg_path = out_dir / f"{name}.json", out_dir / f"{name}.svg"
-        payload = figure_json(spec)
-        json_path.write_text(payload + "\n", encoding="utf-8")
-        cached = cache is not None and (cache / f"{digest}.svg").is_file()
-        if cached:
-            _copy_atomic(cache / f"{digest}.svg", svg_path)
-        else:
-            jobs.append((name, _drawable(payload, digest), svg_path, spec.width, spec.height))
-        files[name] = FigureFiles(name, json_path, svg_path, digest, cached)
-    return Drawing(files, jobs, cache, browser_path, session)
+    drawing = Drawing(cache, browser_path, session)
+    try:
+        for spec in (specs.values() if isinstance(specs, Mapping) else specs):
+            name = spec.name
+            digest = figure_hash(spec.figure, spec.width, spec.height)
+            json_path, svg_path = out_dir / f"{name}.json", out_dir / f"{name}.svg"
+            payload = figure_json(spec)
+            json_path.write_text(payload + "\n", encoding="utf-8")
+            cached = cache is not None and (cache / f"{digest}.svg").is_file()
+            job = None
+            if cached:
+                _copy_atomic(cache / f"{digest}.svg", svg_path)
+            else:
+                job = (name, _drawable(payload, digest), svg_path, spec.width, spec.height)
+            drawing.add(FigureFiles(name, json_path, svg_path, digest, cached), job)
+    except BaseException:
+        drawing.close()
+        raise
+    return drawing

@@ -32,15 +32,21 @@ def figure_set(results: Results, key: str, project: Path, cache_dir: Path, progr
         progress.note("• Figures unchanged: using the cached set")
         yield _refs(json.loads(index.read_text(encoding="utf-8")))
     else:
-        from kmeans_report.analysis.figures import build_all
+        from kmeans_report.analysis.figures import each_figure
 
         from .figure_export import start_figures
 
-        with progress.stage("figures", "Figures (interactive HTML + static SVG)"):
-            specs = build_all(results)
+        specs = {}
+
+        def built():  # each figure handed to Chromium as soon as it is built
+            for spec in each_figure(results):
+                specs[spec.name] = spec
+                yield spec
+
         with staged_dir(folder) as staging:
-            drawing = start_figures(specs, staging, cache_dir=cache_dir / "figures",
-                                    session=session)
+            with progress.stage("figures", "Figures (interactive HTML + static SVG)"):
+                drawing = start_figures(built(), staging, cache_dir=cache_dir / "figures",
+                                        session=session)
             try:
                 refs = [{"name": n, "title": sp.title, "caption": sp.caption, "alt": sp.alt,
                          "json": drawing.files[n].json.name, "svg": drawing.files[n].svg.name,

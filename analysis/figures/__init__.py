@@ -7,7 +7,7 @@ for the site, SVG for the PDF) is `report.figure_export`'s job.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -35,7 +35,7 @@ from kmeans_report.analysis.metrics import NO_STRUCTURE_BELOW
 from kmeans_report.analysis.results import Results
 
 __all__ = [
-    "FIGURE_NAMES", "FigureSpec", "build_all", "cluster_profiles", "elbow", "escape_text",
+    "FIGURE_NAMES", "FigureSpec", "build_all", "each_figure", "cluster_profiles", "elbow", "escape_text",
     "feature_distributions", "pca_projection", "roi_sensitivity", "segment_revenue",
     "segment_sizes", "silhouette_by_k", "silhouette_plot", "segments_scatter",
     "validity_indices",
@@ -262,7 +262,12 @@ FIGURE_NAMES = tuple(name for name, *_ in FIGURES)
 def build_all(results: Results) -> dict[str, FigureSpec]:
     """Every figure the results call for, in report order, keyed by its stable name (the
     revenue and ROI charts need a spending role; the scatters two features)."""
-    specs = {}
+    return {spec.name: spec for spec in each_figure(results)}
+
+
+def each_figure(results: Results) -> Iterator[FigureSpec]:
+    """`build_all`'s figures one at a time, each built when asked for (a caller can export
+    one while the next is built)."""
     for name, title, build, words, when in FIGURES:
         if when is not None and not when(results):
             continue
@@ -270,6 +275,5 @@ def build_all(results: Results) -> dict[str, FigureSpec]:
         fig = build(results)
         caption, alt = words(results)
         height = int(fig.layout.height or st.HEIGHT)
-        specs[name] = FigureSpec(name=name, title=title, caption=caption, alt=alt, figure=fig,
-                                 width=st.WIDTH, height=height)
-    return specs
+        yield FigureSpec(name=name, title=title, caption=caption, alt=alt, figure=fig,
+                         width=st.WIDTH, height=height)
