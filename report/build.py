@@ -125,8 +125,16 @@ def build_site(
 
             results, changes = compare(inputs.earlier, results,
                                        analysis_folder(inputs.cache_dir, inputs.analysis_key))
-        write_views(inputs, results, project, background, progress, changes)
-        pages, pdf = render(inputs, project, progress, full=force)
+        figures = write_views(inputs, results, project, background, progress, changes)
+
+        def figures_in() -> None:
+            figures.finish()
+            background.release_browser()  # free the browser before the PDF
+
+        try:
+            pages, pdf = render(inputs, project, progress, full=force, figures=figures_in)
+        finally:
+            figures.close()  # a no-op once the figures are in
     progress.note(f"Site written to {out_dir}/ ({len(pages)} pages and {pdf.name})")
     return BuildResult(inputs.out, engine.name, version, pages, pdf, False, results)
 
@@ -246,16 +254,17 @@ def analyse(inputs: Inputs, background: Background, progress: Progress) -> Resul
 
 
 def write_views(inputs: Inputs, results: Results, project: Path, background: Background,
-                progress: Progress, changes: Changes | None = None) -> None:
+                progress: Progress, changes: Changes | None = None):
     """Phase 3: everything the pages show, written into the project: downloads, figures,
-    the executed notebook, then the pages themselves."""
+    the executed notebook, then the pages themselves. Returns the `FigureSet`, whose SVGs
+    may still be drawing: the render waits for them (`finish`) only where it reads them."""
     from .analysis_step import OUTPUT_TABLES, analysis_folder
     from .changes import changes_figures, names_key, write_changes_downloads
     from .citation import citation_context
     from .context import SiteInfo
     from .context_changes import changes_context
     from .downloads import download_list, write_data_downloads, write_model_files
-    from .figure_set import figure_set
+    from .figure_set import FigureSet
     from .notebook import notebook_cells
     from .project import write_project
     from .reproduce import finish_notebook, not_run_reason
@@ -270,13 +279,15 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         write_changes_downloads(downloads, results, changes, renamed)
     # figures name the segments: under kept names they are another set
     figure_key = f"{key}-{names_key(results)}" if renamed else key
-    # Chromium draws the SVGs while the block runs and its end waits for the drawing. What
-    # needs neither the figures nor this thread's time goes into that wait: model.onnx
-    # (converting a new analysis' model costs a second, mostly the converter's imports: in
-    # a thread, started only now so it does not slow the figures' building) and the end of
-    # the notebook's run. The pages, which need the downloads' list, are written after.
-    with figure_set(results, figure_key, project, inputs.cache_dir, progress,
-                    background.browser) as figures:
+    # Chromium draws the SVGs from here on; what needs neither them nor this thread's time
+    # goes on meanwhile: model.onnx (converting a new analysis' model costs a second, mostly
+    # the converter's imports: in a thread, started only now so it does not slow the
+    # figures' building), the end of the notebook's run, the pages (they only name the
+    # figures' files) and, on a full render, the pages' HTML.
+    figure_set = FigureSet(results, figure_key, project, inputs.cache_dir, progress,
+                           background.browser)
+    try:
+        figures = dict(figure_set.refs)
         model = background.submit(write_model_files, results, downloads, tables)
         if changes is not None:
             figures.update(changes_figures(changes, project, inputs.cache_dir,
@@ -284,44 +295,64 @@ def write_views(inputs: Inputs, results: Results, project: Path, background: Bac
         notebook = finish_notebook(background.notebook, results, key, config, inputs.source,
                                    project, inputs.cache_dir, progress)
         missing = model.result()
-    wheel = background.wheel.result()  # last: after a code or template edit it is rebuilt
-    wheel.store()
-    copy_file(wheel.path, downloads / wheel.name)
-    site = SiteInfo(
-        engine=inputs.engine.name,
-        engine_version=inputs.engine_version,
-        citation=citation,
-        releases=releases(inputs.history, inputs.versions),
-        downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
-        notebook_cells=notebook_cells(notebook),
-        notebook_not_run=not_run_reason(config, inputs.source),
-        changes=changes_context(changes, results.config["roi"]["currency"],
-                                {f.column: f.label for f in results.data.features}),
-        published=[v.version for v in inputs.versions],
-    )
-    with progress.stage("pages", "Writing pages from templates"):
-        write_project(project, results, figures, site)
-    background.release_browser()
+        wheel = background.wheel.result()  # last: after a code or template edit it is rebuilt
+        wheel.store()
+        copy_file(wheel.path, downloads / wheel.name)
+        site = SiteInfo(
+            engine=inputs.engine.name,
+            engine_version=inputs.engine_version,
+            citation=citation,
+            releases=releases(inputs.history, inputs.versions),
+            downloads=download_list(downloads, OUTPUT_TABLES, wheel, missing),
+            notebook_cells=notebook_cells(notebook),
+            notebook_not_run=not_run_reason(config, inputs.source),
+            changes=changes_context(changes, results.config["roi"]["currency"],
+                                    {f.column: f.label for f in results.data.features}),
+            published=[v.version for v in inputs.versions],
+        )
+        with progress.stage("pages", "Writing pages from templates"):
+            write_project(project, results, figures, site)
+    except BaseException:
+        figure_set.close()
+        raise
+    return figure_set
 
 
-def render(inputs: Inputs, project: Path, progress: Progress,
-           full: bool = False) -> tuple[list[str], Path]:
+def render(inputs: Inputs, project: Path, progress: Progress, full: bool = False,
+           figures=lambda: None) -> tuple[list[str], Path]:
     """Phase 4: render into a staging folder and swap it into place; returns the pages and
     the PDF's final path. Unless `full`, when the site there was rendered by the same
     renderer, only what the project's changes touch is rendered again (report.incremental),
-    over a copy of it."""
+    over a copy of it. `figures()` returns once the project's figures are all in: a full
+    render lets the engine call it when it first needs them (pages first, while Chromium
+    still draws)."""
     from .engines.siteconfig import PDF_HREF, html_href, load_site_config
     from .files import copy_tree, link_or_copy
     from .incremental import plan_render, project_manifest, read_record
 
     engine = inputs.engine
     renderer = cache.renderer_key(f"{engine.name} {inputs.engine_version}")
-    manifest = project_manifest(project)
-    plan = None if full else plan_render(read_record(inputs.out / STAMP_FILE), renderer, manifest)
+    manifest = None
+
+    def project_complete() -> None:
+        """The figures in, then the project's manifest, before an engine (Quarto) adds its
+        own files to the project."""
+        nonlocal manifest
+        figures()
+        if manifest is None:
+            manifest = project_manifest(project)
+
+    previous = {} if full else read_record(inputs.out / STAMP_FILE)
+    plan = None
+    if previous.get("renderer") == renderer:  # a partial render may do: it compares files
+        project_complete()
+        plan = plan_render(previous, renderer, manifest)
     with staged_dir(inputs.out) as staging:
         if plan is None:
             with progress.stage("render", f"Rendering the site and PDF ({engine.name})"):
-                rendered = engine.render(project, staging, progress=progress.note)
+                rendered = engine.render(project, staging, progress=progress.note,
+                                         figures=project_complete)
+            project_complete()
             pages, pdf = rendered.pages, rendered.pdf.relative_to(staging)
         else:
             what = [*plan.pages, *(["the PDF"] if plan.pdf else []), *plan.files]

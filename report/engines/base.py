@@ -31,9 +31,13 @@ class Engine(Protocol):
         ...
 
     def render(
-        self, project_dir: Path, site_dir: Path, *, progress: Progress | None = None
+        self, project_dir: Path, site_dir: Path, *, progress: Progress | None = None,
+        figures: Callable[[], None] | None = None,
     ) -> RenderResult:
-        """Render the Quarto project in `project_dir` into the empty or absent `site_dir`."""
+        """Render the Quarto project in `project_dir` into the empty or absent `site_dir`.
+        `figures()`, when given, returns once the project's figures/ folder is complete
+        (static figures may still be drawing when the render starts): called before
+        anything reads it."""
         ...
 
     def render_pages(

@@ -7,6 +7,7 @@ downloads and PDF, inside our own layout (templates/layout/page.html.j2).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,7 +38,8 @@ class PandocEngine:
         return f"pandoc {pandoc_version()} + typst {typst_version()}"
 
     def render(
-        self, project_dir: Path, site_dir: Path, *, progress: Progress | None = None
+        self, project_dir: Path, site_dir: Path, *, progress: Progress | None = None,
+        figures: Callable[[], None] | None = None,
     ) -> RenderResult:
         project_dir, site_dir = Path(project_dir).resolve(), Path(site_dir).resolve()
         check_project_dir(project_dir)
@@ -46,9 +48,6 @@ class PandocEngine:
         if site.pdf_source is None:
             raise RenderError("_quarto.yml renders no PDF document (one with `format: typst`)")
         prepare_site_dir(site_dir)
-
-        report_progress(progress, "copying resources")
-        copy_resources(project_dir, site_dir, site.resources)
 
         writer = PageWriter(project_dir, site)
         pages, highlight_css, uses_plotly = [], "", False
@@ -64,8 +63,12 @@ class PandocEngine:
                 pages.append(out)
                 highlight_css = highlight_css or fragment.css
                 uses_plotly = uses_plotly or "assets/figures.js" in html
-            report_progress(progress, "PDF report (typst)")
             source = typst_source.result()
+        # The pages only name the figures' files: what reads them comes after this wait.
+        if figures is not None:
+            figures()
+        report_progress(progress, "copying resources")
+        copy_resources(project_dir, site_dir, site.resources)
         install_site_assets(site_dir, with_plotly=uses_plotly)
         if highlight_css:
             (site_dir / "assets" / "highlight.css").write_text(highlight_css, encoding="utf-8")
@@ -73,7 +76,7 @@ class PandocEngine:
         pdf = site_dir / PDF_HREF
         # pagefind (its own process, reading only the HTML) indexes while typst compiles.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            report_progress(progress, "search index (pagefind)")
+            report_progress(progress, "PDF report (typst) and search index (pagefind)")
             index = pool.submit(build_search_index, site_dir)
             compile_pdf(source, project_dir, pdf)
             index.result()

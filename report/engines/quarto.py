@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -112,9 +113,12 @@ class QuartoEngine:
         return self._version
 
     def render(
-        self, project_dir: Path, site_dir: Path, *, progress: Progress | None = None
+        self, project_dir: Path, site_dir: Path, *, progress: Progress | None = None,
+        figures: Callable[[], None] | None = None,
     ) -> RenderResult:
         project_dir, site_dir = Path(project_dir).resolve(), Path(site_dir).resolve()
+        if figures is not None:  # one `quarto render` reads the figures with everything else
+            figures()
         check_project_dir(project_dir)
         version = self.version()
         site = load_site_config(project_dir)

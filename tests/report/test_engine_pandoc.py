@@ -24,8 +24,14 @@ def built(tmp_path_factory) -> tuple[Path, Path, RenderResult]:
     project = fx.write_project(root / "project")
     site = root / "site"
     steps: list[str] = []
-    result = PandocEngine().render(project, site, progress=steps.append)
-    assert steps[0] == "copying resources" and steps[-1].startswith("search index")
+    result = PandocEngine().render(project, site, progress=steps.append,
+                                   figures=lambda: steps.append("figures in"))
+    # the pages' HTML first (it only names the figures' files), then the wait for the
+    # figures, then what reads them
+    assert steps[0].startswith("page 1/")
+    assert steps.index("figures in") > max(i for i, s in enumerate(steps) if s.startswith("page"))
+    assert steps.index("figures in") < steps.index("copying resources")
+    assert steps[-1].endswith("search index (pagefind)")
     return project, site, result
 
 
