@@ -14,7 +14,7 @@ from kmeans_report.analysis.model.document import model_document
 from kmeans_report.analysis.results import Results
 
 from .citation import write_cff
-from .files import copy_file
+from .files import copy_file, replace_file
 
 DOWNLOADS = [
     # file, label, description
@@ -106,7 +106,8 @@ def onnx_file(document: dict, results: Results, analysis: Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not converted yet, or a record this code does not read: convert
     reason = _convert(document, results, onnx_path)
-    _write_atomically(record_path, json.dumps({"converter": versions, "missing": reason}).encode())
+    record = json.dumps({"converter": versions, "missing": reason})
+    replace_file(record_path, lambda tmp: tmp.write_text(record, encoding="utf-8"))
     return reason
 
 
@@ -129,10 +130,6 @@ def _convert(document: dict, results: Results, target: Path) -> str | None:
     return reason
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as handle:
-        handle.write(data)
-    os.replace(handle.name, path)
 
 def copy_parts(source: Path, target: Path) -> None:
     """A folder of Parquet parts, plus a small page linking each part (static hosts list no

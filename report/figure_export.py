@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -23,6 +21,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from kmeans_report.analysis.figures import FigureSpec
+from kmeans_report.report.files import replace_file
 from kmeans_report.report.svg_session import Job, SvgSession
 
 # The interactive chart: no plotly logo, fits its column, and no toolbar over the legend
@@ -91,15 +90,7 @@ def stable_svg_ids(path: Path, digest: str) -> None:
 
 
 def _copy_atomic(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(target, lambda tmp: shutil.copyfile(source, tmp))
 
 
 def write_figures(specs: Mapping[str, FigureSpec], out_dir: Path, *,

@@ -155,3 +155,17 @@ def copy_file(source: Path, target: Path) -> None:
     """Hard-link when possible (large assignment tables), copy otherwise, making the folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
     link_or_copy(source, target)
+
+
+def replace_file(target: Path, fill) -> None:
+    """Replace `target` whole or not at all (readers and concurrent builds share caches):
+    `fill(path)` writes a temporary file beside it, which then takes its name."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        fill(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
