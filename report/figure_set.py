@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 from kmeans_report.analysis.progress import Progress
@@ -91,19 +90,6 @@ class FigureSet:
             self._drawing.close()
         self._staging.__exit__(RuntimeError, RuntimeError("figure set abandoned"), None)
         self._finished = True
-
-
-@contextlib.contextmanager
-def figure_set(results: Results, key: str, project: Path, cache_dir: Path, progress: Progress,
-               session=None) -> Iterator[dict[str, FigureRef]]:
-    """A `FigureSet` as a block: its references inside, its files in the project after."""
-    figures = FigureSet(results, key, project, cache_dir, progress, session)
-    try:
-        yield figures.refs
-    except BaseException:
-        figures.close()
-        raise
-    figures.finish()
 
 
 def _refs(refs: list[dict]) -> dict[str, FigureRef]:
