@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +20,7 @@ from .quality import (  # noqa: F401 - the bands live apart: the report reads th
     band_reading,
     quality_band,
 )
-from .threads import allowed_threads
+from .threads import side_by_side
 
 
 @dataclass
@@ -178,8 +177,8 @@ def pairwise_distances_f32(X: np.ndarray, block: int = 1024) -> np.ndarray:
 
     # Blocks side by side where threads are allowed (numpy releases the GIL here); most of
     # the time is the kernel mapping the matrix's fresh pages, which threads share too.
-    with ThreadPoolExecutor(allowed_threads()) as pool:
-        list(pool.map(fill, range(0, len(Z), block)))
+    for _ in side_by_side([lambda start=start: fill(start) for start in range(0, len(Z), block)]):
+        pass
     return out
 
 

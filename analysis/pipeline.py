@@ -25,6 +25,7 @@ from .results import SweepRow
 from .roi import roi_model
 from .selection import choose_k
 from .sources import Source, source_for
+from .threads import side_by_side
 
 
 def run_analysis(config: Config, progress: Progress | None = None,
@@ -149,7 +150,7 @@ def sweep(rows: SweepRows, n: int, silhouette: DriverSilhouette, opts: Clusterin
         return model, seconds
 
     out, models = [], {}
-    fitted = cluster.side_by_side([lambda k=k: fit(k) for k in opts.k_values])
+    fitted = side_by_side([lambda k=k: fit(k) for k in opts.k_values])
     for k, (model, seconds) in zip(opts.k_values, progress.iter(
             fitted, "K sweep", total=len(opts.k_values)), strict=True):
         sil = silhouette.of_model(model)

@@ -14,9 +14,10 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from . import metrics
-from .cluster import make_model, side_by_side
+from .cluster import make_model
 from .config import Config
 from .results import Selection, SweepRow
+from .threads import side_by_side
 
 STABILITY_REFITS = 5  # bootstrap refits per K compared by `auto`
 

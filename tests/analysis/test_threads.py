@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from kmeans_report.analysis.cluster import side_by_side, stability
+from kmeans_report.analysis.cluster import stability
 from kmeans_report.analysis.config import validate_config
 from kmeans_report.analysis.metrics import pairwise_distances_f32
 from kmeans_report.analysis.selection import bootstrap_ari
-from kmeans_report.analysis.threads import allowed_threads
+from kmeans_report.analysis.threads import allowed_threads, side_by_side
 
 
 def test_results_come_back_in_the_jobs_order():
